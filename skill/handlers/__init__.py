@@ -1,0 +1,1 @@
+"""One handler per intent or event; ``skill.builder`` registers them in order."""

@@ -1,0 +1,31 @@
+"""What the skill offered on the previous turn, kept in the session attributes.
+
+After "Did you mean A or B?" (or the welcome's list of live rooms) the next turn's
+answer is matched against those rooms first, so "the first one" or "late night" joins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping, Sequence
+from typing import Any
+
+from room_directory import Room
+
+#: Session attribute holding the ids of the rooms offered, in the order spoken.
+OFFERED_ROOMS_KEY = "offeredRoomIds"
+
+
+def remember_offer(attributes: MutableMapping[str, Any], rooms: Sequence[Room]) -> None:
+    """Record the rooms just offered to the listener."""
+    attributes[OFFERED_ROOMS_KEY] = [room.id for room in rooms]
+
+
+def offered_room_ids(attributes: MutableMapping[str, Any]) -> list[str]:
+    """The ids of the rooms offered on the previous turn (empty when none)."""
+    value = attributes.get(OFFERED_ROOMS_KEY)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def forget_offer(attributes: MutableMapping[str, Any]) -> None:
+    """Drop the offer once it was answered."""
+    attributes.pop(OFFERED_ROOMS_KEY, None)

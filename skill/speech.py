@@ -1,0 +1,85 @@
+"""Speech is data: per-locale catalogs in ``skill/speech/<locale>.json`` and one resolver.
+
+A catalog maps keys to sentences with ``{placeholders}``. Lookups fall back key by key
+along ``locale_chain``: the request's locale (``en-GB``), its language (``en``), then
+the complete default catalog (``en-US``). Placeholder values are escaped for SSML, since
+the SDK wraps speech in ``<speak>``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from xml.sax.saxutils import escape
+
+#: The locale whose catalog holds every key; the last stop of every fallback chain.
+DEFAULT_LOCALE = "en-US"
+
+
+class MissingSpeech(KeyError):
+    """No catalog along the locale chain has this key: a bug in a catalog or a handler."""
+
+
+def locale_chain(locale: str | None) -> tuple[str, ...]:
+    """Catalog names to try, most specific first: ``en-GB`` → ``en`` → ``en-US``."""
+    chain: list[str] = []
+    if locale:
+        chain += [locale, locale.split("-", 1)[0]]
+    chain.append(DEFAULT_LOCALE)
+    return tuple(dict.fromkeys(chain))
+
+
+@lru_cache(maxsize=None)
+def _catalog(name: str) -> Mapping[str, str] | None:
+    path = resources.files("skill").joinpath("speech", f"{name}.json")
+    if not path.is_file():
+        return None
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The sentences of one locale, looked up along its fallback chain."""
+
+    locale: str
+    catalogs: tuple[Mapping[str, str], ...]
+
+    def template(self, key: str) -> str:
+        """The raw sentence for ``key``; raise ``MissingSpeech`` when no catalog has it."""
+        for catalog in self.catalogs:
+            if key in catalog:
+                return catalog[key]
+        raise MissingSpeech(f"no sentence {key!r} for locale {self.locale}")
+
+    def say(self, key: str, /, **values: object) -> str:
+        """The sentence for ``key`` with its placeholders filled (values SSML-escaped)."""
+        return self.template(key).format(**{k: escape(str(v)) for k, v in values.items()})
+
+    def titles(self, titles: Sequence[str], *, limit: int = 3) -> str:
+        """``A``, ``A and B``, ``A, B, and C`` or ``A, B, C, and 2 more`` (raw text)."""
+        shown = list(titles[:limit])
+        hidden = len(titles) - len(shown)
+        if hidden > 0:
+            shown.append(self.template("list_more").format(count=hidden))
+        if len(shown) <= 1:
+            return "".join(shown)
+        if len(shown) == 2:
+            return self.template("list_pair").format(first=shown[0], second=shown[1])
+        items = self.template("list_separator").join(shown[:-1])
+        return self.template("list_series").format(items=items, last=shown[-1])
+
+    def choice(self, first: str, second: str) -> str:
+        """``A or B`` (raw text)."""
+        return self.template("choice_pair").format(first=first, second=second)
+
+
+@lru_cache(maxsize=32)
+def speech_for_locale(locale: str | None) -> Speech:
+    """The speech of ``locale``, falling back to ``en-US`` for what it lacks."""
+    names = locale_chain(locale)
+    catalogs = tuple(c for c in (_catalog(name) for name in names) if c is not None)
+    return Speech(locale=locale or DEFAULT_LOCALE, catalogs=catalogs)

@@ -1,0 +1,175 @@
+"""The room audio bus: mixes publishers into one program, on the wall clock.
+
+Every 20 ms it hands the encoder one frame of s16le stereo PCM: the sum of the
+publishers that have audio, or a quiet room tone when nobody does, so the
+encoder never starves and never restarts because a performer dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+CHANNELS = 2
+SAMPLE_BYTES = 2
+FRAME_SECONDS = 0.02
+#: Room tone level: far below hearing in a living room, yet not digital silence
+#: (some Echo devices stop a stream that starts with long digital silence).
+ROOM_TONE_DBFS = -72.0
+
+
+def frame_bytes(sample_rate: int) -> int:
+    """Bytes in one bus frame of s16le stereo at ``sample_rate``."""
+    return int(sample_rate * FRAME_SECONDS) * CHANNELS * SAMPLE_BYTES
+
+
+class PublisherInput:
+    """PCM from one publisher: a bounded buffer with a jitter pre-roll and back-pressure.
+
+    The decoder side blocks in ``write`` while the buffer is full, which paces a
+    publisher that sends faster than real time instead of dropping its audio.
+    """
+
+    def __init__(self, label: str, frame_size: int, *, preroll_frames: int = 10,
+                 capacity_frames: int = 50) -> None:
+        self.label = label
+        self._frame = frame_size
+        self._preroll = preroll_frames * frame_size
+        self._capacity = capacity_frames * frame_size
+        self._buf = bytearray()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._primed = False
+        self.muted = False
+        self.frames_played = 0
+        self.underruns = 0
+
+    def write(self, pcm: bytes, timeout: float = 10.0) -> bool:
+        """Queue PCM; block while full. False once the input is closed or stays full past ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self._buf) >= self._capacity and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            if self._closed:
+                return False
+            self._buf += pcm
+            return True
+
+    def close(self) -> None:
+        """No more audio will come; what is buffered still plays out."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    @property
+    def finished(self) -> bool:
+        """Closed and fully played out."""
+        with self._cond:
+            return self._closed and not self._buf
+
+    def take_frame(self) -> bytes | None:
+        """The next frame, or None while pre-rolling or after an underrun."""
+        with self._cond:
+            if not self._primed:
+                if len(self._buf) >= self._preroll or (self._closed and self._buf):
+                    self._primed = True
+                else:
+                    return None
+            if len(self._buf) >= self._frame:
+                frame = bytes(self._buf[: self._frame])
+                del self._buf[: self._frame]
+            elif self._closed and self._buf:
+                frame = bytes(self._buf).ljust(self._frame, b"\0")
+                self._buf.clear()
+            else:
+                self._primed = False
+                self.underruns += 1
+                return None
+            self._cond.notify_all()
+        self.frames_played += 1
+        return None if self.muted else frame
+
+
+class AudioBus:
+    """Mixes a room's publisher inputs and feeds ``sink`` one frame per 20 ms of wall clock."""
+
+    def __init__(self, sample_rate: int, sink: Callable[[bytes], None], *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.sample_rate = sample_rate
+        self._sink = sink
+        self._clock = clock
+        self._frame = frame_bytes(sample_rate)
+        self._inputs: list[PublisherInput] = []
+        self._lock = threading.Lock()
+        self._tone = _room_tone(sample_rate, ROOM_TONE_DBFS)
+        self._tone_pos = 0
+        self.frames_out = 0
+        self.late_frames = 0
+        self.last_audio_at = clock()
+
+    def add_input(self, label: str) -> PublisherInput:
+        """A new publisher input on this bus."""
+        inp = PublisherInput(label, self._frame)
+        with self._lock:
+            self._inputs.append(inp)
+        return inp
+
+    @property
+    def publisher_count(self) -> int:
+        """Publishers connected (or still playing out)."""
+        with self._lock:
+            return len(self._inputs)
+
+    def mix_next_frame(self) -> bytes:
+        """One frame of program audio: the mix of every input with audio, else room tone."""
+        with self._lock:
+            self._inputs = [i for i in self._inputs if not i.finished]
+            inputs = list(self._inputs)
+        frames = [f for f in (i.take_frame() for i in inputs) if f is not None]
+        if inputs:
+            self.last_audio_at = self._clock()
+        if not frames:
+            return self._next_tone()
+        if len(frames) == 1:
+            return frames[0]
+        mixed = np.sum([np.frombuffer(f, dtype=np.int16).astype(np.int32) for f in frames], axis=0)
+        return bytes(np.clip(mixed, -32768, 32767).astype(np.int16).tobytes())
+
+    def _next_tone(self) -> bytes:
+        start = self._tone_pos
+        self._tone_pos = (start + self._frame) % len(self._tone)
+        chunk = self._tone[start : start + self._frame]
+        return chunk if len(chunk) == self._frame else chunk + self._tone[: self._frame - len(chunk)]
+
+    def run(self, stop: threading.Event) -> None:
+        """Feed the sink in real time until ``stop`` is set; catch up after a stall, at most 1 s."""
+        frame_s = self._frame / (self.sample_rate * CHANNELS * SAMPLE_BYTES)
+        start = self._clock()
+        sent = 0
+        while not stop.is_set():
+            due = int((self._clock() - start) / frame_s) + 1
+            if due - sent > int(1.0 / frame_s):
+                self.late_frames += due - sent - 1
+                log.warning("audio bus fell %d frames behind; skipping ahead", due - sent)
+                sent = due - 1
+            while sent < due:
+                self._sink(self.mix_next_frame())
+                sent += 1
+                self.frames_out += 1
+            stop.wait(max(0.0, start + sent * frame_s - self._clock()))
+
+
+def _room_tone(sample_rate: int, dbfs: float) -> bytes:
+    """One second of quiet noise at ``dbfs`` RMS, stereo s16le, the same on every run."""
+    rng = np.random.default_rng(20261121)
+    noise = rng.standard_normal((sample_rate, CHANNELS)) * (10 ** (dbfs / 20) * 32767)
+    return bytes(np.clip(np.round(noise), -32768, 32767).astype(np.int16).tobytes())

@@ -1,0 +1,111 @@
+"""Settings of the stream server: defaults in code, overrides from ``LIVESTAGE_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server can be told; each field maps to ``LIVESTAGE_<NAME>``."""
+
+    #: Interface to listen on; 127.0.0.1 keeps a fresh install private.
+    host: str = "127.0.0.1"
+    #: TCP port of the HTTP server.
+    port: int = 8080
+    #: Where the room directory, segments and replays live.
+    data_dir: Path = Path("data")
+    #: Base of stream URLs in Play directives (Alexa needs HTTPS on 443); default http://HOST:PORT.
+    public_url: str = ""
+    #: Bearer token for admin calls; ``serve`` generates one when unset.
+    admin_token: str = ""
+    #: The Alexa skill id that /alexa accepts; unset accepts any (local testing only).
+    skill_id: str = ""
+    #: Verify Alexa request signatures on /alexa; 0 only for local test clients.
+    verify_signatures: bool = True
+    #: Extra trusted roots (PEM) for Alexa signing-certificate chains.
+    alexa_ca_bundle: str = ""
+    #: Persistent cache of signing-certificate chains (one file per URL, SHA-256 hex of the URL).
+    alexa_cert_cache_dir: str = ""
+    #: Room directory: ``sqlite:///PATH`` or ``memory:``; default a SQLite file in the data dir.
+    directory_url: str = ""
+    #: HLS target segment duration, whole seconds.
+    segment_seconds: int = 2
+    #: Segments in the live window (at least 6 and at least 3 target durations).
+    window_segments: int = 8
+    #: AAC-LC bitrate of the live rendition (kbit/s, 16-384 for Alexa).
+    bitrate_kbps: int = 128
+    #: Sample rate of the room audio bus and the encoder.
+    sample_rate: int = 48000
+    #: The ffmpeg binary.
+    ffmpeg: str = "ffmpeg"
+    #: Start the three demo rooms with ``serve``.
+    demo: bool = True
+
+    def __post_init__(self) -> None:
+        if self.window_segments < 6:
+            raise ValueError("LIVESTAGE_WINDOW_SEGMENTS must be at least 6 (RFC 8216 live window)")
+        if not 1 <= self.segment_seconds <= 10:
+            raise ValueError("LIVESTAGE_SEGMENT_SECONDS must be a whole number from 1 to 10")
+        if not 16 <= self.bitrate_kbps <= 384:
+            raise ValueError("LIVESTAGE_BITRATE_KBPS must be from 16 to 384 (Alexa's range)")
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def hls_dir(self) -> Path:
+        """Root of the published segments and playlists."""
+        return self.data_dir / "hls"
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch space of the encoders (segments being written)."""
+        return self.data_dir / "work"
+
+    @property
+    def room_directory_url(self) -> str:
+        """The room directory's URL, defaulting to ``rooms.db`` in the data dir."""
+        return self.directory_url or f"sqlite://{(self.data_dir / 'rooms.db').resolve()}"
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given fields replaced (None values ignored)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return Settings(**values)
+
+
+_ENV_NAMES = {
+    "directory_url": "LIVESTAGE_DIRECTORY",
+}
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``LIVESTAGE_*`` variables over the defaults."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = _ENV_NAMES.get(f.name, "LIVESTAGE_" + f.name.upper())
+        if name not in env:
+            continue
+        raw = env[name]
+        default = getattr(Settings, f.name)
+        if isinstance(default, bool):
+            values[f.name] = _flag(raw)
+        elif isinstance(default, int):
+            values[f.name] = int(raw)
+        elif isinstance(default, Path):
+            values[f.name] = Path(raw)
+        else:
+            values[f.name] = raw
+    return Settings(**values)

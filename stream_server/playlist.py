@@ -1,0 +1,103 @@
+"""HLS playlists as plain values, rendered by pure functions (RFC 8216).
+
+Rules kept here, so every caller gets them for free:
+
+- every EXTINF, rounded to the nearest integer, is at most EXT-X-TARGETDURATION;
+  the target is fixed per playlist (the configured segment length);
+- EXT-X-MEDIA-SEQUENCE is the sequence of the first segment shown, and
+  EXT-X-DISCONTINUITY-SEQUENCE counts the discontinuities that left the window;
+- EXT-X-PROGRAM-DATE-TIME on every segment (air time, UTC, milliseconds);
+- EXT-X-ENDLIST once the show has ended; a replay is the whole show as VOD.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+#: Content types that players, Echo devices and CDNs expect (Debian maps .ts elsewhere).
+PLAYLIST_CONTENT_TYPE = "application/vnd.apple.mpegurl"
+SEGMENT_CONTENT_TYPE = "video/mp2t"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One published media segment of a room."""
+
+    sequence: int
+    uri: str
+    duration: float
+    #: Air time of the segment's first sample (Unix seconds).
+    program_date_time: float
+    #: Discontinuity sequence number (RFC 8216 6.2.2): discontinuities up to and including this one.
+    discontinuity_sequence: int = 0
+    #: True on the first segment after an encoder restart or a new show.
+    discontinuity: bool = False
+    show_id: str = ""
+
+
+class PlaylistRuleError(ValueError):
+    """A playlist would break RFC 8216 if written."""
+
+
+def live_window(segments: Sequence[Segment], size: int) -> list[Segment]:
+    """The last ``size`` segments: what a live playlist lists."""
+    return list(segments[-size:]) if size > 0 else []
+
+
+def playlist_max_age(target_duration: int) -> int:
+    """Cache lifetime of a live playlist: at most half a target duration, whole seconds."""
+    return max(0, target_duration // 2)
+
+
+def format_program_date_time(when: float) -> str:
+    """ISO 8601 with milliseconds and a UTC offset, as EXT-X-PROGRAM-DATE-TIME wants."""
+    stamp = datetime.fromtimestamp(when, tz=UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def _extinf_ok(duration: float, target: int) -> bool:
+    return math.floor(duration + 0.5) <= target
+
+
+def render_media_playlist(
+    segments: Sequence[Segment],
+    *,
+    target_duration: int,
+    ended: bool = False,
+    vod: bool = False,
+) -> str:
+    """Render a media playlist listing ``segments`` in order.
+
+    ``ended`` appends EXT-X-ENDLIST; ``vod`` also marks it ``EXT-X-PLAYLIST-TYPE:VOD``
+    (a replay: the whole show, nothing will change).
+    """
+    if target_duration < 1:
+        raise PlaylistRuleError("target duration must be at least 1 second")
+    for earlier, later in zip(segments, segments[1:], strict=False):
+        if later.sequence != earlier.sequence + 1:
+            raise PlaylistRuleError(f"sequence jumps from {earlier.sequence} to {later.sequence}")
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target_duration}"]
+    if vod:
+        lines.append("#EXT-X-PLAYLIST-TYPE:VOD")
+    first = segments[0] if segments else None
+    lines.append(f"#EXT-X-MEDIA-SEQUENCE:{first.sequence if first else 0}")
+    if first is not None:
+        removed = first.discontinuity_sequence - (1 if first.discontinuity else 0)
+        if removed:
+            lines.append(f"#EXT-X-DISCONTINUITY-SEQUENCE:{removed}")
+    for seg in segments:
+        if not _extinf_ok(seg.duration, target_duration):
+            raise PlaylistRuleError(
+                f"segment {seg.sequence} lasts {seg.duration:.3f}s, over the {target_duration}s target"
+            )
+        if seg.discontinuity:
+            lines.append("#EXT-X-DISCONTINUITY")
+        lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_program_date_time(seg.program_date_time)}")
+        lines.append(f"#EXTINF:{seg.duration:.3f},")
+        lines.append(seg.uri)
+    if ended or vod:
+        lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,155 @@
+"""The one owner of child processes (ffmpeg): start, watch, stop, and never leak them."""
+
+from __future__ import annotations
+
+import collections
+import logging
+import subprocess
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import IO
+
+log = logging.getLogger(__name__)
+
+_live: weakref.WeakSet[ManagedProcess] = weakref.WeakSet()
+
+
+class ManagedProcess:
+    """A child process whose stderr is kept (last lines) for error messages and logs."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        stdin: bool = True,
+        stdout: bool = False,
+        pass_fds: Sequence[int] = (),
+        redact: Sequence[str] = (),
+    ) -> None:
+        self.name = name
+        self._redact = [r for r in redact if r]
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
+        self._proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=tuple(pass_fds),
+            bufsize=0,
+            start_new_session=True,  # a Ctrl-C meant for the server must not kill encoders mid-segment
+        )
+        _live.add(self)
+        self._stderr_thread = threading.Thread(
+            target=self._drain_stderr, name=f"{name}-stderr", daemon=True
+        )
+        self._stderr_thread.start()
+
+    def _drain_stderr(self) -> None:
+        assert self._proc.stderr is not None
+        for raw in self._proc.stderr:
+            line = raw.decode("utf-8", "replace").rstrip()
+            for secret in self._redact:  # stream keys never reach a log
+                line = line.replace(secret, "***")
+            if line:
+                self._stderr_tail.append(line)
+                log.debug("%s: %s", self.name, line)
+
+    @property
+    def pid(self) -> int:
+        """The child's process id."""
+        return self._proc.pid
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        """The child's standard input."""
+        assert self._proc.stdin is not None
+        return self._proc.stdin
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        """The child's standard output."""
+        assert self._proc.stdout is not None
+        return self._proc.stdout
+
+    def poll(self) -> int | None:
+        """The exit code, or None while it runs."""
+        return self._proc.poll()
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the exit code (TimeoutExpired after ``timeout``)."""
+        return self._proc.wait(timeout)
+
+    def stderr_text(self) -> str:
+        """The last lines the child wrote to stderr."""
+        self._stderr_thread.join(timeout=0.5)
+        return "\n".join(self._stderr_tail)
+
+    def close_stdin(self) -> None:
+        """Signal end of input; the child finishes its work and exits."""
+        if self._proc.stdin is not None and not self._proc.stdin.closed:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+
+    def stop(self, grace: float = 5.0) -> int:
+        """Close stdin and wait; terminate, then kill, if it does not exit in time."""
+        self.close_stdin()
+        try:
+            return self._proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            self._proc.terminate()
+        try:
+            return self._proc.wait(2.0)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            return self._proc.wait()
+
+
+def stop_all() -> None:
+    """Kill every child still running (server shutdown)."""
+    for proc in list(_live):
+        if proc.poll() is None:
+            proc.stop(grace=1.0)
+
+
+def decoder_argv(ffmpeg: str, input_format: str, sample_rate: int) -> list[str]:
+    """ffmpeg turning one publisher's stream (any codec) into s16le stereo PCM on stdout."""
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-probesize", "32768", "-analyzeduration", "0",
+        "-f", input_format, "-i", "pipe:0",
+        "-vn", "-f", "s16le", "-ac", "2", "-ar", str(sample_rate), "pipe:1",
+    ]  # fmt: skip
+
+
+def encoder_argv(
+    ffmpeg: str,
+    *,
+    sample_rate: int,
+    bitrate_kbps: int,
+    segment_seconds: int,
+    list_fd: int,
+    output_pattern: str,
+) -> list[str]:
+    """One continuous AAC-LC encode cut into MPEG-TS segments; finished ones listed as CSV on ``list_fd``."""
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-f", "s16le", "-ar", str(sample_rate), "-ch_layout", "stereo", "-i", "pipe:0",
+        "-c:a", "aac", "-profile:a", "aac_low", "-b:a", f"{bitrate_kbps}k",
+        "-f", "segment", "-segment_time", str(segment_seconds), "-segment_format", "mpegts",
+        "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
+        output_pattern,
+    ]  # fmt: skip
+
+
+def performer_argv(ffmpeg: str, sample_rate: int, icecast_url: str) -> list[str]:
+    """A publishing performer: PCM on stdin at real-time pace, MP3 to an Icecast mount."""
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
+        "-f", "s16le", "-ar", str(sample_rate), "-ch_layout", "stereo", "-i", "pipe:0",
+        "-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg",
+        "-f", "mp3", icecast_url,
+    ]  # fmt: skip
