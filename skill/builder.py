@@ -42,7 +42,7 @@ from skill.handlers.session import ExceptionEncounteredHandler, SessionEndedHand
 def build_skill(directory: RoomDirectory, config: SkillConfig) -> CustomSkill:
     """A ready skill over ``directory``: every handler wired, in dispatch order."""
     builder = SkillBuilder()
-    builder.skill_id = config.skill_id or None
+    builder.skill_id = config.skill_id or None  # type: ignore[assignment]  # SDK says None
     for handler in (
         NoAudioPlayerHandler(),
         LaunchHandler(directory),

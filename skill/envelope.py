@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale, get_request_type, get_slot, get_supported_interfaces
 
 from skill.speech import Speech, speech_for_locale
+
+RequestT = TypeVar("RequestT")
 
 #: Request families that arrive without a session and must get no speech.
 SILENT_REQUEST_PREFIXES = ("AudioPlayer.", "PlaybackController.", "System.")
@@ -20,7 +22,7 @@ def speech_for(handler_input: HandlerInput) -> Speech:
 
 def must_stay_silent(handler_input: HandlerInput) -> bool:
     """True for AudioPlayer, PlaybackController and System requests: directives only."""
-    return get_request_type(handler_input).startswith(SILENT_REQUEST_PREFIXES)
+    return str(get_request_type(handler_input)).startswith(SILENT_REQUEST_PREFIXES)
 
 
 def supports_audio_player(handler_input: HandlerInput) -> bool:
@@ -52,5 +54,13 @@ def session_attributes(handler_input: HandlerInput) -> dict[str, Any]:
     """The session attributes (an empty dict for requests without a session)."""
     if handler_input.request_envelope.session is None:
         return {}
-    attributes: dict[str, Any] = handler_input.attributes_manager.session_attributes
-    return attributes
+    attributes: dict[str, Any] | None = handler_input.attributes_manager.session_attributes
+    return attributes if attributes is not None else {}
+
+
+def request_as(handler_input: HandlerInput, request_class: type[RequestT]) -> RequestT:
+    """The request, checked to be a ``request_class`` (a TypeError reaches the catch-all)."""
+    request = handler_input.request_envelope.request
+    if not isinstance(request, request_class):
+        raise TypeError(f"expected {request_class.__name__}, got {type(request).__name__}")
+    return request

@@ -7,14 +7,14 @@ possessive ``'s``, numbers said as words turned into digits.
 
 Scoring. Each room field (title, genre, host, topics, tags) gets a *coverage* score:
 every spoken word is compared with its best field word (rapidfuzz ``fuzz.ratio``, with a
-metaphone equality bonus for sound-alikes such as "jas"/"jazz"; under ``WORD_FLOOR`` a word
-counts as unmatched), averaged over the spoken words weighted by their length; the whole-string ``fuzz.ratio`` can lift it (for split or
-joined words, "indierock"). Why not ``token_set_ratio`` or ``WRatio``: both score 100 when
-a field's words are a subset of what was said, so "polka jazz fusion" would be a perfect
-match for the genre "jazz", and WRatio's partial matching rewards short substrings.
-Coverage asks that *everything said* be accounted for, which is what "never play a wrong
-room" needs, while a spoken subset of a long title ("jazz" in "Late Night Jazz Concert")
-still scores fully.
+metaphone equality bonus for sound-alikes such as "jas"/"jazz"; under ``WORD_FLOOR`` a
+word counts as unmatched), averaged over the spoken words weighted by their length; the
+whole-string ``fuzz.ratio`` can lift it (for split or joined words, "indierock"). Why
+not ``token_set_ratio`` or ``WRatio``: both score 100 when a field's words are a subset
+of what was said, so "polka jazz fusion" would be a perfect match for the genre "jazz",
+and WRatio's partial matching rewards short substrings. Coverage asks that *everything
+said* be accounted for, which is what "never play a wrong room" needs, while a spoken
+subset of a long title ("jazz" in "Late Night Jazz Concert") still scores fully.
 
 A room's score is its best field score times the field's weight (a title beats a
 topic). Under ``MATCH_THRESHOLD`` nothing matches. Live rooms are preferred: when any

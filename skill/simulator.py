@@ -64,17 +64,20 @@ BUILTIN_PHRASES: Mapping[str, str] = {
     "home": "AMAZON.NavigateHomeIntent",
 }
 
-_LAUNCH_VERBS = ("open", "launch", "start", "begin", "run", "load")
+#: The application id of simulated requests when the skill has none configured.
+SIMULATOR_APPLICATION_ID = "amzn1.ask.skill.livestage-simulator"
+
+_LAUNCH_VERBS = ("open", "launch", "start", "begin", "run", "load", "ask", "tell")
 _ONE_SHOT_VERBS = ("ask", "tell")
-_ONE_SHOT_JOINERS = ("to", "for", "about", "and", "")
+_ONE_SHOT_JOINERS = ("to", "for", "about", "and")
 
 
 class Resolution(NamedTuple):
     """What Alexa understood: the request type, the intent (if any) and its slot values."""
 
     request_type: str
-    intent_name: str | None = None
-    slots: dict[str, str] = {}  # noqa: RUF012 - NamedTuple defaults are immutable in use
+    intent_name: str | None
+    slots: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -103,23 +106,15 @@ def _clean(text: str) -> str:
 
 def sample_pattern(sample: str) -> tuple[re.Pattern[str], int]:
     """An anchored regex for one sample (slots become named groups) and its literal length."""
-    parts = re.split(r"\{(\w+)\}", _clean_sample(sample))
-    regex, literal = "", 0
-    for index, part in enumerate(parts):
+    pieces: list[str] = []
+    literal = 0
+    for index, part in enumerate(re.split(r"\{(\w+)\}", sample)):
         if index % 2:
-            regex += f"(?P<{part}>.+?)"
-        else:
-            regex += re.escape(part)
-            literal += len(part.strip())
-    return re.compile(f"^{regex}$"), literal
-
-
-def _clean_sample(sample: str) -> str:
-    slots = re.findall(r"\{\w+\}", sample)
-    cleaned = _clean(re.sub(r"\{\w+\}", " SLOT ", sample))
-    for slot in slots:
-        cleaned = cleaned.replace("slot", slot, 1)
-    return cleaned
+            pieces.append(f"(?P<{part}>.+?)")
+        elif words := _clean(part):
+            pieces.append(re.escape(words))
+            literal += len(words)
+    return re.compile("^" + " ".join(pieces) + "$"), literal
 
 
 @lru_cache(maxsize=8)
@@ -134,21 +129,17 @@ def _patterns(model_json: str) -> tuple[_Pattern, ...]:
 
 
 def _strip_invocation(text: str, invocation: str) -> str | None:
-    """The request inside a one-shot ("ask live stage to X" -> "X"); "" means launch."""
-    if text in ("", invocation) or text.removeprefix("alexa ").strip() in ("", invocation):
+    """The request inside a one-shot ("ask live stage to X" -> "X"); "" means a launch."""
+    text = "" if text == "alexa" else text.removeprefix("alexa ")
+    launches = {"", invocation} | {f"{verb} {invocation}" for verb in _LAUNCH_VERBS}
+    if text in launches:
         return ""
-    text = text.removeprefix("alexa ").strip()
-    for verb in _LAUNCH_VERBS:
-        if text == f"{verb} {invocation}":
-            return ""
     for verb in _ONE_SHOT_VERBS:
-        prefix = f"{verb} {invocation}"
-        if text.startswith(prefix + " ") or text == prefix:
-            rest = text.removeprefix(prefix).strip()
-            for joiner in _ONE_SHOT_JOINERS:
-                if joiner and rest.startswith(joiner + " "):
-                    return rest.removeprefix(joiner).strip()
-            return rest
+        prefix = f"{verb} {invocation} "
+        if text.startswith(prefix):
+            rest = text.removeprefix(prefix)
+            joiner, _, remainder = rest.partition(" ")
+            return remainder if joiner in _ONE_SHOT_JOINERS and remainder else rest
     return None
 
 
@@ -158,7 +149,7 @@ def resolve_utterance(text: str, model: Mapping[str, Any]) -> Resolution:
     cleaned = _clean(text)
     inner = _strip_invocation(cleaned, invocation)
     if inner == "":
-        return Resolution("LaunchRequest")
+        return Resolution("LaunchRequest", None, {})
     utterance = cleaned if inner is None else inner
     utterance = utterance.removesuffix(" please").strip()
     if utterance in BUILTIN_PHRASES:
@@ -176,7 +167,7 @@ def build_envelope(
     *,
     now: datetime,
     locale: str = "en-US",
-    application_id: str = "amzn1.ask.skill.livestage-simulator",
+    application_id: str = SIMULATOR_APPLICATION_ID,
     audio_token: str | None = None,
     session_attributes: Mapping[str, Any] | None = None,
     supports_audio: bool = True,
@@ -236,10 +227,17 @@ def simulate(
     now: datetime,
     locale: str = "en-US",
     audio_token: str | None = None,
+    application_id: str | None = None,
 ) -> tuple[Resolution, ResponseEnvelope]:
     """Resolve ``text``, send the envelope through ``skill`` and return its response."""
     resolution = resolve_utterance(text, model)
-    envelope = build_envelope(resolution, now=now, locale=locale, audio_token=audio_token)
+    envelope = build_envelope(
+        resolution,
+        now=now,
+        locale=locale,
+        audio_token=audio_token,
+        application_id=application_id or skill.skill_id or SIMULATOR_APPLICATION_ID,
+    )
     serializer = DefaultSerializer()
     request = serializer.deserialize(json.dumps(envelope), RequestEnvelope)
     response: ResponseEnvelope = skill.invoke(request_envelope=request, context=None)

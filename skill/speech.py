@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from xml.sax.saxutils import escape
 
@@ -32,7 +32,7 @@ def locale_chain(locale: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chain))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(name: str) -> Mapping[str, str] | None:
     path = resources.files("skill").joinpath("speech", f"{name}.json")
     if not path.is_file():

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from room_directory import (
     ROOM_ID_PATTERN,
@@ -63,26 +64,26 @@ def _room_or_404(room_id: str) -> Room:
 
 
 @bp.errorhandler(404)
-def not_found(_: Exception):  # type: ignore[no-untyped-def]
+def not_found(_: Exception) -> ResponseReturnValue:
     """JSON 404s under /api."""
     return jsonify(error="no such room"), 404
 
 
 @bp.errorhandler(InvalidRoomFields)
-def invalid_fields(exc: InvalidRoomFields):  # type: ignore[no-untyped-def]
+def invalid_fields(exc: InvalidRoomFields) -> ResponseReturnValue:
     """JSON 400 naming the field at fault."""
     return jsonify(error=str(exc)), 400
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> ResponseReturnValue:
     """The OpenAPI document of this API."""
     return jsonify(openapi_document(current_services().settings.base_url))
 
 
 @bp.post("/rooms")
 @require_admin
-def create_room():  # type: ignore[no-untyped-def]
+def create_room() -> ResponseReturnValue:
     """Create a room; the answer carries its stream key, this once."""
     fields = clean_room_fields(request.get_json(silent=True), require_title=True)
     key = new_stream_key()
@@ -101,7 +102,7 @@ def create_room():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/rooms")
-def list_rooms():  # type: ignore[no-untyped-def]
+def list_rooms() -> ResponseReturnValue:
     """Every room, or only live ones with ``?live=true``."""
     live_only = request.args.get("live", "").lower() in ("1", "true", "yes")
     rooms = current_services().directory.list_rooms(live_only=live_only)
@@ -109,14 +110,14 @@ def list_rooms():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/rooms/<room_id>")
-def get_room(room_id: str):  # type: ignore[no-untyped-def]
+def get_room(room_id: str) -> ResponseReturnValue:
     """One room."""
     return jsonify(room_view(_room_or_404(room_id)))
 
 
 @bp.patch("/rooms/<room_id>")
 @require_admin
-def update_room(room_id: str):  # type: ignore[no-untyped-def]
+def update_room(room_id: str) -> ResponseReturnValue:
     """Change a room's listing (title, host, genre, topics, description)."""
     room = _room_or_404(room_id)
     fields = clean_room_fields(request.get_json(silent=True), require_title=False)
@@ -125,7 +126,7 @@ def update_room(room_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/rooms/<room_id>/end")
 @require_admin
-def end_room(room_id: str):  # type: ignore[no-untyped-def]
+def end_room(room_id: str) -> ResponseReturnValue:
     """End the room's show: the live playlist closes and the show stays as a replay."""
     _room_or_404(room_id)
     room = current_services().stage.end_show(room_id)

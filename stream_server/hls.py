@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN
 from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CONTENT_TYPE, playlist_max_age
@@ -24,7 +25,7 @@ def playlist_cache_control(target_duration: int) -> str:
 
 
 @bp.get("/hls/<room_id>/<name>")
-def hls_file(room_id: str, name: str):  # type: ignore[no-untyped-def]
+def hls_file(room_id: str, name: str) -> ResponseReturnValue:
     """Serve a playlist or segment from the segment directory (conditional GET included)."""
     match = _FILE_PATTERN.match(name)
     if not ROOM_ID_PATTERN.match(room_id) or match is None or ".." in name:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, stream_key_matches
 from stream_server.publisher import DecoderFailed, PublisherSession, input_format
@@ -71,7 +72,7 @@ def _body_stream() -> IO[bytes]:
 
 
 @bp.route("/ingest/<room_id>", methods=["PUT", "POST", "SOURCE"])
-def ingest(room_id: str):  # type: ignore[no-untyped-def]
+def ingest(room_id: str) -> ResponseReturnValue:
     """Take a performer's live stream into the room's audio bus until it ends."""
     services = current_services()
     if not ROOM_ID_PATTERN.match(room_id):

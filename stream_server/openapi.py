@@ -21,7 +21,7 @@ def _room_fields_schema(required: list[str]) -> dict[str, Any]:
             "additionalProperties": False}
 
 
-_ROOM = {
+_ROOM: dict[str, Any] = {
     "type": "object",
     "properties": {
         "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,39}$"},
@@ -41,7 +41,9 @@ _ROOM = {
     "required": ["id", "title", "status", "live", "listen_url"],
 }
 
-_ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+_ERROR: dict[str, Any] = {
+    "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]
+}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -51,7 +53,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def openapi_document(server_url: str) -> dict[str, Any]:
     """The OpenAPI document, with this server's base URL."""
     room_id = {"name": "room_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    admin = [{"adminToken": []}]
+    admin: list[dict[str, list[str]]] = [{"adminToken": []}]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Live Stage room API", "version": "1"},

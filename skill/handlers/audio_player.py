@@ -14,11 +14,16 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type, is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.audioplayer import PlayBehavior
+from ask_sdk_model.interfaces.audioplayer import (
+    PlaybackFailedRequest,
+    PlaybackNearlyFinishedRequest,
+    PlayBehavior,
+)
 
 from room_directory import RoomDirectory
 from skill.config import SkillConfig
 from skill.directives import clear_queue, play_room
+from skill.envelope import request_as
 from skill.tokens import room_id_from_token
 
 log = logging.getLogger(__name__)
@@ -34,7 +39,7 @@ class PlaybackProgressHandler(AbstractRequestHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         """One of ``PROGRESS_EVENTS``."""
-        return get_request_type(handler_input) in PROGRESS_EVENTS
+        return str(get_request_type(handler_input)) in PROGRESS_EVENTS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """An empty response."""
@@ -55,7 +60,7 @@ class PlaybackNearlyFinishedHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         """ENQUEUE a fresh play of the same live room after the current token."""
         builder = handler_input.response_builder
-        token = handler_input.request_envelope.request.token
+        token = request_as(handler_input, PlaybackNearlyFinishedRequest).token
         room_id = room_id_from_token(token)
         room = self._directory.get(room_id) if room_id else None
         if room is None or not room.is_live:
@@ -75,6 +80,6 @@ class PlaybackFailedHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Send ClearQueue(CLEAR_ALL)."""
-        request = handler_input.request_envelope.request
+        request = request_as(handler_input, PlaybackFailedRequest)
         log.warning("playback failed for token %s: %s", request.token, request.error)
         return handler_input.response_builder.add_directive(clear_queue()).response

@@ -30,7 +30,7 @@ LIVE_ONLY_ANSWERS = {
 
 def _intent_in(handler_input: HandlerInput, names: frozenset[str] | dict[str, str]) -> bool:
     return is_request_type("IntentRequest")(handler_input) and (
-        get_intent_name(handler_input) in names
+        str(get_intent_name(handler_input)) in names
     )
 
 
@@ -99,7 +99,7 @@ class LiveOnlyHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         """Answer politely and end the session, so the stream plays on."""
         speech = speech_for(handler_input)
-        key = LIVE_ONLY_ANSWERS[get_intent_name(handler_input)]
+        key = LIVE_ONLY_ANSWERS[str(get_intent_name(handler_input))]
         return handler_input.response_builder.speak(speech.say(key)).set_should_end_session(
             True
         ).response

@@ -20,9 +20,9 @@ class NoAudioPlayerHandler(AbstractRequestHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         """Launch or an audio intent, from a device without the AudioPlayer interface."""
-        request_type = get_request_type(handler_input)
+        request_type = str(get_request_type(handler_input))
         if request_type == "IntentRequest":
-            if get_intent_name(handler_input) in AUDIO_FREE_INTENTS:
+            if str(get_intent_name(handler_input)) in AUDIO_FREE_INTENTS:
                 return False
         elif request_type != "LaunchRequest":
             return False

@@ -56,7 +56,7 @@ class SkipCommandHandler(AbstractRequestHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         """A NextCommandIssued or PreviousCommandIssued event."""
-        return get_request_type(handler_input) in self.EVENTS
+        return str(get_request_type(handler_input)) in self.EVENTS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """An empty response: the stream plays on."""

@@ -7,7 +7,10 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import Response, SessionEndedRequest
+from ask_sdk_model.interfaces.system import ExceptionEncounteredRequest
+
+from skill.envelope import request_as
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +24,7 @@ class SessionEndedHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Log the reason; the response must be empty."""
-        request = handler_input.request_envelope.request
+        request = request_as(handler_input, SessionEndedRequest)
         log.info("session ended: %s %s", request.reason, request.error or "")
         return handler_input.response_builder.response
 
@@ -35,6 +38,6 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Log the error and its cause; the response must be empty."""
-        request = handler_input.request_envelope.request
+        request = request_as(handler_input, ExceptionEncounteredRequest)
         log.warning("Alexa reported an error: %s (cause %s)", request.error, request.cause)
         return handler_input.response_builder.response

@@ -1,0 +1,5 @@
+"""``python -m livestage`` is the ``livestage`` command."""
+
+from livestage.cli import main
+
+main()

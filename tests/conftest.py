@@ -1,0 +1,41 @@
+"""Fixtures shared by every test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import LiveServer, free_port
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Any]:
+    """Factory of real servers; every one is stopped at the end of the test."""
+    servers: list[LiveServer] = []
+
+    def make(*args: str, data_dir: Path | None = None, port: int | None = None,
+             **env: str) -> LiveServer:
+        token = env.pop("LIVESTAGE_ADMIN_TOKEN", "test-admin-token-" + str(len(servers)))
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIVESTAGE_")}
+        full_env.update({"LIVESTAGE_ADMIN_TOKEN": token, "LIVESTAGE_VERIFY_SIGNATURES": "0"})
+        full_env.update(env)
+        server = LiveServer(port or free_port(), data_dir or tmp_path / "data", token, full_env,
+                            list(args))
+        servers.append(server)
+        server.start()
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ffmpeg_present() -> None:
+    """Every media test runs real ffmpeg: its absence is a failure, never a skip."""
+    assert shutil.which("ffmpeg") and shutil.which("ffprobe"), "ffmpeg must be installed"

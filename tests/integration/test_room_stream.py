@@ -1,0 +1,131 @@
+"""One room's pipeline on real ffmpeg: bus → one continuous encoder → packager → playlists."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import m3u8
+import numpy as np
+import pytest
+
+from stream_server.config import Settings
+from stream_server.packager import LIVE_PLAYLIST, Packager
+from stream_server.room_stream import RoomStream
+from stream_server.segment_store import LocalSegmentStore
+from stream_server.show_log import ShowLog
+from tests.audio_checks import dominant_frequency, rms_dbfs
+from tests.support import decode_pcm, ffprobe_streams, wait_for
+
+ROOM = "room-1"
+SR = 48000
+
+
+def tone(freq: float, seconds: float) -> bytes:
+    t = np.arange(int(SR * seconds)) / SR
+    mono = (0.3 * 32767 * np.sin(2 * np.pi * freq * t)).astype(np.int16)
+    return np.repeat(mono[:, None], 2, axis=1).tobytes()
+
+
+def make_stream(tmp: Path) -> RoomStream:
+    settings = Settings(data_dir=tmp, segment_seconds=1, window_segments=6)
+    packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir),
+                        ShowLog(settings.work_dir / ROOM / "segments.jsonl"),
+                        target_duration=1, window_size=6)
+    return RoomStream(ROOM, "show1", settings, packager, settings.work_dir / ROOM)
+
+
+def feed(stream: RoomStream, pcm: bytes) -> threading.Thread:
+    inp = stream.add_publisher("test")
+
+    def run() -> None:
+        for i in range(0, len(pcm), 19200):
+            if not inp.write(pcm[i : i + 19200], timeout=10):
+                return
+        inp.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def live(tmp: Path) -> m3u8.M3U8 | None:
+    path = tmp / "hls" / ROOM / LIVE_PLAYLIST
+    return m3u8.loads(path.read_text()) if path.exists() else None
+
+
+def segment_count(tmp: Path) -> int:
+    parsed = live(tmp)
+    return 0 if parsed is None else parsed.media_sequence + len(parsed.segments)
+
+
+@pytest.fixture
+def stream(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = make_stream(tmp_path)
+    s.start()
+    yield s
+    s.stop(end_show=True)
+
+
+def test_published_pcm_comes_out_as_aac_lc_segments_of_the_same_tone(
+    stream: RoomStream, tmp_path: Path
+) -> None:
+    feed(stream, tone(660, 6))
+    wait_for(lambda: segment_count(tmp_path) >= 5, 30, what="five segments")
+    parsed = live(tmp_path)
+    assert parsed is not None and parsed.target_duration == 1
+    files = [tmp_path / "hls" / ROOM / s.uri for s in parsed.segments]
+    assert ffprobe_streams(files[-1]) == [
+        {"codec_name": "aac", "profile": "LC", "sample_rate": "48000", "channels": 2}
+    ]
+    joined = tmp_path / "joined.ts"
+    joined.write_bytes(b"".join(f.read_bytes() for f in files[1:4]))
+    pcm = decode_pcm(joined)
+    assert abs(dominant_frequency(pcm) - 660) < 5
+    assert rms_dbfs(pcm) > -20
+
+
+def test_without_publishers_the_encoder_keeps_publishing_room_tone(
+    stream: RoomStream, tmp_path: Path
+) -> None:
+    wait_for(lambda: segment_count(tmp_path) >= 3, 30, what="three segments of room tone")
+    parsed = live(tmp_path)
+    assert parsed is not None
+    level = rms_dbfs(decode_pcm(tmp_path / "hls" / ROOM / parsed.segments[-1].uri))
+    assert -90 < level < -55  # quiet, yet not digital silence
+
+
+def test_killed_encoder_restarts_with_a_discontinuity_and_rising_sequence(
+    stream: RoomStream, tmp_path: Path
+) -> None:
+    feed(stream, tone(440, 20))
+    wait_for(lambda: segment_count(tmp_path) >= 3, 30, what="segments before the kill")
+    first_pid = stream.encoder.pid
+    assert first_pid is not None
+    before = segment_count(tmp_path)
+    os.kill(first_pid, signal.SIGKILL)
+    wait_for(lambda: stream.encoder.pid not in (None, first_pid), 10, what="a new encoder")
+    wait_for(lambda: segment_count(tmp_path) >= before + 3, 30, what="segments after the restart")
+    parsed = live(tmp_path)
+    assert parsed is not None and stream.encoder.restarts == 1
+    sequences = [parsed.media_sequence + i for i in range(len(parsed.segments))]
+    assert sequences == sorted(set(sequences))
+    log = ShowLog(tmp_path / "work" / ROOM / "segments.jsonl").segments()
+    assert [s.sequence for s in log] == list(range(len(log)))
+    assert sum(1 for s in log if s.discontinuity) == 1
+
+
+def test_stop_publishes_the_last_partial_segment_and_the_replay(tmp_path: Path) -> None:
+    s = make_stream(tmp_path)
+    s.start()
+    feed(s, tone(440, 2.5))
+    wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments")
+    s.stop(end_show=True)
+    parsed = live(tmp_path)
+    replay = m3u8.loads((tmp_path / "hls" / ROOM / "show1.m3u8").read_text())
+    assert parsed is not None and parsed.is_endlist
+    assert replay.is_endlist and replay.playlist_type == "vod"
+    assert [s.uri for s in replay.segments][-1] == parsed.segments[-1].uri
+    assert not list((tmp_path / "work" / ROOM).glob("*.ts"))  # nothing orphaned
