@@ -16,7 +16,7 @@ def create_app(
     start_stage: bool = True,
 ) -> Flask:
     """Build the app: settings from the env unless given; the stage runs encoders unless told not to."""
-    from stream_server import alexa, api, health, hls, ingest
+    from stream_server import alexa, api, health, hls, index, ingest
     from stream_server.stage import Stage
 
     settings = settings or settings_from_env()
@@ -28,6 +28,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
     app.extensions["livestage"] = Services(settings, directory, stage)
     app.register_blueprint(health.bp)
+    app.register_blueprint(index.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ingest.bp)
     app.register_blueprint(hls.bp)

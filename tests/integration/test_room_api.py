@@ -117,3 +117,12 @@ def test_ingest_refuses_an_unknown_codec(client: FlaskClient) -> None:
                       headers={"Authorization": f"Bearer {room['stream_key']}",
                                "Content-Type": "video/x-msvideo"})
     assert resp.status_code == 415
+
+
+def test_index_lists_rooms_with_fields_escaped(client: FlaskClient) -> None:
+    create(client, title="<script>alert(1)</script> Jazz", host="Mia & Co")
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Content-Security-Policy" in page.headers
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Jazz" in html and "<script>alert" not in html
+    assert "Mia &amp; Co" in html and "/live.m3u8" in html
