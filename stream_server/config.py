@@ -47,6 +47,8 @@ class Settings:
     sample_rate: int = 48000
     #: The ffmpeg binary.
     ffmpeg: str = "ffmpeg"
+    #: A show with no publisher for this long ends by itself (seconds; 0 never).
+    dead_air_seconds: int = 300
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
 

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -21,15 +22,73 @@ from stream_server.services import Services
 log = logging.getLogger(__name__)
 
 
+class _ContinueOnRead:
+    """A request body that sends ``100 Continue`` when the app first reads it.
+
+    A publisher with a wrong key or codec then gets its 401/415 as the answer
+    to ``Expect: 100-continue`` (ffmpeg stops with that error) instead of
+    streaming into a connection that will never be heard.
+    """
+
+    def __init__(self, body: Any, send_continue: Callable[[], None]) -> None:
+        self._body = body
+        self._send_continue = send_continue
+
+    def _ready(self) -> Any:
+        self._send_continue()
+        return self._body
+
+    def read(self, *args: Any) -> bytes:
+        return bytes(self._ready().read(*args))
+
+    def read1(self, *args: Any) -> bytes:
+        body = self._ready()
+        reader = getattr(body, "read1", body.read)
+        return bytes(reader(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return bytes(self._ready().readline(*args))
+
+    def __iter__(self) -> Any:
+        return iter(self._ready())
+
+
 class RequestHandler(WSGIRequestHandler):
     """Werkzeug's threaded handler, quiet about every HLS poll, with a socket timeout.
 
-    It streams request bodies without a length (Icecast sources), answers
-    ``Expect: 100-continue`` and accepts the Icecast ``SOURCE`` method.
+    It streams request bodies without a length (Icecast sources), accepts the
+    Icecast ``SOURCE`` method, and answers ``Expect: 100-continue`` only once the
+    app reads the body (after it has checked the key).
     """
 
     #: A publisher or listener silent this long is dropped (seconds).
     timeout = 30
+    _continue_pending = False
+
+    def handle_expect_100(self) -> bool:
+        """Defer the interim answer until the app reads the body."""
+        self._continue_pending = True
+        return True
+
+    def _send_continue(self) -> None:
+        if self._continue_pending:
+            self._continue_pending = False
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.flush()
+
+    def run_wsgi(self) -> None:
+        """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
+        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+            self._continue_pending = True
+            del self.headers["Expect"]
+        super().run_wsgi()
+
+    def make_environ(self) -> Any:
+        """The WSGI environ, its body sending 100 Continue on first read when asked for."""
+        environ = super().make_environ()
+        if self._continue_pending:
+            environ["wsgi.input"] = _ContinueOnRead(environ["wsgi.input"], self._send_continue)
+        return environ
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Requests are logged at debug level only (listeners poll every second)."""
@@ -64,6 +123,8 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     settings = settings.with_overrides(admin_token=token)
     server, services = build_server(settings)
     resumed = services.stage.resume_live_rooms()
+    stop_watch = threading.Event()
+    services.stage.watch(stop_watch)
     performers = None
     if settings.demo:
         keys = ensure_demo_rooms(services.directory)
@@ -85,6 +146,7 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     try:
         server.serve_forever()
     finally:
+        stop_watch.set()
         if performers:
             performers.stop()
         services.stage.shutdown()

@@ -101,6 +101,33 @@ class Stage:
         log.info("room %s: show %s ended", room_id, room.show_id)
         return room
 
+    def end_dead_air_shows(self, now: float) -> list[str]:
+        """End every show whose room has had no publisher for ``dead_air_seconds`` (monotonic ``now``)."""
+        limit = self._settings.dead_air_seconds
+        if limit <= 0:
+            return []
+        with self._lock:
+            silent = [room_id for room_id, stream in self._streams.items()
+                      if stream.bus.publisher_count == 0 and now - stream.bus.last_audio_at > limit]
+        for room_id in silent:
+            log.info("room %s: no publisher for %ss, ending the show", room_id, limit)
+            self.end_show(room_id)
+        return silent
+
+    def watch(self, stop: threading.Event, interval: float = 1.0) -> threading.Thread:
+        """Start the thread that ends dead-air shows until ``stop`` is set."""
+
+        def run() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.end_dead_air_shows(time.monotonic())
+                except Exception:
+                    log.exception("dead-air check failed")
+
+        thread = threading.Thread(target=run, name="stage-watch", daemon=True)
+        thread.start()
+        return thread
+
     def resume_live_rooms(self) -> list[str]:
         """After a restart: put every room the directory still calls live back on air."""
         resumed = []

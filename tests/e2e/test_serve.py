@@ -99,6 +99,20 @@ def test_garbage_audio_is_refused_and_other_rooms_play_on(make_server: Any) -> N
         performer.wait()
 
 
+def test_ffmpeg_with_a_wrong_key_is_told_401_and_stops(make_server: Any) -> None:
+    server = make_server("--no-demo")
+    room = create_room(server, "Locked")
+    performer = publish_tone(server.url, "not-the-key", room["id"], seconds=60)
+    try:
+        code = performer.wait(20)  # it must stop by itself, not stream into the void
+        stderr = performer.stderr.read().decode() if performer.stderr else ""
+        assert code != 0 and "401" in stderr
+        assert listed(server, room["id"]) == 0
+    finally:
+        performer.kill()
+        performer.wait()
+
+
 def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
     server = make_server("--no-demo")
     room = create_room(server, "Short Show")
@@ -115,6 +129,25 @@ def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
     assert replay is not None and replay.playlist_type == "vod" and replay.is_endlist
     assert len(replay.segments) >= 3
     assert ended["replay_url"].endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8")
+
+
+def test_show_ends_by_itself_after_dead_air(make_server: Any) -> None:
+    server = make_server("--no-demo", LIVESTAGE_DEAD_AIR_SECONDS="3")
+    room = create_room(server, "Brief")
+    performer = publish_tone(server.url, room["stream_key"], room["id"], seconds=3)
+    performer.wait(30)
+
+    def ended() -> dict[str, Any] | None:
+        status, body = server.request("GET", f"/api/rooms/{room['id']}")
+        return body if status == 200 and body["status"] == "ended" else None
+
+    info = wait_for(ended, 30, what="the show to end after dead air")
+    replay = playlist(server, room["id"], f"{info['show_id']}.m3u8")
+    assert replay is not None and replay.is_endlist and len(replay.segments) >= 2
+    live = playlist(server, room["id"])
+    assert live is not None and live.is_endlist
+    status, health = server.request("GET", "/healthz")
+    assert health["encoders"] == 0
 
 
 def test_kill_9_mid_show_then_restart_continues_the_show(make_server: Any, tmp_path: Path) -> None:
