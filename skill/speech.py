@@ -1,4 +1,4 @@
-"""Speech is data: per-locale catalogs in ``skill/speech/<locale>.json`` and one resolver.
+"""Speech is data: per-locale catalogs in ``skill/catalogs/<locale>.json`` and one resolver.
 
 A catalog maps keys to sentences with ``{placeholders}``. Lookups fall back key by key
 along ``locale_chain``: the request's locale (``en-GB``), its language (``en``), then
@@ -34,7 +34,7 @@ def locale_chain(locale: str | None) -> tuple[str, ...]:
 
 @cache
 def _catalog(name: str) -> Mapping[str, str] | None:
-    path = resources.files("skill").joinpath("speech", f"{name}.json")
+    path = resources.files("skill").joinpath("catalogs", f"{name}.json")
     if not path.is_file():
         return None
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import pytest
 from skill.speech import MissingSpeech, Speech, locale_chain, speech_for_locale
 
 SKILL_DIR = Path(__file__).resolve().parents[3] / "skill"
-CATALOG = json.loads((SKILL_DIR / "speech" / "en-US.json").read_text(encoding="utf-8"))
+CATALOG = json.loads((SKILL_DIR / "catalogs" / "en-US.json").read_text(encoding="utf-8"))
 
 
 def keys_used_in_code() -> set[str]:
