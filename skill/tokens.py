@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from room_directory import ROOM_ID_PATTERN
+from room_directory import ROOM_ID_PATTERN, Room, RoomDirectory
 
 
 def new_stream_token(room_id: str) -> str:
@@ -23,3 +23,9 @@ def room_id_from_token(token: str | None) -> str | None:
         return None
     room_id = token.split(":", 1)[0]
     return room_id if ROOM_ID_PATTERN.fullmatch(room_id) else None
+
+
+def room_for_token(directory: RoomDirectory, token: str | None) -> Room | None:
+    """The room a token was made for, if it still exists in ``directory``."""
+    room_id = room_id_from_token(token)
+    return directory.get(room_id) if room_id else None

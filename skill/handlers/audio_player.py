@@ -24,7 +24,7 @@ from room_directory import RoomDirectory
 from skill.config import SkillConfig
 from skill.directives import clear_queue, play_room
 from skill.envelope import request_as
-from skill.tokens import room_id_from_token
+from skill.tokens import room_for_token
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ class PlaybackNearlyFinishedHandler(AbstractRequestHandler):
         """ENQUEUE a fresh play of the same live room after the current token."""
         builder = handler_input.response_builder
         token = request_as(handler_input, PlaybackNearlyFinishedRequest).token
-        room_id = room_id_from_token(token)
-        room = self._directory.get(room_id) if room_id else None
+        room = room_for_token(self._directory, token)
         if room is None or not room.is_live:
             return builder.response
         directive = play_room(

@@ -11,7 +11,7 @@ from room_directory import RoomDirectory
 from skill.config import SkillConfig
 from skill.directives import play_room, stop_playback
 from skill.envelope import audio_player_token, speech_for
-from skill.tokens import room_id_from_token
+from skill.tokens import room_for_token
 
 
 class PauseHandler(AbstractRequestHandler):
@@ -42,8 +42,7 @@ class ResumeHandler(AbstractRequestHandler):
         """Play the room named by ``context.AudioPlayer.token``, or say why not."""
         speech = speech_for(handler_input)
         builder = handler_input.response_builder
-        room_id = room_id_from_token(audio_player_token(handler_input))
-        room = self._directory.get(room_id) if room_id else None
+        room = room_for_token(self._directory, audio_player_token(handler_input))
         if room is None:
             return builder.speak(speech.say("resume_nothing")).set_should_end_session(True).response
         if not room.is_live:

@@ -11,7 +11,7 @@ from room_directory import RoomDirectory
 from skill.config import SkillConfig
 from skill.directives import play_room, stop_playback
 from skill.envelope import audio_player_token
-from skill.tokens import room_id_from_token
+from skill.tokens import room_for_token
 
 
 class PlayCommandHandler(AbstractRequestHandler):
@@ -28,8 +28,7 @@ class PlayCommandHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         """Play the room of ``context.AudioPlayer.token`` at offset 0, or do nothing."""
         builder = handler_input.response_builder
-        room_id = room_id_from_token(audio_player_token(handler_input))
-        room = self._directory.get(room_id) if room_id else None
+        room = room_for_token(self._directory, audio_player_token(handler_input))
         if room is None or not room.is_live:
             return builder.response
         return builder.add_directive(play_room(room, self._config)).response
