@@ -1,8 +1,13 @@
 """``POST /alexa``: the skill hosted as a web service.
 
 Checks, in order, each failure a 400 with a short JSON reason (never a 500, never a
-handler): the body is a JSON request envelope; ``verify_alexa_request`` (signatures,
-the timestamp window, the skill id). Then the skill answers.
+handler): the body is a JSON request envelope; ``verify_alexa_request`` (the
+``SignatureCertChainUrl`` rules, the signing chain, the ``Signature-256`` over the raw
+body, the timestamp window, the skill id). Then the skill answers.
+
+The app's ``SigningCertificates`` (its memory cache of verified chains) is built on the
+first signed request and kept in ``app.extensions[CERTIFICATES_KEY]``; tests may put one
+there beforehand to inject a fetcher.
 """
 
 from __future__ import annotations
@@ -14,14 +19,18 @@ from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
+from stream_server.alexa_certs import SigningCertificates
 from stream_server.alexa_verification import RequestRejected, verify_alexa_request
 from stream_server.services import current_services
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("alexa", __name__)
+
+#: Where the app keeps its ``SigningCertificates``.
+CERTIFICATES_KEY = "livestage.alexa_certificates"
 
 
 def _refuse(reason: str) -> tuple[Response, int]:
@@ -46,12 +55,24 @@ def parse_envelope(body: bytes) -> tuple[dict[str, Any], RequestEnvelope]:
     return raw, envelope
 
 
+def signing_certificates() -> SigningCertificates:
+    """The app's signing-certificate source, built on first use from its settings."""
+    certificates: SigningCertificates | None = current_app.extensions.get(CERTIFICATES_KEY)
+    if certificates is None:
+        settings = current_services().settings
+        built = SigningCertificates(
+            ca_bundle=settings.alexa_ca_bundle, cache_dir=settings.alexa_cert_cache_dir
+        )
+        certificates = current_app.extensions.setdefault(CERTIFICATES_KEY, built)
+    return certificates
+
+
 @bp.post("/alexa")
 def alexa() -> Any:
     """Check the request, then let the skill answer it."""
     services = current_services()
     settings = services.settings
-    body = request.get_data(cache=False)
+    body = request.get_data(cache=True)
     try:
         raw, envelope = parse_envelope(body)
         verify_alexa_request(
@@ -61,6 +82,7 @@ def alexa() -> Any:
             now=time.time(),
             skill_id=settings.skill_id,
             verify_signatures=settings.verify_signatures,
+            certificates=signing_certificates() if settings.verify_signatures else None,
         )
     except RequestRejected as rejected:
         return _refuse(rejected.reason)

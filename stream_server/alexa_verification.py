@@ -1,10 +1,12 @@
 """The checks a request to ``POST /alexa`` must pass before the skill sees it.
 
-``verify_alexa_request`` is the single seam. It refuses signed-request checking while
-that is not built (a later issue: the ``SignatureCertChainUrl`` rules, the certificate
-chain and the ``Signature-256`` over the raw body, on ``cryptography``), then applies the
-pure checks: the request timestamp within ``MAX_CLOCK_SKEW_SECONDS`` of ``now`` and, when
-configured, the skill id. Every failure raises ``RequestRejected`` with a short reason.
+``verify_alexa_request`` is the single seam. When signatures are verified it checks, in
+order: the ``SignatureCertChainUrl`` rules, the chain at that URL (leaf dates, SAN
+``echo-api.amazon.com``, chain to a trusted root; ``alexa_signing`` holds the rules,
+``alexa_certs`` the fetch and the caches) and the ``Signature-256`` over the raw body.
+Then the pure checks: the request timestamp within ``MAX_CLOCK_SKEW_SECONDS`` of ``now``
+and, when configured, the skill id. Every failure raises ``RequestRejected`` (defined in
+``alexa_signing``) with a short reason.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from stream_server.alexa_certs import SigningCertificates
+from stream_server.alexa_signing import RequestRejected, check_body_signature
+
+__all__ = [
+    "MAX_CLOCK_SKEW_SECONDS", "RequestRejected", "application_id", "check_signed_body",
+    "check_skill_id", "check_timestamp", "request_time", "verify_alexa_request",
+]
+
 #: Amazon's rule: a request older or newer than this (seconds) is refused.
 MAX_CLOCK_SKEW_SECONDS = 150.0
-
-
-class RequestRejected(Exception):
-    """The request failed a check; ``reason`` says which, in a few words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+#: The headers Alexa signs a request with (compared case-insensitively).
+CERT_CHAIN_URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_HEADER = "Signature-256"
 
 
 def request_time(envelope: Mapping[str, Any]) -> float:
@@ -65,6 +70,21 @@ def check_skill_id(envelope: Mapping[str, Any], *, skill_id: str) -> None:
         raise RequestRejected("request is for another skill")
 
 
+def check_signed_body(
+    headers: Mapping[str, str], body: bytes, *, now: float, certificates: SigningCertificates
+) -> None:
+    """Refuse ``body`` unless the chain named by its headers verifies its ``Signature-256``."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    url = lowered.get(CERT_CHAIN_URL_HEADER.lower())
+    signature = lowered.get(SIGNATURE_HEADER.lower())
+    if not url:
+        raise RequestRejected(f"{CERT_CHAIN_URL_HEADER} header missing")
+    if not signature:
+        raise RequestRejected(f"{SIGNATURE_HEADER} header missing")
+    leaf = certificates.leaf_for(url, at=datetime.fromtimestamp(now, UTC))
+    check_body_signature(leaf, signature, body)
+
+
 def verify_alexa_request(
     envelope: Mapping[str, Any],
     *,
@@ -73,10 +93,12 @@ def verify_alexa_request(
     now: float,
     skill_id: str,
     verify_signatures: bool,
+    certificates: SigningCertificates | None = None,
 ) -> None:
     """Run every check in order; raise ``RequestRejected`` at the first failure."""
     if verify_signatures:
-        # The seam for the signature checks over ``headers`` and ``body``.
-        raise RequestRejected("signature verification not available yet")
+        if certificates is None:
+            raise RequestRejected("signature verification not configured")
+        check_signed_body(headers, body, now=now, certificates=certificates)
     check_timestamp(envelope, now=now)
     check_skill_id(envelope, skill_id=skill_id)

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
+from stream_server.alexa_certs import SigningCertificates
 from stream_server.alexa_verification import (
     RequestRejected,
     application_id,
     request_time,
     verify_alexa_request,
 )
+from tests.alexa_pki import FakeFetcher
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()
 SKILL = "amzn1.ask.skill.ours"
@@ -29,9 +31,9 @@ def envelope(timestamp: Any = "2026-03-01T12:00:00Z", app: str | None = SKILL,
     return body
 
 
-def verify(body: dict[str, Any], *, skill_id: str = SKILL, signatures: bool = False) -> None:
+def verify(body: dict[str, Any], *, skill_id: str = SKILL) -> None:
     verify_alexa_request(body, headers={}, body=b"{}", now=NOW, skill_id=skill_id,
-                         verify_signatures=signatures)
+                         verify_signatures=False)
 
 
 @pytest.mark.parametrize(
@@ -54,9 +56,11 @@ def test_other_timestamps_are_rejected(timestamp: Any) -> None:
         verify(envelope(timestamp))
 
 
-def test_signature_checking_refuses_first_until_it_is_built() -> None:
-    with pytest.raises(RequestRejected, match="signature verification not available yet"):
-        verify(envelope(timestamp="long ago"), signatures=True)
+def test_signature_checks_run_before_the_timestamp_check() -> None:
+    certificates = SigningCertificates(fetcher=FakeFetcher(), system_roots=False)
+    with pytest.raises(RequestRejected, match="SignatureCertChainUrl header missing"):
+        verify_alexa_request(envelope(timestamp="long ago"), headers={}, body=b"{}", now=NOW,
+                             skill_id=SKILL, verify_signatures=True, certificates=certificates)
 
 
 def test_a_request_for_another_skill_is_rejected() -> None:
