@@ -14,6 +14,7 @@ from room_directory import (
     ROOM_ID_PATTERN,
     Room,
     RoomExists,
+    RoomStatus,
     hash_stream_key,
     new_room_id,
     new_stream_key,
@@ -49,7 +50,7 @@ def room_view(room: Room) -> dict[str, Any]:
     view = room.public_view()
     view["listen_url"] = f"{base}/hls/{room.id}/live.m3u8"
     view["ingest_url"] = f"{base}/ingest/{room.id}"
-    if room.show_id and room.status.value == "ended":
+    if room.show_id and room.status is RoomStatus.ENDED:
         view["replay_url"] = f"{base}/hls/{room.id}/{room.show_id}.m3u8"
     return view
 

@@ -41,6 +41,7 @@ class RoomEncoder:
         self._epoch: float | None = None
         self._stopping = False
         self._last_start = 0.0
+        self._write_failed = False
         self.restarts = 0
         self.segments = 0
         work_dir.mkdir(parents=True, exist_ok=True)
@@ -66,9 +67,13 @@ class RoomEncoder:
         )
         try:
             self._proc = ManagedProcess(f"encoder[{self.room_id}]", argv, pass_fds=(write_fd,))
+        except OSError:
+            os.close(read_fd)
+            raise
         finally:
             os.close(write_fd)
         self._epoch = None
+        self._write_failed = False
         self._last_start = time.monotonic()
         self._reader = threading.Thread(
             target=self._read_segment_list, args=(read_fd, self._proc),
@@ -82,7 +87,12 @@ class RoomEncoder:
         if proc is None or proc.poll() is not None:
             if self._stopping or time.monotonic() - self._last_start < 1.0:
                 return
-            self._restart()
+            try:
+                self._restart()
+            except OSError as exc:  # the bus thread must survive; try again in a second
+                self._last_start = time.monotonic()
+                log.error("encoder of room %s could not restart: %s", self.room_id, exc)
+                return
             proc = self._proc
             assert proc is not None
         if self._epoch is None:
@@ -90,8 +100,9 @@ class RoomEncoder:
         try:
             proc.stdin.write(pcm)
         except (BrokenPipeError, OSError, ValueError):
-            log.warning("encoder of room %s stopped taking audio: %s", self.room_id,
-                        proc.stderr_text() or f"exit {proc.poll()}")
+            if not self._write_failed:  # once per process; the restart logs its stderr
+                self._write_failed = True
+                log.warning("encoder of room %s stopped taking audio", self.room_id)
 
     def _restart(self) -> None:
         old = self._proc
@@ -111,9 +122,11 @@ class RoomEncoder:
         with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as lines:
             for line in lines:
                 parts = line.strip().rsplit(",", 2)
-                if len(parts) != 3:
+                try:
+                    name, start, end = parts[0], float(parts[1]), float(parts[2])
+                except (IndexError, ValueError):
+                    log.warning("room %s: ignoring segment list line %r", self.room_id, line)
                     continue
-                name, start, end = parts[0], float(parts[1]), float(parts[2])
                 while self._epoch is None and time.monotonic() < epoch_wait:
                     time.sleep(0.01)
                 air_time = (self._epoch or time.time()) + start

@@ -44,6 +44,10 @@ class RoomStream:
         self.encoder.start()
         self._thread.start()
 
+    def bus_thread_alive(self) -> bool:
+        """Whether the clock feeding the encoder still runs."""
+        return self._thread.is_alive()
+
     def add_publisher(self, label: str) -> PublisherInput:
         """A new input on the room's bus."""
         return self.bus.add_input(label)

@@ -74,7 +74,11 @@ class Stage:
             show_id = room.show_id if resuming and room.show_id else new_show_id()
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
                                 self._settings.work_dir / room.id)
-            stream.start()
+            try:
+                stream.start()
+            except OSError as exc:
+                log.error("room %s: the encoder could not start: %s", room.id, exc)
+                raise StageUnavailable(f"the encoder could not start: {exc}") from exc
             self._streams[room.id] = stream
         if not resuming:
             self._directory.update(
@@ -96,6 +100,11 @@ class Stage:
         room = self._directory.get(room_id)
         if room is None:
             return None
+        if stream is None and room.is_live and room.show_id and self._run:
+            # live in the directory, but its pipeline is not running here (it failed to
+            # resume): its recorded segments still become the replay
+            with self._lock:
+                self._packager(room_id).end_show(room.show_id)
         if room.status is RoomStatus.LIVE:
             room = self._directory.update(replace(room, status=RoomStatus.ENDED))
         log.info("room %s: show %s ended", room_id, room.show_id)

@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,18 +135,28 @@ def decode_pcm(path: Path, sample_rate: int = 48000) -> bytes:
     ).stdout
 
 
-def publish_tone(url: str, key: str, room_id: str, *, seconds: float = 30, freq: int = 440,
-                 codec: str = "mp3") -> subprocess.Popen[bytes]:
-    """A real performer: ffmpeg publishing a tone to the Icecast ingest, in real time."""
+@contextmanager
+def performing(url: str, key: str, room_id: str, *, seconds: float = 30, freq: int = 440,
+               codec: str = "mp3") -> Iterator[subprocess.Popen[bytes]]:
+    """A real performer: ffmpeg publishing a tone to the Icecast ingest, in real time.
+
+    It is stopped on leaving the block, however the test ends.
+    """
     host = url.removeprefix("http://")
     codecs = {"mp3": ["-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg",
                       "-f", "mp3"],
               "aac": ["-c:a", "aac", "-b:a", "128k", "-content_type", "audio/aac", "-f", "adts"]}
-    return subprocess.Popen(
+    performer = subprocess.Popen(
         ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i",
          f"sine=frequency={freq}:sample_rate=44100:duration={seconds}", *codecs[codec],
          f"icecast://source:{key}@{host}/ingest/{room_id}"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
+    try:
+        yield performer
+    finally:
+        if performer.poll() is None:
+            performer.kill()
+        performer.wait()
 
 

@@ -11,7 +11,7 @@ import m3u8
 import pytest
 
 from tests.audio_checks import dominant_frequency
-from tests.support import LiveServer, decode_pcm, ffprobe_streams, publish_tone, wait_for
+from tests.support import LiveServer, decode_pcm, ffprobe_streams, performing, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -46,8 +46,7 @@ def create_room(server: LiveServer, title: str) -> dict[str, Any]:
 def test_room_published_with_ffmpeg_icecast_plays_as_aac_lc(make_server: Any, tmp_path: Path) -> None:
     server = make_server("--no-demo")
     room = create_room(server, "Tone Room")
-    performer = publish_tone(server.url, room["stream_key"], room["id"], seconds=30, freq=440)
-    try:
+    with performing(server.url, room["stream_key"], room["id"], seconds=30, freq=440):
         wait_for(lambda: listed(server, room["id"]) >= 4, 30, what="four segments")
         status, info = server.request("GET", f"/api/rooms/{room['id']}")
         assert status == 200 and info["live"] is True
@@ -60,31 +59,23 @@ def test_room_published_with_ffmpeg_icecast_plays_as_aac_lc(make_server: Any, tm
         joined = tmp_path / "joined.ts"
         joined.write_bytes(b"".join(f.read_bytes() for f in files[-2:]))
         assert abs(dominant_frequency(decode_pcm(joined)) - 440) < 5
-    finally:
-        performer.kill()
-        performer.wait()
 
 
 def test_aac_publisher_is_taken_too(make_server: Any, tmp_path: Path) -> None:
     server = make_server("--no-demo")
     room = create_room(server, "ADTS Room")
-    performer = publish_tone(server.url, room["stream_key"], room["id"], freq=880, codec="aac")
-    try:
+    with performing(server.url, room["stream_key"], room["id"], freq=880, codec="aac"):
         wait_for(lambda: listed(server, room["id"]) >= 3, 30, what="three segments")
         parsed = playlist(server, room["id"])
         assert parsed is not None
         last = fetch_segments(server, room["id"], parsed, tmp_path)[-1]
         assert abs(dominant_frequency(decode_pcm(last)) - 880) < 5
-    finally:
-        performer.kill()
-        performer.wait()
 
 
 def test_garbage_audio_is_refused_and_other_rooms_play_on(make_server: Any) -> None:
     server = make_server("--no-demo")
     good, bad = create_room(server, "Good"), create_room(server, "Bad")
-    performer = publish_tone(server.url, good["stream_key"], good["id"])
-    try:
+    with performing(server.url, good["stream_key"], good["id"]) as performer:
         wait_for(lambda: listed(server, good["id"]) >= 2, 30, what="good room on air")
         status, body = server.request(
             "PUT", f"/ingest/{bad['id']}", headers={"Content-Type": "audio/mpeg",
@@ -94,33 +85,24 @@ def test_garbage_audio_is_refused_and_other_rooms_play_on(make_server: Any) -> N
         before = listed(server, good["id"])
         wait_for(lambda: listed(server, good["id"]) >= before + 2, 15, what="good room continuing")
         assert performer.poll() is None
-    finally:
-        performer.kill()
-        performer.wait()
 
 
 def test_ffmpeg_with_a_wrong_key_is_told_401_and_stops(make_server: Any) -> None:
     server = make_server("--no-demo")
     room = create_room(server, "Locked")
-    performer = publish_tone(server.url, "not-the-key", room["id"], seconds=60)
-    try:
+    with performing(server.url, "not-the-key", room["id"], seconds=60) as performer:
         code = performer.wait(20)  # it must stop by itself, not stream into the void
         stderr = performer.stderr.read().decode() if performer.stderr else ""
         assert code != 0 and "401" in stderr
         assert listed(server, room["id"]) == 0
-    finally:
-        performer.kill()
-        performer.wait()
 
 
 def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
     server = make_server("--no-demo")
     room = create_room(server, "Short Show")
-    performer = publish_tone(server.url, room["stream_key"], room["id"], seconds=6)
-    try:
+    with performing(server.url, room["stream_key"], room["id"], seconds=6) as performer:
         wait_for(lambda: listed(server, room["id"]) >= 2, 30, what="segments")
-    finally:
-        performer.wait(30)
+        performer.wait(30)  # the show plays out to its end before it is ended
     status, ended = server.request("POST", f"/api/rooms/{room['id']}/end", admin=True)
     assert status == 200 and ended["status"] == "ended" and ended["live"] is False
     live = playlist(server, room["id"])
@@ -134,8 +116,8 @@ def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
 def test_show_ends_by_itself_after_dead_air(make_server: Any) -> None:
     server = make_server("--no-demo", LIVESTAGE_DEAD_AIR_SECONDS="3")
     room = create_room(server, "Brief")
-    performer = publish_tone(server.url, room["stream_key"], room["id"], seconds=3)
-    performer.wait(30)
+    with performing(server.url, room["stream_key"], room["id"], seconds=3) as performer:
+        performer.wait(30)
 
     def ended() -> dict[str, Any] | None:
         status, body = server.request("GET", f"/api/rooms/{room['id']}")
@@ -154,8 +136,7 @@ def test_kill_9_mid_show_then_restart_continues_the_show(make_server: Any, tmp_p
     data = tmp_path / "data"
     server = make_server("--no-demo", data_dir=data)
     room = create_room(server, "Resilient")
-    performer = publish_tone(server.url, room["stream_key"], room["id"], seconds=60)
-    try:
+    with performing(server.url, room["stream_key"], room["id"], seconds=60) as performer:
         wait_for(lambda: listed(server, room["id"]) >= 3, 30, what="segments before the crash")
         before = playlist(server, room["id"])
         assert before is not None
@@ -180,8 +161,6 @@ def test_kill_9_mid_show_then_restart_continues_the_show(make_server: Any, tmp_p
         assert {s.uri for s in before.segments} <= set(uris)  # nothing lost from the replay
         assert sequences[-1] >= last_before + 2
         assert not list((data / "work" / room["id"]).glob("*.ts"))  # no orphan left behind
-    finally:
-        performer.kill()
 
 
 def test_demo_rooms_are_live_and_playable_within_a_minute(make_server: Any, tmp_path: Path) -> None:

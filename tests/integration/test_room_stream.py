@@ -129,3 +129,30 @@ def test_stop_publishes_the_last_partial_segment_and_the_replay(tmp_path: Path) 
     assert replay.is_endlist and replay.playlist_type == "vod"
     assert [s.uri for s in replay.segments][-1] == parsed.segments[-1].uri
     assert not list((tmp_path / "work" / ROOM).glob("*.ts"))  # nothing orphaned
+
+
+def test_a_failed_restart_does_not_kill_the_room_and_a_later_one_recovers(tmp_path: Path) -> None:
+    wrapper = tmp_path / "ffmpeg-wrapper"
+    script = '#!/bin/sh\nexec ffmpeg "$@"\n'
+    wrapper.write_text(script)
+    wrapper.chmod(0o755)
+    settings = Settings(data_dir=tmp_path, segment_seconds=1, window_segments=6, ffmpeg=str(wrapper))
+    packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir),
+                        ShowLog(settings.work_dir / ROOM / "segments.jsonl"),
+                        target_duration=1, window_size=6)
+    s = RoomStream(ROOM, "show1", settings, packager, settings.work_dir / ROOM)
+    s.start()
+    try:
+        wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments before the crash")
+        wrapper.unlink()  # the next start fails: no such file
+        pid = s.encoder.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: s.encoder.restarts >= 2, 10, what="failed restart attempts")
+        assert s.bus_thread_alive()
+        before = segment_count(tmp_path)
+        wrapper.write_text(script)
+        wrapper.chmod(0o755)
+        wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments after recovery")
+    finally:
+        s.stop(end_show=True)

@@ -1,0 +1,55 @@
+"""The stage when things go wrong: no encoder binary, a pipeline that never resumed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import m3u8
+
+from room_directory import InMemoryRoomDirectory, Room, RoomStatus, hash_stream_key
+from stream_server.app import create_app
+from stream_server.config import Settings
+from stream_server.packager import Packager
+from stream_server.segment_store import LocalSegmentStore
+from stream_server.show_log import ShowLog
+from stream_server.stage import Stage
+
+KEY = "k" * 32
+
+
+def test_an_encoder_that_cannot_start_is_a_clear_503_and_the_room_stays_off_air(
+    tmp_path: Path,
+) -> None:
+    directory = InMemoryRoomDirectory()
+    directory.create(Room(id="room-1", title="T", stream_key_hash=hash_stream_key(KEY)))
+    app = create_app(Settings(data_dir=tmp_path, ffmpeg=str(tmp_path / "no-ffmpeg")),
+                     directory=directory)
+    resp = app.test_client().put("/ingest/room-1", data=b"\xff\xfb" * 100,
+                                 headers={"Authorization": f"Bearer {KEY}",
+                                          "Content-Type": "audio/mpeg"})
+    assert resp.status_code == 503 and "encoder could not start" in resp.get_json()["error"]
+    room = directory.get("room-1")
+    assert room is not None and not room.is_live
+
+
+def test_ending_a_live_room_without_a_running_pipeline_still_publishes_its_replay(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path)
+    log = ShowLog(settings.work_dir / "room-1" / "segments.jsonl")
+    recorder = Packager("room-1", LocalSegmentStore(settings.hls_dir), log,
+                        target_duration=2, window_size=6)
+    for i in range(3):
+        src = tmp_path / f"seg{i}.ts"
+        src.write_bytes(b"G" * 188)
+        recorder.add_segment("show-a", src, 2.0, 1000.0 + 2 * i)
+    directory = InMemoryRoomDirectory()
+    room = directory.create(Room(id="room-1", title="T", stream_key_hash=hash_stream_key(KEY)))
+    directory.update(replace(room, status=RoomStatus.LIVE, show_id="show-a"))
+
+    ended = Stage(settings, directory).end_show("room-1")
+
+    assert ended is not None and ended.status is RoomStatus.ENDED
+    replay = m3u8.loads((settings.hls_dir / "room-1" / "show-a.m3u8").read_text())
+    assert replay.is_endlist and len(replay.segments) == 3
