@@ -43,6 +43,13 @@ class Room:
     created_at: float = 0.0
     updated_at: float = 0.0
     tags: tuple[str, ...] = field(default=())
+    art_url: str = ""
+    #: when the next show is announced to start (epoch seconds), for "what's on tonight"
+    scheduled_start: float | None = None
+    #: private rooms are never listed publicly; listeners join them by spoken code
+    private: bool = False
+    #: digits a listener says to join a private room ("join room 4 7 1 9"); unique
+    join_code: str | None = None
 
     @property
     def is_live(self) -> bool:
@@ -64,4 +71,107 @@ class Room:
             "live_since": self.live_since,
             "created_at": self.created_at,
             "tags": list(self.tags),
+            "art_url": self.art_url,
+            "scheduled_start": self.scheduled_start,
+            "private": self.private,
         }
+
+
+class KeyRole(StrEnum):
+    """Who a publisher key belongs to: the room's host or an invited co-host."""
+
+    HOST = "host"
+    COHOST = "cohost"
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherKey:
+    """A co-host's key for one room: stored as a hash, muteable and revocable by the host.
+
+    The host's own key stays on the room (``Room.stream_key_hash``); these are the others.
+    """
+
+    room_id: str
+    key_id: str
+    name: str
+    key_hash: str
+    role: KeyRole = KeyRole.COHOST
+    muted: bool = False
+    revoked: bool = False
+    created_at: float = 0.0
+
+    def public_view(self) -> dict[str, object]:
+        """The key as the API shows it to the host: never the key or its hash."""
+        return {
+            "key_id": self.key_id,
+            "name": self.name,
+            "role": self.role.value,
+            "muted": self.muted,
+            "revoked": self.revoked,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """One show of a room, from going live to its end; an ended show is a replay."""
+
+    room_id: str
+    show_id: str
+    started_at: float
+    ended_at: float | None = None
+    #: seconds of audio in the show's replay playlist
+    duration: float = 0.0
+    segments: int = 0
+    title: str = ""
+    genre: str = ""
+    host: str = ""
+    peak_listeners: int = 0
+    #: distinct listeners in each minute of the show, oldest first
+    listeners_per_minute: tuple[int, ...] = ()
+
+    @property
+    def ended(self) -> bool:
+        """True once the show is over and is a replay."""
+        return self.ended_at is not None
+
+    def public_view(self) -> dict[str, object]:
+        """The show as the API lists it on its room."""
+        return {
+            "room_id": self.room_id,
+            "show_id": self.show_id,
+            "title": self.title,
+            "genre": self.genre,
+            "host": self.host,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "duration": self.duration,
+            "segments": self.segments,
+            "peak_listeners": self.peak_listeners,
+            "listeners_per_minute": list(self.listeners_per_minute),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A listener's message or request to a room's host ("tell the host: play Blue in Green")."""
+
+    room_id: str
+    message_id: str
+    text: str
+    sender: str = ""
+    created_at: float = 0.0
+
+    def public_view(self) -> dict[str, object]:
+        """The message as the host's console shows it."""
+        return {
+            "message_id": self.message_id,
+            "text": self.text,
+            "sender": self.sender,
+            "created_at": self.created_at,
+        }
+
+
+def new_token_id() -> str:
+    """A short random id for keys, messages and shows (about 60 bits)."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))

@@ -11,13 +11,27 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from room_directory.models import Room, RoomStatus
+from room_directory.models import KeyRole, Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
 
 _COLUMNS = (
     "id, title, stream_key_hash, host, genre, topics, description, status, "
-    "show_id, live_since, created_at, updated_at, tags"
+    "show_id, live_since, created_at, updated_at, tags, art_url, scheduled_start, private, join_code"
 )
+_COLUMN_COUNT = len(_COLUMNS.split(","))
+
+#: columns added to ``rooms`` after the first release: name → declaration
+_ADDED_COLUMNS = {
+    "art_url": "TEXT NOT NULL DEFAULT ''",
+    "scheduled_start": "REAL",
+    "private": "INTEGER NOT NULL DEFAULT 0",
+    "join_code": "TEXT",
+}
+_SHOW_COLUMNS = (
+    "room_id, show_id, started_at, ended_at, duration, segments, title, genre, host, "
+    "peak_listeners, listeners_per_minute"
+)
+_KEY_COLUMNS = "room_id, key_id, name, key_hash, role, muted, revoked, created_at"
 
 
 def _row_to_room(row: sqlite3.Row) -> Room:
@@ -35,6 +49,10 @@ def _row_to_room(row: sqlite3.Row) -> Room:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         tags=tuple(json.loads(row["tags"])),
+        art_url=row["art_url"],
+        scheduled_start=row["scheduled_start"],
+        private=bool(row["private"]),
+        join_code=row["join_code"],
     )
 
 
@@ -53,6 +71,39 @@ def _room_to_params(room: Room) -> tuple[Any, ...]:
         room.created_at,
         room.updated_at,
         json.dumps(list(room.tags)),
+        room.art_url,
+        room.scheduled_start,
+        int(room.private),
+        room.join_code,
+    )
+
+
+def _row_to_show(row: sqlite3.Row) -> Show:
+    return Show(
+        room_id=row["room_id"],
+        show_id=row["show_id"],
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        duration=row["duration"],
+        segments=row["segments"],
+        title=row["title"],
+        genre=row["genre"],
+        host=row["host"],
+        peak_listeners=row["peak_listeners"],
+        listeners_per_minute=tuple(json.loads(row["listeners_per_minute"])),
+    )
+
+
+def _row_to_key(row: sqlite3.Row) -> PublisherKey:
+    return PublisherKey(
+        room_id=row["room_id"],
+        key_id=row["key_id"],
+        name=row["name"],
+        key_hash=row["key_hash"],
+        role=KeyRole(row["role"]),
+        muted=bool(row["muted"]),
+        revoked=bool(row["revoked"]),
+        created_at=row["created_at"],
     )
 
 
@@ -63,8 +114,31 @@ class SqliteRoomDirectory:
         self._path = str(path)
         self._local = threading.local()
         schema = resources.files("room_directory").joinpath("schema.sql").read_text()
-        with self._connect() as conn:
+        conn = self._connect()
+        try:
             conn.executescript(schema)
+            present = {row["name"] for row in conn.execute("PRAGMA table_info(rooms)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in present:
+                    conn.execute(f"ALTER TABLE rooms ADD COLUMN {name} {declaration}")
+            conn.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_join_code ON rooms (join_code) "
+                "WHERE join_code IS NOT NULL"
+            )
+            conn.execute(
+                "CREATE INDEX IF NOT EXISTS rooms_by_schedule ON rooms (scheduled_start) "
+                "WHERE scheduled_start IS NOT NULL"
+            )
+        except sqlite3.Error as exc:
+            raise RoomDirectoryError(f"cannot prepare room directory {self._path}: {exc}") from exc
+
+    def _run(self, query: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self._connect().execute(query, params)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise RoomDirectoryError(str(exc)) from exc
 
     def _connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -83,7 +157,7 @@ class SqliteRoomDirectory:
         """Store a new room; raise ``RoomExists`` when its id is taken."""
         now = time.time()
         stored = replace(room, created_at=room.created_at or now, updated_at=now)
-        placeholders = ", ".join("?" * 13)
+        placeholders = ", ".join("?" * _COLUMN_COUNT)
         try:
             self._connect().execute(
                 f"INSERT INTO rooms ({_COLUMNS}) VALUES ({placeholders})", _room_to_params(stored)
@@ -104,19 +178,47 @@ class SqliteRoomDirectory:
             raise RoomDirectoryError(str(exc)) from exc
         return _row_to_room(row) if row else None
 
-    def list_rooms(self, *, live_only: bool = False) -> list[Room]:
-        """Every room (or only live ones), newest first."""
-        query = f"SELECT {_COLUMNS} FROM rooms"
-        params: tuple[str, ...] = ()
+    def list_rooms(
+        self,
+        *,
+        live_only: bool = False,
+        genre: str | None = None,
+        host: str | None = None,
+        include_private: bool = False,
+    ) -> list[Room]:
+        """Rooms newest first; private rooms only when ``include_private``."""
+        clauses: list[str] = []
+        params: list[Any] = []
         if live_only:
-            query += " WHERE status = ?"
-            params = (RoomStatus.LIVE.value,)
-        query += " ORDER BY created_at DESC, id DESC"
-        try:
-            rows = self._connect().execute(query, params).fetchall()
-        except sqlite3.Error as exc:
-            raise RoomDirectoryError(str(exc)) from exc
+            clauses.append("status = ?")
+            params.append(RoomStatus.LIVE.value)
+        if not include_private:
+            clauses.append("private = 0")
+        if genre is not None:
+            clauses.append("genre = ? COLLATE NOCASE")
+            params.append(genre)
+        if host is not None:
+            clauses.append("host = ? COLLATE NOCASE")
+            params.append(host)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._run(
+            f"SELECT {_COLUMNS} FROM rooms{where} ORDER BY created_at DESC, id DESC", tuple(params)
+        ).fetchall()
         return [_row_to_room(r) for r in rows]
+
+    def scheduled_between(self, start: float, end: float) -> list[Room]:
+        """Public rooms whose ``scheduled_start`` lies in ``[start, end)``, soonest first."""
+        rows = self._run(
+            f"SELECT {_COLUMNS} FROM rooms WHERE private = 0 AND scheduled_start >= ? "
+            "AND scheduled_start < ? ORDER BY scheduled_start, id",
+            (start, end),
+        ).fetchall()
+        return [_row_to_room(r) for r in rows]
+
+    def find_by_join_code(self, code: str) -> Room | None:
+        """The room with this spoken join code, or None."""
+        row = self._run(f"SELECT {_COLUMNS} FROM rooms WHERE join_code = ?", (code,)).fetchone()
+        return _row_to_room(row) if row else None
 
     def update(self, room: Room) -> Room:
         """Replace a stored room; raise ``RoomNotFound`` when it is absent."""
@@ -127,8 +229,133 @@ class SqliteRoomDirectory:
             cur = self._connect().execute(
                 f"UPDATE rooms SET {assignments} WHERE id = ?", (*params[1:], room.id)
             )
+        except sqlite3.IntegrityError as exc:
+            raise RoomExists(room.id) from exc
         except sqlite3.Error as exc:
             raise RoomDirectoryError(str(exc)) from exc
         if cur.rowcount == 0:
             raise RoomNotFound(room.id)
         return stored
+
+    # -- leases --------------------------------------------------------------------------
+
+    def claim(self, room_id: str, node_id: str, until: float, *, now: float) -> bool:
+        """Take or renew the room's lease (one conditional upsert, atomic in SQLite)."""
+        cur = self._run(
+            "INSERT INTO leases (room_id, node_id, until) VALUES (?, ?, ?) "
+            "ON CONFLICT (room_id) DO UPDATE SET node_id = excluded.node_id, until = excluded.until "
+            "WHERE leases.node_id = excluded.node_id OR leases.until < ?",
+            (room_id, node_id, until, now),
+        )
+        return cur.rowcount == 1
+
+    def release(self, room_id: str, node_id: str) -> None:
+        """Give the lease up if ``node_id`` holds it."""
+        self._run("UPDATE leases SET until = 0 WHERE room_id = ? AND node_id = ?", (room_id, node_id))
+
+    def lease_of(self, room_id: str) -> tuple[str, float] | None:
+        """``(node_id, until)`` of the room's lease, or None."""
+        row = self._run("SELECT node_id, until FROM leases WHERE room_id = ?", (room_id,)).fetchone()
+        return (row["node_id"], row["until"]) if row else None
+
+    # -- publisher keys ------------------------------------------------------------------
+
+    def add_key(self, key: PublisherKey) -> PublisherKey:
+        """Store a new co-host key."""
+        stored = replace(key, created_at=key.created_at or time.time())
+        try:
+            self._run(
+                f"INSERT INTO publisher_keys ({_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (stored.room_id, stored.key_id, stored.name, stored.key_hash, stored.role.value,
+                 int(stored.muted), int(stored.revoked), stored.created_at),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise RoomExists(key.key_id) from exc
+        return stored
+
+    def list_keys(self, room_id: str) -> list[PublisherKey]:
+        """The room's co-host keys, oldest first."""
+        rows = self._run(
+            f"SELECT {_KEY_COLUMNS} FROM publisher_keys WHERE room_id = ? ORDER BY created_at, key_id",
+            (room_id,),
+        ).fetchall()
+        return [_row_to_key(r) for r in rows]
+
+    def update_key(self, key: PublisherKey) -> PublisherKey:
+        """Replace a stored key."""
+        cur = self._run(
+            "UPDATE publisher_keys SET name = ?, key_hash = ?, role = ?, muted = ?, revoked = ? "
+            "WHERE room_id = ? AND key_id = ?",
+            (key.name, key.key_hash, key.role.value, int(key.muted), int(key.revoked),
+             key.room_id, key.key_id),
+        )
+        if cur.rowcount == 0:
+            raise RoomNotFound(key.key_id)
+        return key
+
+    # -- shows ---------------------------------------------------------------------------
+
+    def save_show(self, show: Show) -> Show:
+        """Insert or replace a show record."""
+        self._run(
+            f"INSERT OR REPLACE INTO shows ({_SHOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (show.room_id, show.show_id, show.started_at, show.ended_at, show.duration,
+             show.segments, show.title, show.genre, show.host, show.peak_listeners,
+             json.dumps(list(show.listeners_per_minute))),
+        )
+        return show
+
+    def get_show(self, room_id: str, show_id: str) -> Show | None:
+        """One show of a room, or None."""
+        row = self._run(
+            f"SELECT {_SHOW_COLUMNS} FROM shows WHERE room_id = ? AND show_id = ?", (room_id, show_id)
+        ).fetchone()
+        return _row_to_show(row) if row else None
+
+    def list_shows(self, room_id: str | None = None, *, ended_only: bool = False) -> list[Show]:
+        """Shows of one room (or all), newest start first."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if room_id is not None:
+            clauses.append("room_id = ?")
+            params.append(room_id)
+        if ended_only:
+            clauses.append("ended_at IS NOT NULL")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._run(
+            f"SELECT {_SHOW_COLUMNS} FROM shows{where} ORDER BY started_at DESC, show_id DESC",
+            tuple(params),
+        ).fetchall()
+        return [_row_to_show(r) for r in rows]
+
+    def delete_show(self, room_id: str, show_id: str) -> None:
+        """Forget a show record."""
+        self._run("DELETE FROM shows WHERE room_id = ? AND show_id = ?", (room_id, show_id))
+
+    # -- messages ------------------------------------------------------------------------
+
+    def add_message(self, message: Message) -> Message:
+        """Store a listener's message to the room's host."""
+        stored = replace(message, created_at=message.created_at or time.time())
+        try:
+            self._run(
+                "INSERT INTO messages (room_id, message_id, text, sender, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (stored.room_id, stored.message_id, stored.text, stored.sender, stored.created_at),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise RoomExists(message.message_id) from exc
+        return stored
+
+    def list_messages(self, room_id: str, *, since: float = 0.0, limit: int = 50) -> list[Message]:
+        """The room's messages after ``since``, oldest first."""
+        rows = self._run(
+            "SELECT room_id, message_id, text, sender, created_at FROM messages "
+            "WHERE room_id = ? AND created_at > ? ORDER BY created_at, message_id LIMIT ?",
+            (room_id, since, limit),
+        ).fetchall()
+        return [
+            Message(room_id=r["room_id"], message_id=r["message_id"], text=r["text"],
+                    sender=r["sender"], created_at=r["created_at"])
+            for r in rows
+        ]

@@ -140,7 +140,7 @@ class Stage:
     def resume_live_rooms(self) -> list[str]:
         """After a restart: put every room the directory still calls live back on air."""
         resumed = []
-        for room in self._directory.list_rooms(live_only=True):
+        for room in self._directory.list_rooms(live_only=True, include_private=True):
             try:
                 self.go_live(room)
                 resumed.append(room.id)

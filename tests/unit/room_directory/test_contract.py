@@ -12,11 +12,14 @@ import pytest
 from room_directory import (
     ROOM_ID_PATTERN,
     InMemoryRoomDirectory,
+    Message,
+    PublisherKey,
     Room,
     RoomDirectory,
     RoomExists,
     RoomNotFound,
     RoomStatus,
+    Show,
     SqliteRoomDirectory,
     hash_stream_key,
     new_room_id,
@@ -43,7 +46,10 @@ def room(room_id: str = "jazz-1", **fields: object) -> Room:
 
 
 def test_create_then_get_round_trips_every_field(directory: RoomDirectory) -> None:
-    created = directory.create(room(host="Mia", genre="jazz", topics=("a", "b"), tags=("demo",)))
+    created = directory.create(
+        room(host="Mia", genre="jazz", topics=("a", "b"), tags=("demo",), art_url="https://a/b.png",
+             scheduled_start=1_900_000_000.5, private=True, join_code="4719", description="d")
+    )
     fetched = directory.get("jazz-1")
     assert fetched == created
     assert fetched is not None and fetched.topics == ("a", "b") and fetched.created_at > 0
@@ -115,3 +121,137 @@ def test_stream_keys_are_long_random_and_stored_hashed() -> None:
 def test_new_room_ids_match_the_id_pattern() -> None:
     ids = {new_room_id() for _ in range(200)}
     assert len(ids) == 200 and all(ROOM_ID_PATTERN.match(i) for i in ids)
+
+
+def test_private_rooms_are_listed_only_when_asked(directory: RoomDirectory) -> None:
+    directory.create(room("pub"))
+    directory.create(room("hidden", private=True, join_code="1234"))
+    assert [r.id for r in directory.list_rooms()] == ["pub"]
+    assert {r.id for r in directory.list_rooms(include_private=True)} == {"pub", "hidden"}
+    found = directory.find_by_join_code("1234")
+    assert found is not None and found.id == "hidden"
+    assert directory.find_by_join_code("9999") is None
+
+
+def test_join_codes_are_unique(directory: RoomDirectory) -> None:
+    directory.create(room("a1", private=True, join_code="1234"))
+    with pytest.raises(RoomExists):
+        directory.create(room("b2", private=True, join_code="1234"))
+    b = directory.create(room("b2", private=True, join_code="5678"))
+    with pytest.raises(RoomExists):
+        directory.update(replace(b, join_code="1234"))
+
+
+def test_list_by_genre_and_host_ignores_case(directory: RoomDirectory) -> None:
+    directory.create(room("j1", genre="Jazz", host="Mia"))
+    directory.create(room("r1", genre="rock", host="Ola"))
+    assert [r.id for r in directory.list_rooms(genre="jazz")] == ["j1"]
+    assert [r.id for r in directory.list_rooms(host="OLA")] == ["r1"]
+    assert directory.list_rooms(genre="polka") == []
+
+
+def test_scheduled_between_is_half_open_public_and_soonest_first(directory: RoomDirectory) -> None:
+    directory.create(room("late", scheduled_start=300.0))
+    directory.create(room("early", scheduled_start=100.0))
+    directory.create(room("edge", scheduled_start=400.0))
+    directory.create(room("secret", scheduled_start=200.0, private=True, join_code="1111"))
+    directory.create(room("unscheduled"))
+    assert [r.id for r in directory.scheduled_between(100.0, 400.0)] == ["early", "late"]
+
+
+def test_a_lease_is_held_by_one_node_until_it_expires(directory: RoomDirectory) -> None:
+    assert directory.lease_of("r1") is None
+    assert directory.claim("r1", "node-a", 110.0, now=100.0)
+    assert not directory.claim("r1", "node-b", 120.0, now=105.0)
+    assert directory.claim("r1", "node-a", 130.0, now=105.0)  # renewal
+    assert directory.lease_of("r1") == ("node-a", 130.0)
+    assert directory.claim("r1", "node-b", 150.0, now=131.0)  # expired: taken over
+    assert not directory.claim("r1", "node-a", 160.0, now=132.0)
+    directory.release("r1", "node-a")  # not the holder: no effect
+    assert directory.lease_of("r1") == ("node-b", 150.0)
+    directory.release("r1", "node-b")
+    assert directory.claim("r1", "node-a", 170.0, now=133.0)
+
+
+def test_concurrent_claims_have_exactly_one_winner(directory: RoomDirectory) -> None:
+    winners: list[str] = []
+    lock = threading.Lock()
+
+    def claim(node: str) -> None:
+        if directory.claim("contested", node, 1e12, now=1.0):
+            with lock:
+                winners.append(node)
+
+    threads = [threading.Thread(target=claim, args=(f"node-{i}",)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(winners) == 1
+
+
+def test_publisher_keys_round_trip_mute_and_revoke(directory: RoomDirectory) -> None:
+    key = directory.add_key(PublisherKey(room_id="r1", key_id="k1", name="Ola", key_hash="h1"))
+    directory.add_key(PublisherKey(room_id="r1", key_id="k2", name="Ben", key_hash="h2",
+                                   created_at=key.created_at + 1))
+    directory.add_key(PublisherKey(room_id="other", key_id="k3", name="X", key_hash="h3"))
+    with pytest.raises(RoomExists):
+        directory.add_key(PublisherKey(room_id="r1", key_id="k1", name="dup", key_hash="h"))
+    assert [k.key_id for k in directory.list_keys("r1")] == ["k1", "k2"]
+    directory.update_key(replace(key, muted=True, revoked=True))
+    stored = directory.list_keys("r1")[0]
+    assert stored.muted and stored.revoked and stored.name == "Ola" and stored.created_at > 0
+    with pytest.raises(RoomNotFound):
+        directory.update_key(replace(key, key_id="ghost"))
+
+
+def test_shows_are_saved_replaced_listed_and_deleted(directory: RoomDirectory) -> None:
+    directory.save_show(Show(room_id="r1", show_id="s1", started_at=10.0))
+    directory.save_show(Show(room_id="r1", show_id="s2", started_at=20.0, title="B"))
+    directory.save_show(Show(room_id="r2", show_id="s3", started_at=15.0))
+    ended = Show(room_id="r1", show_id="s1", started_at=10.0, ended_at=70.0, duration=60.0,
+                 segments=30, title="A", genre="jazz", host="Mia", peak_listeners=4,
+                 listeners_per_minute=(1, 4))
+    directory.save_show(ended)
+    assert directory.get_show("r1", "s1") == ended
+    assert [s.show_id for s in directory.list_shows("r1")] == ["s2", "s1"]
+    assert [s.show_id for s in directory.list_shows()] == ["s2", "s3", "s1"]
+    assert [s.show_id for s in directory.list_shows(ended_only=True)] == ["s1"]
+    directory.delete_show("r1", "s1")
+    assert directory.get_show("r1", "s1") is None
+
+
+def test_messages_come_back_oldest_first_after_since(directory: RoomDirectory) -> None:
+    for i in range(5):
+        directory.add_message(Message(room_id="r1", message_id=f"m{i}", text=f"t{i}",
+                                      sender="amzn1", created_at=100.0 + i))
+    directory.add_message(Message(room_id="r2", message_id="x", text="other", created_at=100.0))
+    assert [m.text for m in directory.list_messages("r1")] == ["t0", "t1", "t2", "t3", "t4"]
+    assert [m.text for m in directory.list_messages("r1", since=102.0)] == ["t3", "t4"]
+    assert len(directory.list_messages("r1", limit=2)) == 2
+    fresh = directory.add_message(Message(room_id="r1", message_id="now", text="hi"))
+    assert fresh.created_at > 1_000_000_000
+
+
+def test_an_old_sqlite_file_is_brought_up_to_date(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, stream_key_hash TEXT NOT NULL,"
+        " host TEXT NOT NULL DEFAULT '', genre TEXT NOT NULL DEFAULT '', topics TEXT NOT NULL DEFAULT"
+        " '[]', description TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'idle', show_id"
+        " TEXT, live_since REAL, created_at REAL NOT NULL, updated_at REAL NOT NULL, tags TEXT NOT"
+        " NULL DEFAULT '[]')"
+    )
+    conn.execute("INSERT INTO rooms (id, title, stream_key_hash, created_at, updated_at)"
+                 " VALUES ('old-1', 'Old', 'h', 1, 1)")
+    conn.commit()
+    conn.close()
+    reopened = SqliteRoomDirectory(path)
+    old = reopened.get("old-1")
+    assert old is not None and old.title == "Old" and not old.private and old.art_url == ""
+    reopened.update(replace(old, private=True, join_code="2468"))
+    again = reopened.find_by_join_code("2468")
+    assert again is not None and again.id == "old-1"
