@@ -1,0 +1,40 @@
+"""Prometheus metrics of the stream server, in one place (exposed at ``/metrics``).
+
+Counters are incremented where the thing happens; the gauges (rooms live, publishers,
+listeners) are read from the running stage when Prometheus scrapes.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter
+
+#: this server's registry (not the global default, so that tests can build many apps)
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+SEGMENTS_WRITTEN = Counter(
+    "livestage_segments_written",
+    "HLS segments published, by rendition",
+    ["rendition"],
+    registry=REGISTRY,
+)
+SEGMENTS_LATE = Counter(
+    "livestage_segments_late",
+    "Segments listed later than their target duration plus half a second after their start",
+    registry=REGISTRY,
+)
+ENCODER_RESTARTS = Counter(
+    "livestage_encoder_restarts",
+    "Room encoders restarted after they died",
+    registry=REGISTRY,
+)
+INGEST_BYTES = Counter(
+    "livestage_ingest_bytes",
+    "Bytes of audio received from performers",
+    registry=REGISTRY,
+)
+INGEST_ERRORS = Counter(
+    "livestage_ingest_errors",
+    "Ingest requests refused or ended by an error, by reason",
+    ["reason"],
+    registry=REGISTRY,
+)
