@@ -51,6 +51,11 @@ class Settings:
     dead_air_seconds: int = 300
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
+    #: HMAC secret of listener tokens and signed private-room URLs; ``serve`` generates one when
+    #: unset and keeps it in ``<data dir>/url-secret`` (an app built without one uses a per-process one).
+    url_secret: str = ""
+    #: How long a signed private-room URL stays valid (seconds; default 12 h, long enough for a show).
+    private_url_ttl: int = 12 * 3600
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:
@@ -59,6 +64,8 @@ class Settings:
             raise ValueError("LIVESTAGE_SEGMENT_SECONDS must be a whole number from 1 to 10")
         if not 16 <= self.bitrate_kbps <= 384:
             raise ValueError("LIVESTAGE_BITRATE_KBPS must be from 16 to 384 (Alexa's range)")
+        if not 60 <= self.private_url_ttl <= 7 * 24 * 3600:
+            raise ValueError("LIVESTAGE_PRIVATE_URL_TTL must be from 60 s to 7 days")
 
     @property
     def base_url(self) -> str:

@@ -109,6 +109,20 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     return token, True
 
 
+def url_secret(settings: Settings) -> str:
+    """The URL-signing secret: configured, or kept in ``<data dir>/url-secret`` (made on first run)."""
+    if settings.url_secret:
+        return settings.url_secret
+    path: Path = settings.data_dir / "url-secret"
+    if path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(secret + "\n")
+    return secret
+
+
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
     """The WSGI server and the app's services, not yet serving."""
     app = create_app(settings)
@@ -120,7 +134,7 @@ def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
     token, new = admin_token(settings)
-    settings = settings.with_overrides(admin_token=token)
+    settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
     server, services = build_server(settings)
     resumed = services.stage.resume_live_rooms()
     stop_watch = threading.Event()
