@@ -7,6 +7,8 @@ without the admin token.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -21,6 +24,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from stream_server.app import create_app
+from stream_server.config import Settings
 from tests.conftest import start_live_server
 from tests.support import LiveServer
 
@@ -49,9 +54,9 @@ def test_api_never_fails_and_answers_as_documented(live_server: LiveServer) -> N
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 6, [op.label for op in operations]
     admin = {"Authorization": f"Bearer {live_server.admin_token}"}
-    for operation in operations:
+    for operation, mode in itertools.product(operations, GenerationMode):
 
-        @given(case=operation.as_strategy())
+        @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def fuzz(case: Any) -> None:
@@ -60,3 +65,18 @@ def test_api_never_fails_and_answers_as_documented(live_server: LiveServer) -> N
                                        timeout=10)
 
         fuzz()
+
+
+def test_every_api_route_is_in_the_document(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path), start_stage=False)
+    documented = {
+        (path, method.upper())
+        for path, item in app.test_client().get("/api/openapi.json").get_json()["paths"].items()
+        for method in item if method != "parameters"
+    }
+    served = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+        for method in rule.methods or () if method not in ("HEAD", "OPTIONS")
+    }
+    assert served == documented
