@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 import time
 from dataclasses import replace
@@ -114,10 +115,25 @@ def _room_or_404(room_id: str) -> Room:
 @bp.before_request
 def cap_body() -> ResponseReturnValue | None:
     """JSON bodies above ``MAX_JSON_BODY`` are refused with 413, also when sent chunked."""
-    request.max_content_length = MAX_JSON_BODY
+    request.max_content_length = MAX_JSON_BODY + 1  # one more byte tells a chunked body is too long
     if request.content_length is not None and request.content_length > MAX_JSON_BODY:
         return jsonify(error=f"request body larger than {MAX_JSON_BODY} bytes"), 413
     return None
+
+
+def json_body() -> Any:
+    """The request's JSON body, or None when it is not JSON; 413 when it is over the cap.
+
+    A chunked body has no Content-Length: the stream stops one byte past the cap, and that
+    byte tells it was too long (Flask's own reader would just cut it short).
+    """
+    data = request.get_data(cache=True)
+    if len(data) > MAX_JSON_BODY:
+        abort(413)
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
 
 
 @bp.errorhandler(413)
@@ -154,7 +170,7 @@ def openapi() -> ResponseReturnValue:
 @require_admin
 def create_room() -> ResponseReturnValue:
     """Create a room; the answer carries its stream key, this once."""
-    fields = clean_room_fields(request.get_json(silent=True), require_title=True)
+    fields = clean_room_fields(json_body(), require_title=True)
     key = new_stream_key()
     directory = current_services().directory
     for _ in range(_ALLOCATION_ATTEMPTS):
@@ -191,7 +207,7 @@ def get_room(room_id: str) -> ResponseReturnValue:
 def update_room(room_id: str) -> ResponseReturnValue:
     """Change a room's listing (title, host, genre, topics, description, art, schedule, privacy)."""
     room = _room_or_404(room_id)
-    fields = clean_room_fields(request.get_json(silent=True), require_title=False)
+    fields = clean_room_fields(json_body(), require_title=False)
     directory = current_services().directory
     updated = replace(room, **fields)
     if not updated.private:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 import signal
+import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -53,6 +55,26 @@ class _ContinueOnRead:
         return iter(self._ready())
 
 
+class _HeaderDeadline:
+    """The request stream while the request line and headers are read: one deadline for all of them.
+
+    A socket timeout alone bounds each read, so a client sending one byte every few seconds
+    (slow loris) would hold its thread for ever; this bounds the whole header phase.
+    """
+
+    def __init__(self, raw: Any, sock: socket.socket, deadline: float) -> None:
+        self.raw = raw
+        self._sock = sock
+        self._deadline = deadline
+
+    def readline(self, *args: Any) -> bytes:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("request headers too slow")
+        self._sock.settimeout(remaining)
+        return bytes(self.raw.readline(*args))
+
+
 class RequestHandler(WSGIRequestHandler):
     """Werkzeug's threaded handler, quiet about every HLS poll, with a socket timeout.
 
@@ -63,7 +85,27 @@ class RequestHandler(WSGIRequestHandler):
 
     #: A publisher or listener silent this long is dropped (seconds).
     timeout = 30
+    #: The request line and all headers must arrive within this many seconds.
+    header_timeout = 10.0
     _continue_pending = False
+
+    def handle_one_request(self) -> None:
+        """Read the request line and headers under one deadline, then the request as usual."""
+        self.rfile = _HeaderDeadline(self.rfile, self.connection,  # type: ignore[assignment]
+                                     time.monotonic() + self.header_timeout)
+        try:
+            super().handle_one_request()
+        finally:
+            if isinstance(self.rfile, _HeaderDeadline):
+                self.rfile = self.rfile.raw
+
+    def parse_request(self) -> bool:
+        """Parse the headers, then give the body (and keep-alive) the ordinary socket timeout back."""
+        ok = super().parse_request()
+        if isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = self.rfile.raw
+        self.connection.settimeout(self.timeout)
+        return ok
 
     def handle_expect_100(self) -> bool:
         """Defer the interim answer until the app reads the body."""
