@@ -12,6 +12,7 @@ from room_directory import Room, RoomDirectory, RoomStatus
 from stream_server.audio_bus import PublisherInput
 from stream_server.config import Settings
 from stream_server.packager import Packager
+from stream_server.retrying_store import RetryingSegmentStore
 from stream_server.room_stream import RoomStream
 from stream_server.segment_store import LocalSegmentStore, SegmentStore
 from stream_server.show_log import ShowLog
@@ -36,7 +37,7 @@ class Stage:
         self._settings = settings
         self._directory = directory
         self._run = run_encoders
-        self._store = store or LocalSegmentStore(settings.hls_dir)
+        self._store = store or RetryingSegmentStore(LocalSegmentStore(settings.hls_dir), settings.work_dir)
         self._streams: dict[str, RoomStream] = {}
         self._packagers: dict[str, Packager] = {}
         self._lock = threading.RLock()
