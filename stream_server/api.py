@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from room_directory import (
     ROOM_ID_PATTERN,
     Room,
+    RoomDirectoryError,
     RoomExists,
     RoomStatus,
     hash_stream_key,
@@ -140,6 +141,12 @@ def json_body() -> Any:
 def too_large(_: Exception) -> ResponseReturnValue:
     """JSON 413 for bodies over the cap."""
     return jsonify(error=f"request body larger than {MAX_JSON_BODY} bytes"), 413
+
+
+@bp.errorhandler(RoomDirectoryError)
+def directory_failed(exc: RoomDirectoryError) -> ResponseReturnValue:
+    """The room directory failed: 503 (try again), never a 500 page."""
+    return jsonify(error=f"room directory unavailable: {exc}"), 503
 
 
 @bp.errorhandler(403)

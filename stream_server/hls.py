@@ -25,7 +25,7 @@ import time
 from flask import Blueprint, Response, abort, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
-from room_directory import ROOM_ID_PATTERN
+from room_directory import ROOM_ID_PATTERN, RoomDirectoryError
 from room_directory.access import listener_token_valid, signature_valid
 from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CONTENT_TYPE, playlist_max_age
 from stream_server.services import Services, current_services
@@ -50,8 +50,11 @@ def playlist_cache_control(target_duration: int) -> str:
 
 
 def _room_private(services: Services, room_id: str) -> bool:
-    """Whether the room is private; 404 when the directory does not know it."""
-    room = services.directory.get(room_id)
+    """Whether the room is private; 404 when the directory does not know it, 503 when it fails."""
+    try:
+        room = services.directory.get(room_id)
+    except RoomDirectoryError:
+        abort(503)
     if room is None:
         abort(404)
     return room.private

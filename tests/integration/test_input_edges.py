@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from room_directory import InMemoryRoomDirectory, Room, RoomDirectoryError
 from stream_server.app import create_app
 from stream_server.config import Settings
 from tests.conftest import start_live_server
@@ -115,3 +116,17 @@ def test_a_slow_loris_is_cut_off_and_others_are_served_meanwhile(live_server: Li
                 closed = True
                 break
         assert closed, "the server kept a client that never finished its headers"
+
+
+class BrokenDirectory(InMemoryRoomDirectory):
+    """A directory whose backend is gone (a locked file, an unreachable table)."""
+
+    def get(self, room_id: str) -> Room | None:
+        raise RoomDirectoryError("backend unreachable")
+
+
+def test_a_failing_directory_is_503_not_500(tmp_path: Path) -> None:
+    client = create_app(Settings(data_dir=tmp_path, admin_token=TOKEN), directory=BrokenDirectory(),
+                        start_stage=False).test_client()
+    for path in ("/api/rooms/some-room", "/api/rooms/some-room/listeners", "/hls/some-room/live.m3u8"):
+        assert client.get(path).status_code == 503, path
