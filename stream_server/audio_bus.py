@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from stream_server.audio_levels import LevelMeter
+
 log = logging.getLogger(__name__)
 
 CHANNELS = 2
@@ -49,20 +51,35 @@ class PublisherInput:
         self.muted = False
         self.frames_played = 0
         self.underruns = 0
+        #: seconds the writer spent waiting on a full buffer (a publisher ahead of real time)
+        self.blocked_seconds = 0.0
+        #: level of what this publisher sends, before mute
+        self.meter = LevelMeter(FRAME_SECONDS)
 
     def write(self, pcm: bytes, timeout: float = 10.0) -> bool:
         """Queue PCM; block while full. False once the input is closed or stays full past ``timeout``."""
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         with self._cond:
-            while len(self._buf) >= self._capacity and not self._closed:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+            try:
+                while len(self._buf) >= self._capacity and not self._closed:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+                if self._closed:
                     return False
-                self._cond.wait(remaining)
-            if self._closed:
-                return False
-            self._buf += pcm
-            return True
+                self._buf += pcm
+                return True
+            finally:
+                self.blocked_seconds += time.monotonic() - started
+
+    def drop(self) -> None:
+        """Close now and throw away what is buffered (a publisher cut off or revoked)."""
+        with self._cond:
+            self._closed = True
+            self._buf.clear()
+            self._cond.notify_all()
 
     def close(self) -> None:
         """No more audio will come; what is buffered still plays out."""
@@ -77,7 +94,7 @@ class PublisherInput:
             return self._closed and not self._buf
 
     def take_frame(self) -> bytes | None:
-        """The next frame, or None while pre-rolling or after an underrun."""
+        """The next frame (muted or not), or None while pre-rolling or after an underrun."""
         with self._cond:
             if not self._primed:
                 if len(self._buf) >= self._preroll or (self._closed and self._buf):
@@ -96,7 +113,7 @@ class PublisherInput:
                 return None
             self._cond.notify_all()
         self.frames_played += 1
-        return None if self.muted else frame
+        return frame
 
 
 class AudioBus:
@@ -115,6 +132,8 @@ class AudioBus:
         self.frames_out = 0
         self.late_frames = 0
         self.last_audio_at = clock()
+        #: level of the program (the mix the encoder gets)
+        self.program_meter = LevelMeter(FRAME_SECONDS)
 
     def add_input(self, label: str) -> PublisherInput:
         """A new publisher input on this bus."""
@@ -130,19 +149,39 @@ class AudioBus:
             return len(self._inputs)
 
     def mix_next_frame(self) -> bytes:
-        """One frame of program audio: the mix of every input with audio, else room tone."""
+        """One frame of program audio: the mix of every unmuted input with audio, else room tone.
+
+        Each input's meter sees its audio before mute; the program meter sees the mix.
+        """
         with self._lock:
             self._inputs = [i for i in self._inputs if not i.finished]
             inputs = list(self._inputs)
-        frames = [f for f in (i.take_frame() for i in inputs) if f is not None]
+        frames: list[np.ndarray] = []
+        for inp in inputs:
+            frame = inp.take_frame()
+            if frame is None:
+                inp.meter.idle()
+                continue
+            samples = np.frombuffer(frame, dtype=np.int16)
+            inp.meter.update(samples)
+            if not inp.muted:
+                frames.append(samples)
         if inputs:
             self.last_audio_at = self._clock()
         if not frames:
-            return self._next_tone()
-        if len(frames) == 1:
-            return frames[0]
-        mixed = np.sum([np.frombuffer(f, dtype=np.int16).astype(np.int32) for f in frames], axis=0)
-        return bytes(np.clip(mixed, -32768, 32767).astype(np.int16).tobytes())
+            out = self._next_tone()
+        elif len(frames) == 1:
+            out = frames[0].tobytes()
+        else:
+            mixed = np.sum([f.astype(np.int32) for f in frames], axis=0)
+            out = np.clip(mixed, -32768, 32767).astype(np.int16).tobytes()
+        self.program_meter.update(np.frombuffer(out, dtype=np.int16))
+        return out
+
+    def inputs(self) -> list[PublisherInput]:
+        """The inputs on the bus now."""
+        with self._lock:
+            return list(self._inputs)
 
     def _next_tone(self) -> bytes:
         start = self._tone_pos

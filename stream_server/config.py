@@ -51,6 +51,12 @@ class Settings:
     dead_air_seconds: int = 300
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
+    #: A publisher that sends nothing for this long is closed (seconds; the room keeps room tone).
+    ingest_idle_seconds: int = 10
+    #: A publisher held back by back-pressure (faster than real time) this long is cut off (0: never).
+    ingest_flood_seconds: int = 30
+    #: A browser chunk session survives this long without a chunk, so the browser can resume.
+    chunk_resume_seconds: int = 20
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:

@@ -94,6 +94,15 @@ class ManagedProcess:
             except OSError:
                 pass
 
+    def kill(self) -> None:
+        """Kill the child now (a publisher cut off): its pipes break, the exit is reaped."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        try:
+            self._proc.wait(5.0)
+        except subprocess.TimeoutExpired:
+            log.error("%s did not die after SIGKILL", self.name)
+
     def stop(self, grace: float = 5.0) -> int:
         """Close stdin and wait; terminate, then kill, if it does not exit in time."""
         self.close_stdin()
