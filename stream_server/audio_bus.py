@@ -24,6 +24,9 @@ FRAME_SECONDS = 0.02
 #: Room tone level: far below hearing in a living room, yet not digital silence
 #: (some Echo devices stop a stream that starts with long digital silence).
 ROOM_TONE_DBFS = -72.0
+#: A publisher may be this far ahead of the bus (5 s of 20 ms frames: a tool's pre-buffer, a
+#: burst after a network hiccup); beyond it, back-pressure holds the sender back.
+CAPACITY_FRAMES = 250
 
 
 def frame_bytes(sample_rate: int) -> int:
@@ -35,11 +38,12 @@ class PublisherInput:
     """PCM from one publisher: a bounded buffer with a jitter pre-roll and back-pressure.
 
     The decoder side blocks in ``write`` while the buffer is full, which paces a
-    publisher that sends faster than real time instead of dropping its audio.
+    publisher that sends faster than real time instead of dropping its audio
+    (``buffered_seconds`` tells how far ahead it is).
     """
 
     def __init__(self, label: str, frame_size: int, *, preroll_frames: int = 10,
-                 capacity_frames: int = 50) -> None:
+                 capacity_frames: int = CAPACITY_FRAMES) -> None:
         self.label = label
         self._frame = frame_size
         self._preroll = preroll_frames * frame_size
@@ -51,28 +55,28 @@ class PublisherInput:
         self.muted = False
         self.frames_played = 0
         self.underruns = 0
-        #: seconds the writer spent waiting on a full buffer (a publisher ahead of real time)
-        self.blocked_seconds = 0.0
         #: level of what this publisher sends, before mute
         self.meter = LevelMeter(FRAME_SECONDS)
 
     def write(self, pcm: bytes, timeout: float = 10.0) -> bool:
         """Queue PCM; block while full. False once the input is closed or stays full past ``timeout``."""
-        started = time.monotonic()
-        deadline = started + timeout
+        deadline = time.monotonic() + timeout
         with self._cond:
-            try:
-                while len(self._buf) >= self._capacity and not self._closed:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return False
-                    self._cond.wait(remaining)
-                if self._closed:
+            while len(self._buf) >= self._capacity and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     return False
-                self._buf += pcm
-                return True
-            finally:
-                self.blocked_seconds += time.monotonic() - started
+                self._cond.wait(remaining)
+            if self._closed:
+                return False
+            self._buf += pcm
+            return True
+
+    @property
+    def buffered_seconds(self) -> float:
+        """Seconds of audio waiting to be played (how far the publisher is ahead of the bus)."""
+        with self._cond:
+            return len(self._buf) / self._frame * FRAME_SECONDS
 
     def drop(self) -> None:
         """Close now and throw away what is buffered (a publisher cut off or revoked)."""

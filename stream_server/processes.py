@@ -128,7 +128,7 @@ def decoder_argv(ffmpeg: str, input_format: str, sample_rate: int) -> list[str]:
     """ffmpeg turning one publisher's stream (any codec) into s16le stereo PCM on stdout."""
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-probesize", "32768", "-analyzeduration", "0",
+        "-probesize", "4096", "-analyzeduration", "0",  # small: a low-bitrate stream starts at once
         "-f", input_format, "-i", "pipe:0",
         "-vn", "-f", "s16le", "-ac", "2", "-ar", str(sample_rate), "pipe:1",
     ]  # fmt: skip

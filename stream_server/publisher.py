@@ -14,7 +14,6 @@ None of these touches any other session or room.
 
 from __future__ import annotations
 
-import collections
 import logging
 import os
 import threading
@@ -50,8 +49,9 @@ CONTENT_TYPES: dict[str, str] = {
 DECODE_GRACE_SECONDS = 8.0
 #: … and at least this many bytes arrived meanwhile (a slow start is not a wrong codec).
 DECODE_GRACE_BYTES = 32 * 1024
-#: A publisher counts as flooding when back-pressure held it this share of the flood window.
-FLOOD_BLOCKED_SHARE = 0.9
+#: A publisher this far ahead of the bus for the whole flood window is flooding (its bus input
+#: holds 5 s, so only a sender far faster than real time stays there; real tools run ≤ 1-2 s ahead).
+FLOOD_AHEAD_SECONDS = 4.0
 
 #: Why this server ended a session, as told to the publisher.
 CUT_MESSAGES: dict[str, str] = {
@@ -98,7 +98,7 @@ class PublisherSession:
         self.last_activity = clock()
         self._input = bus_input
         self._flood_seconds = flood_seconds
-        self._blocked_samples: collections.deque[tuple[float, float]] = collections.deque()
+        self._ahead_since: float | None = None
         self._progress = (self.last_activity, 0, 0)  # (when, pcm bytes, bytes in) at last progress
         self._lock = threading.Lock()
         self._proc = ManagedProcess(f"decoder[{label}]", decoder_argv(ffmpeg, fmt, sample_rate),
@@ -133,20 +133,16 @@ class PublisherSession:
         self._input.close()
 
     def _flooding(self) -> bool:
-        """Whether back-pressure has held the publisher back nearly all of the last flood window."""
+        """Whether the publisher has stayed ``FLOOD_AHEAD_SECONDS`` ahead of the bus for the flood window."""
         if self._flood_seconds <= 0:
             return False
         now = self._clock()
-        samples = self._blocked_samples
-        if not samples or now - samples[-1][0] >= 0.5:
-            samples.append((now, self._input.blocked_seconds))
-        while len(samples) > 2 and now - samples[1][0] >= self._flood_seconds:
-            samples.popleft()
-        since, blocked_then = samples[0]
-        span = now - since
-        if span < self._flood_seconds:
+        if self._input.buffered_seconds < FLOOD_AHEAD_SECONDS:
+            self._ahead_since = None
             return False
-        return (self._input.blocked_seconds - blocked_then) / span >= FLOOD_BLOCKED_SHARE
+        if self._ahead_since is None:
+            self._ahead_since = now
+        return now - self._ahead_since >= self._flood_seconds
 
     def write(self, chunk: bytes) -> None:
         """Send bytes to the decoder; raise DecoderFailed on bad audio, PublisherCut once cut."""

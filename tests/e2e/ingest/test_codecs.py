@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.ingest_support import CODECS, create_room, end_show, loud_seconds, publishing, replay_pcm
 from tests.audio_checks import dominant_frequency
+from tests.ingest_support import CODECS, create_room, end_show, loud_seconds, publishing, replay_pcm
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -24,8 +25,6 @@ def shows(ingest_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -
     rooms = {codec: create_room(ingest_server, f"{codec} room") for codec in CODECS}
     results: dict[str, Any] = {}
     dest = tmp_path_factory.mktemp("codecs")
-    from contextlib import ExitStack
-
     with ExitStack() as stack:
         procs = {codec: stack.enter_context(publishing(
             ingest_server, room["stream_key"], room["id"], freq=FREQS[codec], seconds=SECONDS,
