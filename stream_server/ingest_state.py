@@ -12,7 +12,7 @@ from flask import current_app
 from stream_server.auth_throttle import FailedAttempts
 from stream_server.chunk_sessions import ChunkSessions
 from stream_server.config import Settings
-from stream_server.publisher_registry import PublisherRegistry
+from stream_server.publisher_registry import REPLACE_AFTER_SECONDS, PublisherRegistry
 from stream_server.services import current_services
 
 _EXTENSION = "livestage_ingest"
@@ -24,7 +24,9 @@ class IngestState:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.registry = PublisherRegistry()
+        # a connection silent for half the idle limit (at most 5 s) may be replaced by a new one
+        replace_after = max(1.0, min(REPLACE_AFTER_SECONDS, settings.ingest_idle_seconds / 2))
+        self.registry = PublisherRegistry(replace_after=replace_after)
         self.attempts = FailedAttempts()
         self.chunks = ChunkSessions(self.registry, settings.chunk_resume_seconds)
 

@@ -117,7 +117,8 @@ class PublisherRegistry:
                 del self._live[slot]
             ends = self._ends.setdefault(slot[0], collections.deque(maxlen=RECENT_ENDS))
             ends.append({"key_id": slot[1], "name": conn.publisher.name, "kind": conn.kind,
-                         "reason": reason, "at": time.time()})
+                         "reason": reason, "at": time.time(),
+                         "bytes_in": conn.session.bytes_in if conn.session else 0})
 
     def find(self, room_id: str, key_id: str) -> Connection | None:
         """The live connection of a key, if any."""
