@@ -56,6 +56,12 @@ class Settings:
     url_secret: str = ""
     #: How long a signed private-room URL stays valid (seconds; default 12 h, long enough for a show).
     private_url_ttl: int = 12 * 3600
+    #: A publisher that sends nothing for this long is closed (seconds; the room keeps room tone).
+    ingest_idle_seconds: int = 10
+    #: A publisher held back by back-pressure (faster than real time) this long is cut off (0: never).
+    ingest_flood_seconds: int = 30
+    #: A browser chunk session survives this long without a chunk, so the browser can resume.
+    chunk_resume_seconds: int = 20
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:

@@ -94,6 +94,15 @@ class ManagedProcess:
             except OSError:
                 pass
 
+    def kill(self) -> None:
+        """Kill the child now (a publisher cut off): its pipes break, the exit is reaped."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        try:
+            self._proc.wait(5.0)
+        except subprocess.TimeoutExpired:
+            log.error("%s did not die after SIGKILL", self.name)
+
     def stop(self, grace: float = 5.0) -> int:
         """Close stdin and wait; terminate, then kill, if it does not exit in time."""
         self.close_stdin()
@@ -119,7 +128,7 @@ def decoder_argv(ffmpeg: str, input_format: str, sample_rate: int) -> list[str]:
     """ffmpeg turning one publisher's stream (any codec) into s16le stereo PCM on stdout."""
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-probesize", "32768", "-analyzeduration", "0",
+        "-probesize", "4096", "-analyzeduration", "0",  # small: a low-bitrate stream starts at once
         "-f", input_format, "-i", "pipe:0",
         "-vn", "-f", "s16le", "-ac", "2", "-ar", str(sample_rate), "pipe:1",
     ]  # fmt: skip
