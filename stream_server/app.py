@@ -16,7 +16,7 @@ def create_app(
     start_stage: bool = True,
 ) -> Flask:
     """Build the app: settings from the env unless given; the stage runs encoders unless told not to."""
-    from stream_server import alexa, api, health, hls, index, ingest
+    from stream_server import alexa, api, health, hls, index, ingest, shows_api
     from stream_server.stage import Stage
 
     settings = settings or settings_from_env()
@@ -33,4 +33,5 @@ def create_app(
     app.register_blueprint(ingest.bp)
     app.register_blueprint(hls.bp)
     app.register_blueprint(alexa.bp)
+    app.register_blueprint(shows_api.bp)
     return app
