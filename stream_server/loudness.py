@@ -13,10 +13,13 @@ whatever the performers send. How:
   is never pumped up and a pause does not raise the gain. A program that stays
   under the relative gate for 10 s is a new, quieter level and is followed again.
 - **Gain** follows the estimate slowly (time constant 5 s, in the power domain as
-  BS.1770 integrates), ramped sample by sample; the first gated block sets the
-  estimate at once, and a program running 6 LU over target is followed ten times
-  faster, so no living room gets blasted while the AGC settles. Gain is held
-  within ±30 dB.
+  BS.1770 integrates), ramped sample by sample. The first gated block sets the
+  estimate and the gain at once (an abrupt loud start would also make the AAC
+  encoder overshoot) and the first second is followed fast; a program running
+  6 LU over target is followed ten times faster too, so no living room gets
+  blasted while the AGC settles. Gain is held within ±30 dB. What the limiter
+  takes away (smoothed) is made up, up to 3 dB, so a programme with hot peaks
+  still airs at the target.
 - **Limit** true peaks: each 10 ms of the gained signal is 4× oversampled
   (BS.1770 Annex 2's method, a 48-tap interpolator) and the gain envelope is
   brought under a -2 dBTP ceiling, one block ahead (100 ms look-ahead) so the gain
@@ -45,9 +48,13 @@ RELATIVE_GATE_LU = -20.0
 NEW_LEVEL_SECONDS = 10.0
 TIME_CONSTANT_SECONDS = 5.0
 FAST_TIME_CONSTANT_SECONDS = 0.5
+#: The first second of sound is followed with the fast time constant (its first block may be cut short).
+SETTLING_BLOCKS = 10
 #: Over target by this much, the fast time constant applies.
 FAST_ABOVE_LU = 6.0
 MAX_GAIN_DB = 30.0
+#: The most the AGC adds back for what the limiter takes (dB).
+MAX_MAKEUP_DB = 3.0
 MIN_GAIN_DB = -30.0
 #: The limiter's true-peak ceiling: 1 dB under the -1 dBTP promise, for the AAC encoder's overshoot.
 CEILING_DBTP = -2.0
@@ -129,6 +136,12 @@ class LoudnessProcessor:
         self._powers: list[float] = []
         self._estimate: float | None = None
         self._quiet_run = 0.0
+        #: loudness the limiter takes away (dB, smoothed over sounding blocks), made up by the AGC
+        self._limiter_loss_db = 0.0
+        self._sounding = False
+        self._sounding_blocks = 0
+        self._held_steady = False
+        self._block_start_db = 0.0
         self._gain = 1.0
         self._limit_gain = 1.0
         self._history = np.zeros((TAPS_PER_PHASE - 1, CHANNELS))
@@ -181,8 +194,10 @@ class LoudnessProcessor:
         limits = self._subblock_limits(gained)
         out = b""
         if self._held is not None and self._held_limits is not None:
-            out = _to_pcm(self._limit(self._held, self._held_limits, float(limits[0])))
+            out = _to_pcm(self._limit(self._held, self._held_limits, float(limits[0]), self._held_steady))
         self._held, self._held_limits = gained, limits
+        # only blocks with sound and a settled AGC gain teach the limiter's make-up
+        self._held_steady = self._sounding and abs(self.gain_db - self._block_start_db) < 0.1
         return out
 
     def _agc_envelope(self, block: Float) -> Float:
@@ -191,20 +206,29 @@ class LoudnessProcessor:
         self._powers = (self._powers + [power])[-MOMENTARY_BLOCKS:]
         momentary = sum(self._powers) / len(self._powers)
         level = lufs(momentary)
-        if level > ABSOLUTE_GATE_LUFS:
-            if self._estimate is None:
-                self._estimate = momentary
+        first_sound = False
+        self._sounding = level > ABSOLUTE_GATE_LUFS
+        self._sounding_blocks += 1 if self._sounding else 0
+        if self._sounding:
+            if self._estimate is None:  # the first block with sound sets it, undiluted by silence
+                self._estimate = max(power, momentary)
+                first_sound = True
             else:
                 in_range = level > lufs(self._estimate) + RELATIVE_GATE_LU
                 if in_range or self._quiet_run >= NEW_LEVEL_SECONDS:
-                    fast = level + 20 * math.log10(self._gain) > self.target_lufs + FAST_ABOVE_LU
+                    fast = (level + 20 * math.log10(self._gain) > self.target_lufs + FAST_ABOVE_LU
+                            or self._sounding_blocks < SETTLING_BLOCKS)
                     tau = FAST_TIME_CONSTANT_SECONDS if fast else TIME_CONSTANT_SECONDS
                     self._estimate += min(1.0, BLOCK_SECONDS / tau) * (momentary - self._estimate)
                 self._quiet_run = 0.0 if in_range else self._quiet_run + BLOCK_SECONDS
         start = self._gain
+        self._block_start_db = 20 * math.log10(start)
         if self._estimate is not None:
-            wanted = min(MAX_GAIN_DB, max(MIN_GAIN_DB, self.target_lufs - lufs(self._estimate)))
+            makeup = min(MAX_MAKEUP_DB, -self._limiter_loss_db)
+            wanted = min(MAX_GAIN_DB, max(MIN_GAIN_DB, self.target_lufs - lufs(self._estimate) + makeup))
             self._gain = 10 ** (wanted / 20)
+        if first_sound:  # the show's first sound airs at the right level from its first sample
+            start = self._gain
         return np.asarray(np.linspace(start, self._gain, self._block, endpoint=False), dtype=np.float64)
 
     def _subblock_limits(self, gained: Float) -> Float:
@@ -224,7 +248,7 @@ class LoudnessProcessor:
         limits[over] = self._ceiling / per_sub[over]
         return limits
 
-    def _limit(self, block: Float, limits: Float, next_limit: float) -> Float:
+    def _limit(self, block: Float, limits: Float, next_limit: float, countable: bool = False) -> Float:
         """Apply the limiter's gain envelope: under every sub-block's limit, ramped, slow to recover."""
         ahead = np.append(limits[1:], next_limit)
         ends = np.minimum(limits, ahead)
@@ -238,6 +262,11 @@ class LoudnessProcessor:
         size = len(block) // SUBBLOCKS
         ramp = np.arange(size) / size
         envelope = (starts[:, None] + (ends - starts)[:, None] * ramp[None, :]).reshape(-1)
+        if countable:  # how much loudness the limiter took from this (steady) block, smoothed
+            power = float(np.sum(block**2))
+            kept = float(np.sum((block * envelope[:, None]) ** 2)) / power if power > 0 else 1.0
+            loss = 10 * math.log10(max(kept, 1e-6))
+            self._limiter_loss_db += BLOCK_SECONDS / TIME_CONSTANT_SECONDS * (loss - self._limiter_loss_db)
         return np.asarray(block * envelope[:, None], dtype=np.float64)
 
 
