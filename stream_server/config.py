@@ -51,6 +51,10 @@ class Settings:
     dead_air_seconds: int = 300
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
+    #: Serve GET /hls/ in the request handler (sendfile, no WSGI); 0 sends it through Flask.
+    hls_fast_path: bool = True
+    #: nginx access log (``livestage nginx-config`` format) to follow for listener counts; unset: off.
+    nginx_access_log: str = ""
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:

@@ -16,8 +16,13 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from stream_server.app import create_app
 from stream_server.config import Settings
 from stream_server.demo import DemoPerformers, ensure_demo_rooms
+from stream_server.hls_fast import HlsFastPath
+from stream_server.listeners import ListenerTracker
+from stream_server.nginx_log import NginxLogTailer
+from stream_server.private_markers import PrivateMarkerSync
 from stream_server.processes import stop_all
 from stream_server.services import Services
+from stream_server.url_secret import url_secret
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +68,8 @@ class RequestHandler(WSGIRequestHandler):
 
     #: A publisher or listener silent this long is dropped (seconds).
     timeout = 30
+    #: Responses go out as soon as they are written (HLS answers are one write each).
+    disable_nagle_algorithm = True
     _continue_pending = False
 
     def handle_expect_100(self) -> bool:
@@ -77,7 +84,14 @@ class RequestHandler(WSGIRequestHandler):
             self.wfile.flush()
 
     def run_wsgi(self) -> None:
-        """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
+        """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once).
+
+        ``GET``/``HEAD /hls/…`` goes to the fast path instead, when the server has one.
+        """
+        fast: HlsFastPath | None = getattr(self.server, "hls_fast", None)
+        if fast is not None and fast.wants(self.command, self.path):
+            fast.handle(self)
+            return
         if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
             self._continue_pending = True
             del self.headers["Expect"]
@@ -109,12 +123,38 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     return token, True
 
 
+def listener_tracker(services: Services) -> ListenerTracker:
+    """The app's listener tracker (``services.listeners``), made here while Services has none."""
+    tracker: ListenerTracker | None = getattr(services, "listeners", None)
+    if tracker is None:
+        tracker = ListenerTracker()
+        setattr(services, "listeners", tracker)  # noqa: B010 - until Services declares it
+    return tracker
+
+
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
-    """The WSGI server and the app's services, not yet serving."""
+    """The WSGI server (with the HLS fast path unless turned off) and the app's services, not yet serving."""
     app = create_app(settings)
     server = make_server(settings.host, settings.port, app, threaded=True,
                          request_handler=RequestHandler)
-    return server, app.extensions["livestage"]
+    services: Services = app.extensions["livestage"]
+    if settings.hls_fast_path:
+        tracker = listener_tracker(services)
+        setattr(server, "hls_fast", HlsFastPath(  # noqa: B010 - read back by RequestHandler
+            settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen))
+    return server, services
+
+
+def start_serving_helpers(settings: Settings, services: Services) -> list[PrivateMarkerSync | NginxLogTailer]:
+    """Private-room markers kept in step, and the nginx access log followed when configured."""
+    helpers: list[PrivateMarkerSync | NginxLogTailer] = [
+        PrivateMarkerSync(services.directory, settings.hls_dir)]
+    if settings.nginx_access_log:
+        helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
+                                      listener_tracker(services).seen))
+    for helper in helpers:
+        helper.start()
+    return helpers
 
 
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
@@ -122,6 +162,7 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     token, new = admin_token(settings)
     settings = settings.with_overrides(admin_token=token)
     server, services = build_server(settings)
+    helpers = start_serving_helpers(settings, services)
     resumed = services.stage.resume_live_rooms()
     stop_watch = threading.Event()
     services.stage.watch(stop_watch)
@@ -147,6 +188,8 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
         server.serve_forever()
     finally:
         stop_watch.set()
+        for helper in helpers:
+            helper.stop()
         if performers:
             performers.stop()
         services.stage.shutdown()
