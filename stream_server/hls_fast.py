@@ -14,9 +14,10 @@ from __future__ import annotations
 import email.utils
 import os
 import re
+import threading
 import time
-from collections.abc import Callable
-from email.message import Message
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler as Handler
 from pathlib import Path
 from zlib import adler32
@@ -31,10 +32,14 @@ from stream_server.hls_rules import (
 )
 from stream_server.private_markers import is_private
 
-#: Files up to this size are read and sent with the headers in one write; larger ones use sendfile.
+#: Files up to this size are kept in memory and sent with the headers in one write; larger: sendfile.
 INLINE_LIMIT = 256 * 1024
+#: Memory for small files (a live window of a few hundred rooms); oldest entries leave first.
+CACHE_BYTES = 64 * 1024 * 1024
+_MAX_HEADERS = 100
+_MAX_LINE = 65536
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_REASONS = {200: "OK", 206: "Partial Content", 304: "Not Modified", 403: "Forbidden",
+_REASONS = {200: "OK", 206: "Partial Content", 304: "Not Modified", 400: "Bad Request", 403: "Forbidden",
             404: "Not Found", 416: "Range Not Satisfiable"}
 
 
@@ -50,6 +55,17 @@ def _etag_matches(header: str, etag: str) -> bool:
     return etag in tags
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """What the fast path knows of one file: identity (inode, mtime, size), headers, small contents."""
+
+    identity: tuple[int, int, int]
+    mtime: float
+    etag: str
+    last_modified: str
+    data: bytes | None
+
+
 class HlsFastPath:
     """Serves the HLS tree under ``hls_dir`` to a request handler, counting listeners."""
 
@@ -61,13 +77,41 @@ class HlsFastPath:
         self._count = count_listener
         self._date_second = -1
         self._date = ""
+        self._cache: dict[str, _Cached] = {}
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
 
-    def wants(self, command: str, path: str) -> bool:
-        """Whether this request is the fast path's (GET or HEAD under ``/hls/``)."""
-        return path.startswith("/hls/") and command in ("GET", "HEAD")
+    def handle_raw(self, handler: Handler, request_line: bytes) -> None:
+        """Read the rest of the request whose line ``handler`` has read, and answer it.
 
-    def handle(self, handler: Handler) -> None:
-        """Answer one request on ``handler``'s connection."""
+        Takes the place of ``parse_request`` for ``GET``/``HEAD /hls/…``: the request line and
+        headers are read here (http.server's e-mail header parser is half the cost of a request).
+        """
+        fields = request_line.decode("latin-1").rstrip("\r\n").split(" ")
+        headers: dict[str, str] = {}
+        for _ in range(_MAX_HEADERS + 1):
+            line = handler.rfile.readline(_MAX_LINE + 1)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, colon, value = line.decode("latin-1").partition(":")
+            if not colon or len(line) > _MAX_LINE or name != name.strip() or not name:
+                fields = []  # malformed: refused below
+                break
+            headers[name.lower()] = value.strip()
+        else:
+            fields = []
+        if len(fields) != 3 or fields[2] not in ("HTTP/1.0", "HTTP/1.1"):
+            handler.command, handler.close_connection = "GET", True
+            return self._error(handler, 400)
+        handler.command, handler.path, handler.request_version = fields
+        handler.requestline = " ".join(fields)
+        connection = headers.get("connection", "").lower()
+        handler.close_connection = connection == "close" or (
+            fields[2] == "HTTP/1.0" and connection != "keep-alive")
+        self.handle(handler, headers)
+
+    def handle(self, handler: Handler, headers: Mapping[str, str]) -> None:
+        """Answer one parsed request on ``handler``'s connection; ``headers`` keyed in lower case."""
         path, _, query = handler.path.partition("?")
         target = parse_hls_path(path)
         if target is None:
@@ -77,46 +121,71 @@ class HlsFastPath:
                                secret=self._secret, now=now)
         if status is not None:
             return self._error(handler, status)
-        self._send_file(handler, target, query, now)
+        self._send_file(handler, headers, target, query, now)
 
-    def _send_file(self, handler: Handler, target: HlsTarget, query: str, now: float) -> None:
+    def _send_file(self, handler: Handler, headers: Mapping[str, str], target: HlsTarget, query: str,
+                   now: float) -> None:
         path = f"{self._root}/{target.room_id}/{target.name}"
         try:
-            file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            stat = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
             return self._error(handler, 404)
-        with file:
-            stat = os.fstat(file.fileno())
-            size = stat.st_size
-            etag = _etag(path, stat.st_mtime, size)
-            headers = handler.headers
-            common = (f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
-                      f"ETag: {etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
-                      "Access-Control-Allow-Origin: *\r\n")
-            if self._not_modified(headers, etag, stat.st_mtime):
-                self._count_listener(target, query, now)
-                return self._write(handler, 304, common, b"")
-            start, end = 0, size
-            status = 200
-            range_header = headers.get("Range")
-            if range_header and self._range_applies(headers.get("If-Range"), etag):
-                parsed = self._parse_range(range_header, size)
-                if parsed is None:
-                    return self._write(handler, 416, f"Content-Range: bytes */{size}\r\n", b"")
-                if parsed != (0, size):
-                    start, end = parsed
-                    status = 206
-                    common += f"Content-Range: bytes {start}-{end - 1}/{size}\r\n"
-            head = (f"Content-Type: {content_type(target)}\r\nContent-Length: {end - start}\r\n"
-                    f"Last-Modified: {email.utils.formatdate(stat.st_mtime, usegmt=True)}\r\n" + common)
+        cached = self._cache.get(path)
+        if cached is None or cached.identity != (stat.st_ino, stat.st_mtime_ns, stat.st_size):
+            try:
+                cached = self._load(path)
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                return self._error(handler, 404)
+        common = (f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
+                  f"ETag: {cached.etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
+                  "Access-Control-Allow-Origin: *\r\n")
+        if self._not_modified(headers, cached.etag, cached.mtime):
             self._count_listener(target, query, now)
-            if handler.command == "HEAD":
-                return self._write(handler, status, head, b"")
-            if end - start <= INLINE_LIMIT:
-                file.seek(start)
-                return self._write(handler, status, head, file.read(end - start))
+            return self._write(handler, 304, common, b"")
+        size = cached.identity[2]
+        start, end = 0, size
+        status = 200
+        range_header = headers.get("range")
+        if range_header and self._range_applies(headers.get("if-range"), cached.etag):
+            parsed = self._parse_range(range_header, size)
+            if parsed is None:
+                return self._write(handler, 416, f"Content-Range: bytes */{size}\r\n", b"")
+            if parsed != (0, size):
+                start, end = parsed
+                status = 206
+                common += f"Content-Range: bytes {start}-{end - 1}/{size}\r\n"
+        head = (f"Content-Type: {content_type(target)}\r\nContent-Length: {end - start}\r\n"
+                f"Last-Modified: {cached.last_modified}\r\n" + common)
+        self._count_listener(target, query, now)
+        if handler.command == "HEAD":
+            return self._write(handler, status, head, b"")
+        if cached.data is not None:
+            return self._write(handler, status, head, cached.data[start:end])
+        with open(path, "rb", buffering=0) as file:  # large: straight from the page cache
+            if os.fstat(file.fileno()).st_ino != cached.identity[0]:
+                return self._error(handler, 404)  # replaced in between: let the player retry
             self._write(handler, status, head, b"")
             handler.connection.sendfile(file, start, end - start)
+
+    def _load(self, path: str) -> _Cached:
+        """Read a file's identity (and its bytes when small), caching small files."""
+        with open(path, "rb", buffering=0) as file:
+            stat = os.fstat(file.fileno())
+            data = file.read() if stat.st_size <= INLINE_LIMIT else None
+        size = len(data) if data is not None else stat.st_size
+        entry = _Cached(
+            identity=(stat.st_ino, stat.st_mtime_ns, size), mtime=stat.st_mtime,
+            etag=_etag(path, stat.st_mtime, size),
+            last_modified=email.utils.formatdate(stat.st_mtime, usegmt=True), data=data)
+        if data is not None and size == stat.st_size:  # a file still growing is served, not kept
+            with self._cache_lock:
+                old = self._cache.pop(path, None)
+                self._cache_bytes += len(data) - (len(old.data or b"") if old else 0)
+                self._cache[path] = entry
+                while self._cache_bytes > CACHE_BYTES and self._cache:
+                    evicted = self._cache.pop(next(iter(self._cache)))
+                    self._cache_bytes -= len(evicted.data or b"")
+        return entry
 
     def _count_listener(self, target: HlsTarget, query: str, now: float) -> None:
         if target.is_playlist:
@@ -125,12 +194,11 @@ class HlsFastPath:
                 self._count(target.room_id, token, now)
 
     @staticmethod
-    def _not_modified(headers: Message, etag: str, mtime: float) -> bool:
-        get = headers.get
-        if_none_match = get("If-None-Match")
+    def _not_modified(headers: Mapping[str, str], etag: str, mtime: float) -> bool:
+        if_none_match = headers.get("if-none-match")
         if if_none_match:
             return _etag_matches(if_none_match, etag)
-        since = get("If-Modified-Since")
+        since = headers.get("if-modified-since")
         if since:
             try:
                 parsed = email.utils.parsedate_to_datetime(since).timestamp()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import unquote_plus
 
 from room_directory import ROOM_ID_PATTERN
 from room_directory.access import listener_token_valid, signature_valid
@@ -92,13 +92,11 @@ def cache_control(target: HlsTarget, segment_seconds: int) -> str:
 
 
 def listener_token(query: str, secret: str) -> str | None:
-    """The valid listener token of a query string (``lt=…``), or None."""
+    """The valid listener token of a query string (the first ``lt=…``), or None."""
     if "lt=" not in query or not secret:
         return None
-    try:
-        values = parse_qs(query, max_num_fields=20).get("lt")
-    except ValueError:  # too many fields: not a player's URL
-        return None
-    if not values or not listener_token_valid(values[0], secret):
-        return None
-    return values[0]
+    for field in query.split("&", 20)[:20]:
+        if field.startswith("lt="):
+            token = unquote_plus(field[3:])
+            return token if listener_token_valid(token, secret) else None
+    return None

@@ -83,15 +83,16 @@ class RequestHandler(WSGIRequestHandler):
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             self.wfile.flush()
 
-    def run_wsgi(self) -> None:
-        """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once).
-
-        ``GET``/``HEAD /hls/…`` goes to the fast path instead, when the server has one.
-        """
+    def parse_request(self) -> bool:
+        """Hand ``GET``/``HEAD /hls/…`` to the server's fast path (which answers it); parse the rest."""
         fast: HlsFastPath | None = getattr(self.server, "hls_fast", None)
-        if fast is not None and fast.wants(self.command, self.path):
-            fast.handle(self)
-            return
+        if fast is not None and self.raw_requestline.startswith((b"GET /hls/", b"HEAD /hls/")):
+            fast.handle_raw(self, self.raw_requestline)
+            return False  # answered: http.server goes on to the connection's next request
+        return super().parse_request()
+
+    def run_wsgi(self) -> None:
+        """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
         if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
             self._continue_pending = True
             del self.headers["Expect"]

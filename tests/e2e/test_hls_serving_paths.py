@@ -11,6 +11,7 @@ import email.utils
 import json
 import os
 import signal
+import socket
 import threading
 import time
 import urllib.error
@@ -285,3 +286,39 @@ def test_live_show_through_nginx_every_listed_segment_downloads_on_every_path(
     assert status == 200
     (tmp_path / "segment.ts").write_bytes(data)
     assert [s["codec_name"] for s in ffprobe_streams(tmp_path / "segment.ts")] == ["aac"]
+
+
+def _raw_exchange(port: int, payload: bytes) -> bytes:
+    """Send ``payload`` on one connection and read until the server closes it (bounded)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(payload)
+        chunks = []
+        for _ in range(1000):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_fast_path_keeps_connections_alive_and_shares_them_with_the_app(stack: Stack) -> None:
+    pipelined = (b"GET /hls/static-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"HEAD /hls/static-room/seg-00000001.ts HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"GET /hls/static-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")  # werkzeug closes after app answers
+    answer = _raw_exchange(stack.server.port, pipelined)
+    assert answer.count(b"HTTP/1.1 200 ") == 4
+    assert answer.count(PLAYLIST) == 2 and b'"status":"ok"' in answer.replace(b" ", b"")
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [(b"GET /hls/static-room/live.m3u8 HTTP/1.0\r\n\r\n", b"200"),
+     (b"GET /hls/static-room/live.m3u8 HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", b"400"),
+     (b"GET /hls/static-room/live.m3u8 HTTP/2.0\r\n\r\n", b"400"),
+     (b"GET /hls/static-room/live.m3u8 extra HTTP/1.1\r\n\r\n", b"400")],
+    ids=["http-1.0-closes", "bad-header", "bad-version", "bad-request-line"],
+)
+def test_fast_path_answers_once_then_closes(stack: Stack, request_bytes: bytes, status: bytes) -> None:
+    answer = _raw_exchange(stack.server.port, request_bytes)  # returns only once the server closes
+    assert answer.startswith(b"HTTP/1.1 " + status)
