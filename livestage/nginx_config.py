@@ -140,13 +140,15 @@ def write_secret_include(path: Path, secret: str) -> None:
               help="File defining $livestage_url_secret (root-only).")
 @click.option("--write-secret", is_flag=True,
               help="Also write --secret-include (mode 0600) from the server's URL secret.")
+@click.option("--js-path", type=click.Path(path_type=Path), default=NginxOptions.js_path,
+              show_default=True, help="The njs script checking signed paths (copy it next to nginx.conf).")
 @click.option("--certificate", type=click.Path(path_type=Path),
               help="TLS certificate (fullchain); adds the HTTPS server on 443.")
 @click.option("--certificate-key", type=click.Path(path_type=Path), help="TLS private key.")
 @click.option("--standalone", type=click.Path(path_type=Path),
               help="Print a whole nginx.conf run from this prefix directory (tests, benchmarks).")
 def nginx_config(data_dir: Path | None, upstream: str, server_name: str, listen: str,
-                 access_log: Path, secret_include: Path, write_secret: bool,
+                 access_log: Path, secret_include: Path, write_secret: bool, js_path: Path,
                  certificate: Path | None, certificate_key: Path | None,
                  standalone: Path | None) -> None:
     """Print the nginx configuration serving /hls/ from disk and proxying the rest to `livestage serve`."""
@@ -156,7 +158,7 @@ def nginx_config(data_dir: Path | None, upstream: str, server_name: str, listen:
     options = NginxOptions(
         hls_dir=settings.hls_dir.resolve(), upstream=upstream, server_name=server_name,
         listen=listen, segment_seconds=settings.segment_seconds, access_log=access_log.absolute(),
-        secret_include=secret_include.absolute(),
+        secret_include=secret_include.absolute(), js_path=js_path.absolute(),
         certificate=certificate.absolute() if certificate else None,
         certificate_key=certificate_key.absolute() if certificate_key else None,
     )
