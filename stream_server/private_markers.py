@@ -4,7 +4,8 @@ nginx (``deploy/nginx``) and the embedded fast path (``hls_fast``) decide "signe
 required" from the marker alone, so no request asks the room directory. The stream server
 keeps the markers in step with the directory: ``PrivateMarkerSync`` writes the marker of
 every private room (creating its folder, so a new private room is closed before its first
-segment exists) and removes it when a room turns public, once at start and then every
+segment exists) and removes it when a room turns public (the marker of a room that left the
+directory stays: its files stay closed), once at start and then every
 ``interval`` seconds (default 1 s). A room turned private mid-show is closed within that
 interval.
 """
@@ -29,7 +30,9 @@ def is_private(hls_dir: str | Path, room_id: str) -> bool:
 
 def sync_markers(directory: RoomDirectory, hls_dir: Path) -> set[str]:
     """Make the markers match the directory; the private room ids."""
-    private = {room.id for room in directory.list_rooms(include_private=True) if room.private}
+    rooms = directory.list_rooms(include_private=True)
+    private = {room.id for room in rooms if room.private}
+    public = {room.id for room in rooms if not room.private}
     for room_id in private:
         marker = hls_dir / room_id / PRIVATE_MARKER
         if not marker.exists():
@@ -38,7 +41,7 @@ def sync_markers(directory: RoomDirectory, hls_dir: Path) -> set[str]:
     if hls_dir.is_dir():
         for marker in hls_dir.glob(f"*/{PRIVATE_MARKER}"):
             room_id = marker.parent.name
-            if ROOM_ID_PATTERN.match(room_id) and room_id not in private:
+            if ROOM_ID_PATTERN.match(room_id) and room_id in public:  # unknown rooms stay closed
                 marker.unlink(missing_ok=True)
     return private
 

@@ -322,3 +322,14 @@ def test_fast_path_keeps_connections_alive_and_shares_them_with_the_app(stack: S
 def test_fast_path_answers_once_then_closes(stack: Stack, request_bytes: bytes, status: bytes) -> None:
     answer = _raw_exchange(stack.server.port, request_bytes)  # returns only once the server closes
     assert answer.startswith(b"HTTP/1.1 " + status)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_playlist_replaced_atomically_is_served_new_at_once(stack: Stack, front: str) -> None:
+    room = stack.data_dir / "hls" / "static-room"
+    name = f"replaced-{front}.m3u8"
+    for version in (b"#EXTM3U\n# version A\n", b"#EXTM3U\n# version B\n", b"#EXTM3U\n# version C\n"):
+        tmp = room / f".tmp-{name}"
+        tmp.write_bytes(version)
+        os.replace(tmp, room / name)  # what the packager does: same size, new inode
+        assert get(f"{stack.url(front)}/hls/static-room/{name}")[2] == version
