@@ -333,3 +333,15 @@ def test_a_playlist_replaced_atomically_is_served_new_at_once(stack: Stack, fron
         tmp.write_bytes(version)
         os.replace(tmp, room / name)  # what the packager does: same size, new inode
         assert get(f"{stack.url(front)}/hls/static-room/{name}")[2] == version
+
+
+@pytest.mark.parametrize("method", ["PUT", "SOURCE"])
+def test_ingest_through_nginx_refuses_a_wrong_key_with_the_apps_401(stack: Stack, method: str) -> None:
+    status, body = stack.server.request("POST", "/api/rooms", {"title": "Wrong keys"}, admin=True)
+    assert status == 201, body
+    request = urllib.request.Request(
+        f"{stack.nginx.url}/ingest/{body['id']}", method=method, data=b"\xff\xfb" * 512,
+        headers={"Authorization": "Basic c291cmNlOndyb25nLWtleQ==", "Content-Type": "audio/mpeg"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
