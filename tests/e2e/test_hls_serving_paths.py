@@ -345,3 +345,14 @@ def test_ingest_through_nginx_refuses_a_wrong_key_with_the_apps_401(stack: Stack
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_large_segment_goes_out_whole_and_in_ranges(stack: Stack, front: str) -> None:
+    big = os.urandom(300 * 1024)  # above the fast path's in-memory limit: sent with sendfile
+    (stack.data_dir / "hls" / "static-room" / "big-00000001.ts").write_bytes(big)
+    url = f"{stack.url(front)}/hls/static-room/big-00000001.ts"
+    status, headers, body = get(url)
+    assert (status, body, headers["Content-Type"]) == (200, big, "video/mp2t")
+    status, _, body = get(url, {"Range": "bytes=200000-299999"})
+    assert (status, body) == (206, big[200000:300000])
