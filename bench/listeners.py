@@ -10,6 +10,10 @@ do: the playlist (with a listener token, ``?lt=…``) then a segment, alternatel
 * (b) the nginx recipe: nginx from ``livestage nginx-config`` in front of (a);
 * (c) the peer: nginx alone serving the same directory with a minimal static config.
 
+(c) and (b) are measured twice, before and after the others, and their runs combined
+(requests and seconds added; the worse of the two p50s and p99s), so that load other
+processes put on the machine meanwhile weighs on the recipe and its peer alike.
+
 A listener makes 2 requests per target duration (2 s), so listeners = req/s × 2 s ÷ 2.
 wrk runs closed-loop on the same 2 cores as the server, so the figures are the capacity of
 this machine with its load generator on board, not of the server alone.
@@ -90,6 +94,15 @@ def write_room(hls_dir: Path, room_id: str) -> list[str]:
         lines += ["#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:00.000Z", f"#EXTINF:{TARGET_SECONDS}.000,", name]
     (room / "live.m3u8").write_text("\n".join(lines) + "\n")
     return names
+
+
+def combine(summaries: list[WrkSummary]) -> WrkSummary:
+    """Runs of one target as one: requests and time added, errors added, the worse percentiles."""
+    return WrkSummary(
+        requests=sum(s.requests for s in summaries), seconds=sum(s.seconds for s in summaries),
+        errors=sum(s.errors for s in summaries), p50_ms=max(s.p50_ms for s in summaries),
+        p99_ms=max(s.p99_ms for s in summaries),
+    )
 
 
 def _wait_http(url: str, child: Child, timeout: float = 15.0) -> None:
@@ -177,11 +190,16 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             }
             for url in targets.values():
                 _wait_http(url + prefix + playlist, peer)
-            measured: dict[str, WrkSummary] = {}
-            for label, url in targets.items():
+            # (c) and (b) run twice, around the others (c b a a0 b c), so a change in the load
+            # others put on the machine during the run weighs on both alike.
+            order = ["(c) nginx alone", "(b) nginx recipe", "(a) embedded default (fast path)",
+                     "(a0) embedded, Flask route", "(b) nginx recipe", "(c) nginx alone"]
+            runs: dict[str, list[WrkSummary]] = {label: [] for label in targets}
+            for label in order:
                 print(f"  wrk {SECONDS} s against {label} ...", file=sys.stderr, flush=True)
-                measured[label] = run_wrk(url, prefix, playlist, segments, seconds=SECONDS,
-                                          connections=CONNECTIONS)
+                runs[label].append(run_wrk(targets[label], prefix, playlist, segments, seconds=SECONDS,
+                                           connections=CONNECTIONS))
+            measured = {label: combine(summaries) for label, summaries in runs.items()}
             reference = measured["(c) nginx alone"]
             results: list[Result] = []
             for label, summary in measured.items():
