@@ -74,6 +74,10 @@ class Settings:
     replay_retention_days: int = 30
     #: At most this many replays kept per room (the newest); 0 means no limit.
     replay_keep_per_room: int = 0
+    #: Serve GET /hls/ in the request handler (sendfile, no WSGI); 0 sends it through Flask.
+    hls_fast_path: bool = True
+    #: nginx access log (``livestage nginx-config`` format) to follow for listener counts; unset: off.
+    nginx_access_log: str = ""
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:
