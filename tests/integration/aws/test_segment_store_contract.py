@@ -88,7 +88,9 @@ def _segment(tmp_path: Path, name: str, payload: bytes) -> Path:
     return path
 
 
-def test_a_segment_is_published_whole_and_its_source_taken(under_test: StoreUnderTest, tmp_path: Path) -> None:
+def test_a_segment_is_published_whole_and_its_source_taken(
+    under_test: StoreUnderTest, tmp_path: Path
+) -> None:
     payload = os.urandom(50_000)
     source = _segment(tmp_path, "s-1.ts", payload)
     under_test.store.publish_segment("room-a", "s-1.ts", source)
@@ -158,7 +160,9 @@ def test_s3_objects_carry_content_type_and_cache_control(moto_server: MotoServer
         store.close()
 
 
-def test_s3_refuses_names_that_are_neither_playlist_nor_segment(moto_server: MotoServer, tmp_path: Path) -> None:
+def test_s3_refuses_names_that_are_neither_playlist_nor_segment(
+    moto_server: MotoServer, tmp_path: Path
+) -> None:
     store, _, _ = s3_store_on(moto_server, tmp_path / "spool")
     with pytest.raises(SegmentStoreError):
         store.publish_playlist("r", "notes.txt", "hello")
