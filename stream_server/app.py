@@ -18,11 +18,12 @@ def create_app(
     """Build the app: settings from the env unless given; the stage runs encoders unless told not to."""
     from stream_server import alexa, api, health, hls, index, ingest
     from stream_server.stage import Stage
+    from stream_server.store_factory import open_segment_store
 
     settings = settings or settings_from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     directory = directory or open_directory(settings.room_directory_url)
-    stage = Stage(settings, directory, run_encoders=start_stage)
+    stage = Stage(settings, directory, run_encoders=start_stage, store=open_segment_store(settings))
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream

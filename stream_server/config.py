@@ -37,6 +37,8 @@ class Settings:
     alexa_cert_cache_dir: str = ""
     #: Room directory: ``sqlite:///PATH`` or ``memory:``; default a SQLite file in the data dir.
     directory_url: str = ""
+    #: Segment store: empty for the local ``hls`` dir, or ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]``.
+    segment_store: str = ""
     #: HLS target segment duration, whole seconds.
     segment_seconds: int = 2
     #: Segments in the live window (at least 6 and at least 3 target durations).

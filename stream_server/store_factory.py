@@ -1,0 +1,30 @@
+"""Pick the segment store from configuration (``LIVESTAGE_SEGMENT_STORE``)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from stream_server.config import Settings
+from stream_server.segment_store import LocalSegmentStore, SegmentStore
+
+
+def open_segment_store(settings: Settings) -> SegmentStore:
+    """The local ``hls`` directory by default; ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]`` for S3.
+
+    The S3 store spools under ``DATA_DIR/s3-spool`` and uses the prefix ``hls`` unless the URL
+    names another, so object keys read ``hls/<room>/<file>`` as listeners' URLs do.
+    """
+    url = settings.segment_store
+    if not url:
+        return LocalSegmentStore(settings.hls_dir)
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ValueError(f"LIVESTAGE_SEGMENT_STORE={url!r}: use s3://BUCKET[/PREFIX] or leave it empty")
+    from stream_server.s3_store import S3SegmentStore
+
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return S3SegmentStore(
+        parts.netloc, settings.data_dir / "s3-spool", prefix=parts.path.strip("/") or "hls",
+        target_duration=settings.segment_seconds, region=query.get("region") or None,
+        endpoint_url=query.get("endpoint") or None,
+    )
