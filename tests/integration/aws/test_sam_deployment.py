@@ -104,7 +104,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield build_dir / "SkillFunction"
 
 
-def invoke_built(function_dir: Path, events: list[dict[str, Any]], env: dict[str, str]) -> list[dict[str, Any]]:
+def invoke_built(
+    function_dir: Path, events: list[dict[str, Any]], env: dict[str, str]
+) -> list[dict[str, Any]]:
     """Import the built handler in the runtime's Python (only the build folder on its path) and call it."""
     code = (
         "import importlib, json, sys\n"
@@ -116,14 +118,16 @@ def invoke_built(function_dir: Path, events: list[dict[str, Any]], env: dict[str
         "for event in json.load(sys.stdin):\n"
         "    print(json.dumps(handler(event, None)))\n"
     )
-    result = subprocess.run([str(python312()), "-I", "-c", f"import sys; sys.path.insert(0, {str(function_dir)!r})\n"
-                             + code], input=json.dumps(events), capture_output=True, text=True,
-                            env=env, cwd=function_dir, timeout=120)
+    prelude = f"import sys; sys.path.insert(0, {str(function_dir)!r})\n"
+    result = subprocess.run([str(python312()), "-I", "-c", prelude + code], input=json.dumps(events),
+                            capture_output=True, text=True, env=env, cwd=function_dir, timeout=120)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_the_built_function_answers_launch_and_join_from_dynamodb(built: Path, moto_server: MotoServer) -> None:
+def test_the_built_function_answers_launch_and_join_from_dynamodb(
+    built: Path, moto_server: MotoServer
+) -> None:
     handler = built / "app.py"
     assert handler.is_file() and (built / "room_directory" / "dynamodb.py").is_file()
     assert (built / "skill" / "catalogs").is_dir() and not (built / "room_directory").is_symlink()
