@@ -51,6 +51,10 @@ class Settings:
     ffmpeg: str = "ffmpeg"
     #: A show with no publisher for this long ends by itself (seconds; 0 never).
     dead_air_seconds: int = 300
+    #: This node's name in room leases; default ``<host name>:<port>``.
+    node_id: str = ""
+    #: Seconds a room's lease lasts unless renewed; another node takes the room over after it.
+    lease_seconds: int = 15
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
 

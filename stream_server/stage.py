@@ -11,6 +11,7 @@ from dataclasses import replace
 from room_directory import Room, RoomDirectory, RoomStatus
 from stream_server.audio_bus import PublisherInput
 from stream_server.config import Settings
+from stream_server.leases import RoomLeases, default_node_id
 from stream_server.packager import Packager
 from stream_server.room_stream import RoomStream
 from stream_server.segment_store import LocalSegmentStore, SegmentStore
@@ -40,6 +41,8 @@ class Stage:
         self._streams: dict[str, RoomStream] = {}
         self._packagers: dict[str, Packager] = {}
         self._lock = threading.RLock()
+        self.leases = RoomLeases(directory, settings.node_id or default_node_id(settings.port),
+                                 settings.lease_seconds)
 
     def encoder_count(self) -> int:
         """Rooms with a running encoder in this process."""
@@ -70,6 +73,11 @@ class Stage:
             running = self._streams.get(room.id)
             if running is not None:
                 return running
+            fresh = room.id not in self.leases.held()
+            if not self.leases.claim(room.id):
+                raise StageUnavailable(f"room {room.id} is on air on another node")
+            if fresh:  # another node may have run it meanwhile: start from the shared segment log
+                self._packagers.pop(room.id, None)
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
@@ -97,6 +105,7 @@ class Stage:
             stream = self._streams.pop(room_id, None)
         if stream is not None:
             stream.stop(end_show=True)
+        self.leases.release(room_id)
         room = self._directory.get(room_id)
         if room is None:
             return None
@@ -130,6 +139,7 @@ class Stage:
             while not stop.wait(interval):
                 try:
                     self.end_dead_air_shows(time.monotonic())
+                    self.leases.tick(self)
                 except Exception:
                     log.exception("dead-air check failed")
 
@@ -154,4 +164,13 @@ class Stage:
             streams = list(self._streams.values())
             self._streams.clear()
         for stream in streams:
+            stream.stop(end_show=False)
+        self.leases.release_all()
+
+    def drop(self, room_id: str) -> None:
+        """Stop the room's pipeline here without ending its show (another node holds its lease)."""
+        with self._lock:
+            stream = self._streams.pop(room_id, None)
+            self._packagers.pop(room_id, None)
+        if stream is not None:
             stream.stop(end_show=False)
