@@ -22,13 +22,14 @@ def create_app(
     from stream_server.api_keys import bp as api_keys_bp
     from stream_server.browser_ingest import bp as browser_ingest_bp
     from stream_server.stage import Stage
+    from stream_server.store_factory import open_segment_store
 
     settings = settings or settings_from_env()
     if not settings.url_secret:  # ``serve`` keeps one in the data dir; a bare app gets its own
         settings = settings.with_overrides(url_secret=secrets.token_urlsafe(32))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     directory = directory or open_directory(settings.room_directory_url)
-    stage = Stage(settings, directory, run_encoders=start_stage)
+    stage = Stage(settings, directory, run_encoders=start_stage, store=open_segment_store(settings))
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream

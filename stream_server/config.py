@@ -37,6 +37,8 @@ class Settings:
     alexa_cert_cache_dir: str = ""
     #: Room directory: ``sqlite:///PATH`` or ``memory:``; default a SQLite file in the data dir.
     directory_url: str = ""
+    #: Segment store: empty for the local ``hls`` dir, or ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]``.
+    segment_store: str = ""
     #: HLS target segment duration, whole seconds.
     segment_seconds: int = 2
     #: Segments in the live window (at least 6 and at least 3 target durations).
@@ -49,6 +51,10 @@ class Settings:
     ffmpeg: str = "ffmpeg"
     #: A show with no publisher for this long ends by itself (seconds; 0 never).
     dead_air_seconds: int = 300
+    #: This node's name in room leases; default ``<host name>:<port>``.
+    node_id: str = ""
+    #: Seconds a room's lease lasts unless renewed; another node takes the room over after it.
+    lease_seconds: int = 15
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
     #: HMAC secret of listener tokens and signed private-room URLs; ``serve`` generates one when

@@ -11,6 +11,7 @@ from dataclasses import replace
 from room_directory import Room, RoomDirectory, RoomStatus, Show
 from stream_server.audio_bus import PublisherInput
 from stream_server.config import Settings
+from stream_server.leases import RoomLeases, default_node_id
 from stream_server.packager import Packager, replay_name, show_of_playlist
 from stream_server.retrying_store import RetryingSegmentStore
 from stream_server.room_stream import RoomStream
@@ -55,6 +56,8 @@ class Stage:
         self._streams: dict[str, RoomStream] = {}
         self._packagers: dict[str, Packager] = {}
         self._lock = threading.RLock()
+        self.leases = RoomLeases(directory, settings.node_id or default_node_id(settings.port),
+                                 settings.lease_seconds)
 
     def encoder_count(self) -> int:
         """Rooms with a running encoder in this process."""
@@ -86,6 +89,11 @@ class Stage:
             running = self._streams.get(room.id)
             if running is not None:
                 return running
+            fresh = room.id not in self.leases.held()
+            if not self.leases.claim(room.id):
+                raise StageUnavailable(f"room {room.id} is on air on another node")
+            if fresh:  # another node may have run it meanwhile: start from the shared segment log
+                self._packagers.pop(room.id, None)
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
@@ -117,6 +125,7 @@ class Stage:
             stream = self._streams.pop(room_id, None)
         if stream is not None:
             stream.stop(end_show=True)
+        self.leases.release(room_id)
         room = self._directory.get(room_id)
         if room is None:
             return None
@@ -157,6 +166,10 @@ class Stage:
                     self.end_dead_air_shows(now)
                 except Exception:
                     log.exception("dead-air check failed")
+                try:
+                    self.leases.tick(self)
+                except Exception:
+                    log.exception("lease renewal failed")
                 if now >= progress_due:
                     progress_due = now + SHOW_PROGRESS_INTERVAL
                     self.record_all_progress()
@@ -255,7 +268,8 @@ class Stage:
         just before a crash, never recorded) and replay playlists of shows no longer
         in the log. Only for the local segment store (a bucket's lifecycle rules do it there).
         """
-        if not isinstance(self._store, LocalSegmentStore):
+        store = self._store.inner if isinstance(self._store, RetryingSegmentStore) else self._store
+        if not isinstance(store, LocalSegmentStore):
             return 0
         removed = 0
         for leftover in [*self._settings.work_dir.glob("*/*.ts"), *self._settings.work_dir.glob("*/.tmp-*")]:
@@ -303,4 +317,13 @@ class Stage:
             streams = list(self._streams.values())
             self._streams.clear()
         for stream in streams:
+            stream.stop(end_show=False)
+        self.leases.release_all()
+
+    def drop(self, room_id: str) -> None:
+        """Stop the room's pipeline here without ending its show (another node holds its lease)."""
+        with self._lock:
+            stream = self._streams.pop(room_id, None)
+            self._packagers.pop(room_id, None)
+        if stream is not None:
             stream.stop(end_show=False)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.aws_support import AWS_ENV, MotoServer
 from tests.support import LiveServer, free_port
 
 
@@ -50,3 +51,18 @@ def make_server(tmp_path: Path) -> Iterator[Any]:
 def _ffmpeg_present() -> None:
     """Every media test runs real ffmpeg: its absence is a failure, never a skip."""
     assert shutil.which("ffmpeg") and shutil.which("ffprobe"), "ffmpeg must be installed"
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """One real ``moto_server`` process on loopback for the session; boto3 finds it through
+    ``endpoint_url`` and dummy credentials in the environment (nothing is patched)."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in AWS_ENV.items():
+            env.setenv(name, value)
+        server = MotoServer(log_path=tmp_path_factory.mktemp("moto") / "moto.log")
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()

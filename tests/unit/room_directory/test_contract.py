@@ -1,4 +1,4 @@
-"""One contract, every adapter: memory and SQLite behave the same."""
+"""One contract, every adapter: memory, SQLite and DynamoDB (on moto_server) behave the same."""
 
 from __future__ import annotations
 
@@ -28,16 +28,31 @@ from room_directory import (
     stream_key_matches,
 )
 
-Factory = Callable[[Path], RoomDirectory]
+Factory = Callable[[Path, pytest.FixtureRequest], RoomDirectory]
+
+
+def _fresh_dynamodb_table(_: Path, request: pytest.FixtureRequest) -> RoomDirectory:
+    """A new table on the session's moto_server, opened through the factory's URL."""
+    from room_directory.dynamodb import DynamoDbRoomDirectory
+    from tests.aws_support import unique_name
+
+    server = request.getfixturevalue("moto_server")
+    opened = open_directory(f"dynamodb://{unique_name('rooms')}?region=us-east-1&endpoint={server.endpoint}")
+    assert isinstance(opened, DynamoDbRoomDirectory)
+    opened.create_table()
+    return opened
+
+
 ADAPTERS: dict[str, Factory] = {
-    "memory": lambda _: InMemoryRoomDirectory(),
-    "sqlite": lambda tmp: SqliteRoomDirectory(tmp / "rooms.db"),
+    "memory": lambda _, __: InMemoryRoomDirectory(),
+    "sqlite": lambda tmp, _: SqliteRoomDirectory(tmp / "rooms.db"),
+    "dynamodb": _fresh_dynamodb_table,
 }
 
 
 @pytest.fixture(params=list(ADAPTERS), ids=list(ADAPTERS))
 def directory(request: pytest.FixtureRequest, tmp_path: Path) -> RoomDirectory:
-    return ADAPTERS[request.param](tmp_path)
+    return ADAPTERS[request.param](tmp_path, request)
 
 
 def room(room_id: str = "jazz-1", **fields: object) -> Room:

@@ -1,0 +1,33 @@
+# The stream server as a container (ECS Fargate in template.yaml, or any Docker host).
+#   docker build -t livestage-stream .
+#   docker run -p 8080:8080 -e LIVESTAGE_DIRECTORY=dynamodb://<table>?region=<r> \
+#              -e LIVESTAGE_SEGMENT_STORE=s3://<bucket>/hls?region=<r> livestage-stream
+# Debian 12 (bookworm) as everywhere else: ffmpeg 5.1 with the native AAC encoder.
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+# Dependencies first (pinned in pyproject.toml), so code changes reuse this layer.
+COPY pyproject.toml README.md ./
+COPY room_directory/ room_directory/
+COPY stream_server/ stream_server/
+COPY skill/ skill/
+COPY livestage/ livestage/
+COPY interaction_models/ interaction_models/
+RUN pip install --no-cache-dir . \
+ && useradd --system --home-dir /data --create-home livestage
+
+USER livestage
+ENV LIVESTAGE_HOST=0.0.0.0 \
+    LIVESTAGE_PORT=8080 \
+    LIVESTAGE_DATA_DIR=/data \
+    LIVESTAGE_DEMO=0 \
+    PYTHONUNBUFFERED=1
+EXPOSE 8080
+# SIGTERM (ECS stop) closes each encoder's input and leaves shows live for the next task.
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=15s --timeout=3s CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)" || exit 1
+CMD ["livestage", "serve"]
