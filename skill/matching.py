@@ -19,7 +19,14 @@ subset of a long title ("jazz" in "Late Night Jazz Concert") still scores fully.
 A room's score is its best field score times the field's weight (a title beats a
 topic). Under ``MATCH_THRESHOLD`` nothing matches. Live rooms are preferred: when any
 live room passes the threshold, rooms that are not live are dropped. Two candidates
-within ``AMBIGUITY_MARGIN`` make the answer ambiguous.
+within ``AMBIGUITY_MARGIN`` make the answer ambiguous. Tiers: live rooms first, then
+rooms scheduled to start, then the rest (whose replays the skill may offer).
+
+Genre and topic synonyms ("sports talk" → "sports", "rap" → "hip hop") are folded into
+one canonical phrase on both sides by ``normalise``. For thousands of rooms, a
+``RoomIndex`` is built once per batch of requests: an inverted index from every field
+word to its rooms, searched with rapidfuzz's C ``process.extract`` and a metaphone map,
+so only rooms sharing a (fuzzy or sound-alike) word with what was said get scored.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import jellyfish
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from room_directory import Room
 
@@ -55,7 +62,7 @@ FIELD_WEIGHTS = {"title": 1.0, "genre": 0.97, "host": 0.95, "topics": 0.9, "tags
 _ARTICLES = frozenset({"the", "a", "an"})
 _FILLERS = frozenset(
     {"room", "rooms", "show", "shows", "channel", "channels", "stream", "streams",
-     "station", "live", "please", "now"}
+     "station", "live", "please", "now", "some", "music"}
 )
 _CONNECTIVES = frozenset({"with", "and", "of", "on", "in", "at", "to", "by", "for", "from"})
 _DROPPED = _ARTICLES | _FILLERS | _CONNECTIVES
@@ -73,6 +80,24 @@ _TENS = {
 _TENS_DIGITS = frozenset(str(n) for n in _TENS.values())
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "1st": 0,
              "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
+
+
+#: Spoken genre/topic phrases (normalised) and the canonical phrase both sides fold to.
+SYNONYMS: dict[str, str] = {
+    "sports talk": "sports", "sports radio": "sports", "sport": "sports",
+    "talk radio": "talk", "chat": "talk", "chatter": "talk", "podcast": "talk",
+    "hip hop": "hiphop", "rap": "hiphop",
+    "stand up": "comedy", "standup": "comedy", "funny": "comedy",
+    "orchestral": "classical", "symphony": "classical", "opera": "classical",
+    "r and b": "rnb", "r n b": "rnb", "rhythm and blues": "rnb",
+    "electronica": "electronic", "edm": "electronic", "techno": "electronic", "house": "electronic",
+    "americana": "country",
+    "current affairs": "news", "headlines": "news",
+    "bebop": "jazz", "be bop": "jazz",
+}
+_SYNONYM_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"
+)
 
 
 class MatchKind(StrEnum):
@@ -124,9 +149,12 @@ def _plain_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text)
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower-case words without articles, fillers, possessives or spelled-out numbers."""
-    words = _words_to_numbers(_plain_words(text))
+    plain = " ".join(_plain_words(text))
+    plain = _SYNONYM_PATTERN.sub(lambda m: SYNONYMS[m.group(1)], plain)
+    words = _words_to_numbers(plain.split())
     return " ".join(w for w in words if w not in _DROPPED)
 
 
@@ -180,29 +208,98 @@ def _fields(room: Room) -> Iterable[tuple[str, str]]:
         yield "tags", tag
 
 
+@lru_cache(maxsize=65536)
+def _normalised_fields(room: Room) -> tuple[tuple[float, str], ...]:
+    fields = ((FIELD_WEIGHTS[name], normalise(value)) for name, value in _fields(room) if value)
+    return tuple((weight, text) for weight, text in fields if text)
+
+
 def room_score(spoken: str, room: Room) -> float:
     """The best weighted field score of ``room`` for normalised ``spoken`` (0-100)."""
-    return max(
-        (FIELD_WEIGHTS[name] * field_score(spoken, normalise(value))
-         for name, value in _fields(room) if value),
-        default=0.0,
-    )
+    return max((weight * field_score(spoken, text) for weight, text in _normalised_fields(room)),
+               default=0.0)
 
 
-def match_room(spoken: str, rooms: Sequence[Room]) -> MatchResult:
-    """Decide which of ``rooms`` the listener named: match, ambiguous or none."""
+class RoomIndex:
+    """Rooms indexed once for many matches: field words → rooms, plus a sound-alike map."""
+
+    def __init__(self, rooms: Sequence[Room]) -> None:
+        self.rooms: tuple[Room, ...] = tuple(rooms)
+        postings: dict[str, set[int]] = {}
+        for position, room in enumerate(self.rooms):
+            for _, text in _normalised_fields(room):
+                words = text.split()
+                for word in (*words, "".join(words)):
+                    postings.setdefault(word, set()).add(position)
+        self._postings = postings
+        self._vocabulary = list(postings)
+        sounds: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            if len(word) >= 3 and not word.isdigit():
+                sounds.setdefault(_metaphone(word), []).append(word)
+        self._sounds = sounds
+
+    def candidates(self, spoken: str) -> list[Room]:
+        """Rooms sharing at least one word (fuzzily or by sound) with normalised ``spoken``."""
+        words = spoken.split()
+        found: set[int] = set()
+        for word in dict.fromkeys((*words, "".join(words))):
+            for known, _, _ in process.extract(word, self._vocabulary, scorer=fuzz.ratio,
+                                               score_cutoff=WORD_FLOOR, limit=None):
+                found |= self._postings[known]
+            if len(word) >= 3 and not word.isdigit():
+                for known in self._sounds.get(_metaphone(word), ()):
+                    if fuzz.ratio(word, known) >= PHONETIC_MIN_RATIO:
+                        found |= self._postings[known]
+        return [self.rooms[i] for i in sorted(found)]
+
+
+def _tier(room: Room, now: float | None) -> int:
+    if room.is_live:
+        return 0
+    if now is not None and room.scheduled_start is not None and room.scheduled_start >= now:
+        return 1
+    return 2
+
+
+def match_in_index(spoken: str, index: RoomIndex, *, now: float | None = None) -> MatchResult:
+    """Decide which indexed room the listener named: match, ambiguous or none.
+
+    Live rooms first; then rooms scheduled to start at or after ``now``; then the rest.
+    """
     words = normalise(spoken)
     if not words:
         return MatchResult(MatchKind.NONE, words)
-    scored = [(room_score(words, room), room) for room in rooms]
+    scored = [(room_score(words, room), room) for room in index.candidates(words)]
     passing = [(score, room) for score, room in scored if score >= MATCH_THRESHOLD]
-    if any(room.is_live for _, room in passing):
-        passing = [(score, room) for score, room in passing if room.is_live]
+    if passing:
+        best_tier = min(_tier(room, now) for _, room in passing)
+        passing = [(score, room) for score, room in passing if _tier(room, now) == best_tier]
     if not passing:
         best = max((score for score, _ in scored), default=0.0)
         return MatchResult(MatchKind.NONE, words, score=best)
-    passing.sort(key=lambda pair: (-pair[0], pair[1].title))
+    passing.sort(key=lambda pair: (-pair[0], pair[1].title, pair[1].id))
     best_score, best_room = passing[0]
     if len(passing) > 1 and best_score - passing[1][0] < AMBIGUITY_MARGIN:
         return MatchResult(MatchKind.AMBIGUOUS, words, (best_room, passing[1][1]), best_score)
     return MatchResult(MatchKind.MATCH, words, (best_room,), best_score)
+
+
+def match_room(spoken: str, rooms: Sequence[Room], *, now: float | None = None) -> MatchResult:
+    """Decide which of ``rooms`` the listener named (indexes them for this one call)."""
+    return match_in_index(spoken, RoomIndex(rooms), now=now)
+
+
+class IndexCache:
+    """The last ``RoomIndex`` built, reused while the rooms are unchanged (a request batch)."""
+
+    def __init__(self) -> None:
+        self._key: int | None = None
+        self._index: RoomIndex | None = None
+
+    def index(self, rooms: Sequence[Room]) -> RoomIndex:
+        """An index of ``rooms``, rebuilt only when a room was added, removed or changed."""
+        key = hash(tuple((r.id, r.updated_at, r.status) for r in rooms))
+        if self._index is None or key != self._key:
+            self._index, self._key = RoomIndex(rooms), key
+        return self._index
