@@ -29,7 +29,8 @@ def live_room_entities(rooms: Sequence[Room]) -> DynamicEntitiesDirective:
             id=room.id,
             name=EntityValueAndSynonyms(
                 value=room.title,
-                synonyms=sorted({s for s in (room.host, room.genre) if s and s != room.title}),
+                synonyms=list[object](
+                    sorted({s for s in (room.host, room.genre) if s and s != room.title})),
             ),
         )
         for room in rooms[:MAX_DYNAMIC_VALUES]

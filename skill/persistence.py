@@ -36,16 +36,16 @@ CREATE TABLE IF NOT EXISTS listener_state (
 
 def user_key(request_envelope: RequestEnvelope) -> str:
     """The partition key of a request: its Alexa user id (``context.System.user``)."""
-    try:
-        user_id = request_envelope.context.system.user.user_id
-    except AttributeError as exc:
-        raise PersistenceException("request has no context.System.user") from exc
+    context = request_envelope.context
+    system = context.system if context is not None else None
+    user = system.user if system is not None else None
+    user_id = user.user_id if user is not None else None
     if not user_id:
         raise PersistenceException("request has no user id")
     return str(user_id)
 
 
-class MemoryPersistenceAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
+class MemoryPersistenceAdapter(AbstractPersistenceAdapter):
     """State in a dict: for tests and one-process runs."""
 
     def __init__(self) -> None:
@@ -69,7 +69,7 @@ class MemoryPersistenceAdapter(AbstractPersistenceAdapter):  # type: ignore[misc
             self._store.pop(user_key(request_envelope), None)
 
 
-class SqlitePersistenceAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
+class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     """State in one SQLite table (WAL mode), one row per Alexa user, JSON attributes."""
 
     def __init__(self, path: Path) -> None:
@@ -127,7 +127,7 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):  # type: ignore[misc
                 raise PersistenceException(f"cannot delete listener state: {exc}") from exc
 
 
-class LazyPersistenceAdapter(AbstractPersistenceAdapter):  # type: ignore[misc]
+class LazyPersistenceAdapter(AbstractPersistenceAdapter):
     """Builds its real adapter on the first call (no client or file opened at start-up)."""
 
     def __init__(self, factory: Callable[[], AbstractPersistenceAdapter]) -> None:

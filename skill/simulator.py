@@ -100,7 +100,7 @@ def _language_model(model: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _clean(text: str) -> str:
     text = text.lower().replace("’", "'")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = re.sub(r"[^\w' ]+", " ", text)
     return " ".join(text.split())
 
 
@@ -171,13 +171,18 @@ def build_envelope(
     audio_token: str | None = None,
     session_attributes: Mapping[str, Any] | None = None,
     supports_audio: bool = True,
+    session_id: str | None = None,
+    new_session: bool | None = None,
+    offset_ms: int = 0,
+    player_activity: str = "STOPPED",
 ) -> dict[str, Any]:
     """The JSON request envelope Alexa would send for ``resolution`` at ``now``."""
     application = {"applicationId": application_id}
     user = {"userId": "amzn1.ask.account.simulator"}
     player: dict[str, Any] = {"playerActivity": "IDLE"}
     if audio_token:
-        player = {"token": audio_token, "offsetInMilliseconds": 0, "playerActivity": "STOPPED"}
+        player = {"token": audio_token, "offsetInMilliseconds": offset_ms,
+                  "playerActivity": player_activity}
     request: dict[str, Any] = {
         "type": resolution.request_type,
         "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
@@ -196,8 +201,8 @@ def build_envelope(
     return {
         "version": "1.0",
         "session": {
-            "new": not session_attributes,
-            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+            "new": not session_attributes if new_session is None else new_session,
+            "sessionId": session_id or f"amzn1.echo-api.session.{uuid.uuid4()}",
             "application": application,
             "attributes": dict(session_attributes or {}),
             "user": user,

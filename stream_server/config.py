@@ -51,6 +51,11 @@ class Settings:
     dead_air_seconds: int = 300
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
+    #: Per-listener skill state: ``sqlite:///PATH``, ``dynamodb://TABLE`` or ``memory:``;
+    #: default ``skill-state.db`` in the data dir.
+    skill_state: str = ""
+    #: Time zone the skill speaks schedules in (IANA name).
+    time_zone: str = "UTC"
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:

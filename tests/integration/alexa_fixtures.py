@@ -13,7 +13,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from urllib.parse import parse_qs, urlsplit
+
 from room_directory import Room, RoomDirectory, RoomStatus
+from room_directory.access import listener_token_valid
 
 APPLICATION_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 USER_ID = "amzn1.ask.account.TESTUSER"
@@ -44,6 +47,15 @@ def seed_rooms(directory: RoomDirectory, rooms: tuple[Room, ...] = ROOMS) -> Non
             directory.update(created)
         elif room.id == "open-mic":
             directory.update(dataclasses.replace(created, status=RoomStatus.ENDED))
+
+
+def checked_listen_path(url: str, public_url: str, secret: str) -> str:
+    """The path of a Play URL after checking its base and that ``?lt=`` is a genuine token."""
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == public_url, url
+    (token,) = parse_qs(parts.query)["lt"]
+    assert listener_token_valid(token, secret), url
+    return parts.path
 
 
 def alexa_timestamp(moment: datetime | None = None) -> str:
