@@ -12,7 +12,6 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-
 from urllib.parse import parse_qs, urlsplit
 
 from room_directory import Room, RoomDirectory, RoomStatus

@@ -15,9 +15,9 @@ from ask_sdk_core.exceptions import AskSdkException
 
 from room_directory import SqliteRoomDirectory
 from tests.integration.alexa_fixtures import (
-    checked_listen_path,
     APPLICATION_ID,
     audio_player_event,
+    checked_listen_path,
     intent_request,
     join_room,
     launch_request,
