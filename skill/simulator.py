@@ -67,9 +67,14 @@ BUILTIN_PHRASES: Mapping[str, str] = {
 #: The application id of simulated requests when the skill has none configured.
 SIMULATOR_APPLICATION_ID = "amzn1.ask.skill.livestage-simulator"
 
-_LAUNCH_VERBS = ("open", "launch", "start", "begin", "run", "load", "ask", "tell")
-_ONE_SHOT_VERBS = ("ask", "tell")
-_ONE_SHOT_JOINERS = ("to", "for", "about", "and")
+_LAUNCH_VERBS = ("open", "launch", "start", "begin", "run", "load", "ask", "tell",
+                 "öffne", "starte", "abre", "inicia", "ouvre", "lance", "apri", "avvia", "abra",
+                 "open", "start", "खोलो", "افتح")
+#: Launch words said after the invocation name (Japanese, Hindi word order).
+_LAUNCH_SUFFIXES = ("を開いて", "を起動して", "खोलो", "शुरू करो")
+_ONE_SHOT_VERBS = ("ask", "tell", "frag", "sag", "pide a", "demande à", "chiedi a", "pede para o",
+                   "vraag")
+_ONE_SHOT_JOINERS = ("to", "for", "about", "and", "nach", "que", "de", "di", "om")
 
 
 class Resolution(NamedTuple):
@@ -132,6 +137,8 @@ def _strip_invocation(text: str, invocation: str) -> str | None:
     """The request inside a one-shot ("ask live stage to X" -> "X"); "" means a launch."""
     text = "" if text == "alexa" else text.removeprefix("alexa ")
     launches = {"", invocation} | {f"{verb} {invocation}" for verb in _LAUNCH_VERBS}
+    launches |= {f"{invocation}{suffix}" for suffix in _LAUNCH_SUFFIXES}
+    launches |= {f"{invocation} {suffix}" for suffix in _LAUNCH_SUFFIXES}
     if text in launches:
         return ""
     for verb in _ONE_SHOT_VERBS:
