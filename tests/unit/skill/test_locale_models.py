@@ -116,3 +116,37 @@ def test_english_variants_share_en_us_samples_and_add_regional_ones() -> None:
         for name, intent in us.items():
             assert set(intent["samples"]) <= set(variant[name]["samples"]), (locale, name)
     assert "play the last {room} programme" in intents("en-GB")["ReplayIntent"]["samples"]
+
+
+MANIFEST: dict[str, Any] = json.loads((MODELS_DIR / "skill.json").read_text("utf-8"))["manifest"]
+
+
+def test_the_manifest_declares_audio_player_apl_and_the_reminders_permission() -> None:
+    interfaces = {i["type"]: i for i in MANIFEST["apis"]["custom"]["interfaces"]}
+    assert {"AUDIO_PLAYER", "ALEXA_PRESENTATION_APL"} <= interfaces.keys()
+    assert interfaces["ALEXA_PRESENTATION_APL"]["supportedViewports"]
+    assert {"name": "alexa::alerts:reminders:skill:readwrite"} in MANIFEST["permissions"]
+    assert MANIFEST["apis"]["custom"]["endpoint"]["uri"].startswith("https://")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_manifest_publishes_every_locale_under_its_invocation_name(locale: str) -> None:
+    published = MANIFEST["publishingInformation"]["locales"][locale]
+    assert published["name"] and published["summary"] and published["description"]
+    assert 1 <= len(published["examplePhrases"]) <= 3 and published["keywords"]
+    invocation = language_model(locale)["invocationName"]
+    for phrase in published["examplePhrases"]:
+        assert invocation in phrase.casefold(), (locale, phrase)
+    assert locale in MANIFEST["privacyAndCompliance"]["locales"]
+    assert locale.split("-")[1] in MANIFEST["publishingInformation"]["distributionCountries"]
+
+
+def test_english_example_phrases_resolve_to_intents() -> None:
+    from skill.simulator import resolve_utterance
+
+    model = json.loads((MODELS_DIR / "en-US.json").read_text("utf-8"))
+    heard = [resolve_utterance(p.removeprefix("Alexa, "), model)
+             for p in MANIFEST["publishingInformation"]["locales"]["en-US"]["examplePhrases"]]
+    assert [(h.request_type, h.intent_name) for h in heard] == [
+        ("LaunchRequest", None), ("IntentRequest", "JoinRoomIntent"),
+        ("IntentRequest", "ScheduleIntent")]
