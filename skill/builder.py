@@ -13,13 +13,13 @@ per-listener state (memory unless one is given; see ``skill.persistence``).
 
 from __future__ import annotations
 
-from ask_sdk_core.api_client import DefaultApiClient
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from room_directory import RoomDirectory
+from skill.api_client import UrllibApiClient
 from skill.config import SkillConfig
 from skill.handlers.audio_player import (
     PlaybackFailedHandler,
@@ -103,7 +103,7 @@ def build_skill(
     """A ready skill over ``directory``: every handler wired, in dispatch order."""
     builder = CustomSkillBuilder(
         persistence_adapter=persistence if persistence is not None else MemoryPersistenceAdapter(),
-        api_client=DefaultApiClient(),
+        api_client=UrllibApiClient(),
     )
     builder.skill_id = config.skill_id or None  # type: ignore[assignment]  # SDK says None
     for handler in request_handlers(directory, config):

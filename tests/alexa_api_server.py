@@ -1,9 +1,9 @@
 """A local HTTPS server standing in for the Alexa API endpoint (``apiEndpoint``).
 
 It records every request (method, path, headers, JSON body) and answers from a small
-script of status codes. HTTPS because ask-sdk's ``DefaultApiClient`` refuses plain
+script of status codes. HTTPS because the skill's API client (like ask-sdk's) refuses plain
 HTTP; its certificate (SAN 127.0.0.1) comes from a throwaway CA that tests trust
-through ``REQUESTS_CA_BUNDLE``. Binds 127.0.0.1 only.
+through ``SSL_CERT_FILE``. Binds 127.0.0.1 only.
 """
 
 from __future__ import annotations

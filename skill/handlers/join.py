@@ -11,7 +11,13 @@ from room_directory import Room, RoomDirectory
 from skill.config import SkillConfig
 from skill.entities import live_room_entities, resolved_room_id
 from skill.envelope import session_attributes, slot_text, speech_for
-from skill.matching import IndexCache, MatchKind, match_in_index, match_room, ordinal_choice
+from skill.matching import (
+    IndexCache,
+    MatchKind,
+    match_in_index,
+    match_room,
+    ordinal_choice,
+)
 from skill.offers import offered_room_ids, remember_offer
 from skill.playing import live_rooms, start_live
 from skill.schedule_words import spoken_time
@@ -68,10 +74,12 @@ class JoinRoomHandler(AbstractRequestHandler):
         if chosen is not None:
             return self._join(handler_input, speech, chosen)
 
-        index = self._index.index(self._directory.list_rooms())
+        index = self._index.index(self._directory.list_rooms)
         result = match_in_index(spoken, index, now=self._config.clock())
         if result.kind is MatchKind.MATCH and result.room is not None:
-            return self._join(handler_input, speech, result.room)
+            current = self._directory.get(result.room.id)  # the index may be a second old
+            if current is not None and not current.private:
+                return self._join(handler_input, speech, current)
         if result.kind is MatchKind.AMBIGUOUS:
             first, second = result.candidates
             remember_offer(attributes, result.candidates)
@@ -82,6 +90,11 @@ class JoinRoomHandler(AbstractRequestHandler):
                 .response
             )
         live = live_rooms(self._directory)
+        newer = [room for room in live if room.id not in index.ids]
+        if newer:  # live rooms younger than the index: match them too
+            late = match_room(spoken, newer, now=self._config.clock())
+            if late.kind is MatchKind.MATCH and late.room is not None:
+                return self._join(handler_input, speech, late.room)
         if not live:
             return handler_input.response_builder.speak(
                 speech.say("not_found_nothing_live", spoken=spoken)).set_should_end_session(

@@ -239,7 +239,7 @@ def test_remind_creates_a_reminder_through_the_api_endpoint(
     start = time.time() + 30 * HOUR
     schedule(directory, "friday-concert", "Friday Concert", start)
     with alexa_api_server(tmp_path) as api:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(api.ca_file))
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.ca_file))
         result = call(entry, intent_request("RemindIntent", {"room": "friday concert"},
                                             api_endpoint=api.url, consent_token="consent"))
     assert "I'll remind you when Friday Concert starts" in speech(result)
@@ -260,7 +260,7 @@ def test_a_refused_reminder_asks_for_permission_and_an_accepted_consent_creates_
 ) -> None:
     schedule(directory, "friday-concert", "Friday Concert", time.time() + 30 * HOUR)
     with alexa_api_server(tmp_path) as api:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(api.ca_file))
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.ca_file))
         api.statuses.append(401)
         refused = call(entry, intent_request("RemindIntent", {"room": "friday concert"},
                                              api_endpoint=api.url, consent_token="stale"))
@@ -278,7 +278,7 @@ def test_a_failing_api_endpoint_is_reported_not_raised(
 ) -> None:
     schedule(directory, "friday-concert", "Friday Concert", time.time() + 30 * HOUR)
     with alexa_api_server(tmp_path) as api:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(api.ca_file))
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.ca_file))
         api.statuses.append(500)
         result = call(entry, intent_request("RemindIntent", {"room": "friday concert"},
                                             api_endpoint=api.url, consent_token="consent"))
