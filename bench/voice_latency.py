@@ -129,7 +129,8 @@ def unindexed(directory: InMemoryRoomDirectory, values: list[str]) -> list[float
     return timings
 
 
-def over_http(directory: InMemoryRoomDirectory, values: list[str], tmp: str) -> tuple[list[float], list[float]]:
+def over_http(directory: InMemoryRoomDirectory, values: list[str],
+              tmp: str) -> tuple[list[float], list[float]]:
     """Milliseconds per ``POST /alexa`` and per ``GET /healthz`` on one loopback server."""
     from pathlib import Path
 

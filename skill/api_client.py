@@ -22,7 +22,7 @@ from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientRespons
 TIMEOUT = 4.0
 
 
-class UrllibApiClient(ApiClient):  # type: ignore[misc]
+class UrllibApiClient(ApiClient):
     """``ApiClient`` over ``urllib.request``."""
 
     def __init__(self, timeout: float = TIMEOUT) -> None:

@@ -230,8 +230,9 @@ class RoomIndex:
     ``bounds`` gives, for every room sharing a (fuzzy or sound-alike) word with what was
     said, an upper bound of its ``room_score``: each spoken word's best similarity to any
     word of the room times the weight of the field holding it, combined as in
-    ``field_score`` (one field can only do worse), or the weighted whole-string similarity to one of its fields (searched
-    over every distinct field with rapidfuzz, cut off at ``MATCH_THRESHOLD``). A room
+    ``field_score`` (one field can only do worse), or the weighted whole-string
+    similarity to one of its fields (searched over every distinct field with rapidfuzz,
+    cut off at ``MATCH_THRESHOLD``). A room
     below both cannot pass the threshold, so it is never scored.
     """
 
