@@ -7,14 +7,16 @@ Touching a room sends ``Alexa.Presentation.APL.UserEvent`` with the arguments
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from room_directory import Room
 from skill.speech import Speech
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 #: The token of the rooms list document (UserEvents name it).
 LIST_TOKEN = "livestage-rooms"
@@ -78,6 +80,9 @@ def rooms_list(
     rooms: Sequence[Room], speech: Speech, listener_count: Callable[[str], int] | None
 ) -> RenderDocumentDirective:
     """A RenderDocument listing ``rooms`` (art, title, host, listeners when known)."""
+    # imported here: the APL model is large, and most devices have no screen
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     items = []
     for room in rooms[:MAX_LISTED]:
         parts = [room.host] if room.host else []

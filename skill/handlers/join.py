@@ -11,6 +11,7 @@ from room_directory import Room, RoomDirectory
 from skill.config import SkillConfig
 from skill.entities import live_room_entities, resolved_room_id
 from skill.envelope import session_attributes, slot_text, speech_for
+from skill.handlers.replay import play_latest_replay
 from skill.matching import (
     IndexCache,
     MatchKind,
@@ -18,7 +19,7 @@ from skill.matching import (
     match_room,
     ordinal_choice,
 )
-from skill.offers import offered_room_ids, remember_offer
+from skill.offers import offer_kind, offered_room_ids, remember_offer
 from skill.playing import live_rooms, start_live
 from skill.schedule_words import spoken_time
 from skill.speech import Speech
@@ -66,6 +67,11 @@ class JoinRoomHandler(AbstractRequestHandler):
             return offer_live(handler_input, speech, "which_room_live", live)
 
         chosen = self._choose_from_offer(spoken, offered_room_ids(attributes))
+        if chosen is not None and offer_kind(attributes) == "replay":
+            replay = play_latest_replay(handler_input, self._directory, self._config, speech,
+                                        chosen)
+            if replay is not None:
+                return replay
         if chosen is None:
             resolved = resolved_room_id(handler_input, "room")
             chosen = self._directory.get(resolved) if resolved else None

@@ -6,7 +6,6 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
 
 from room_directory import RoomDirectory
 from skill.config import SkillConfig
@@ -31,6 +30,8 @@ class TouchJoinHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Play the touched room if it is still live; otherwise say so."""
+        from ask_sdk_model.interfaces.alexa.presentation.apl import UserEvent
+
         speech = speech_for(handler_input)
         arguments = request_as(handler_input, UserEvent).arguments or []
         room_id = str(arguments[1])

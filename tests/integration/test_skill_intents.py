@@ -417,3 +417,18 @@ def test_a_scheduled_room_asked_for_by_name_says_when_it_starts(
 def test_urls_are_https_on_the_public_base(entry: ModuleType) -> None:
     url = only_play(call(entry, join_room("jazz")))["audioItem"]["stream"]["url"]
     assert urlsplit(url).scheme == "https"
+
+
+def test_two_close_replays_are_asked_about_and_the_answer_plays_a_replay(
+    entry: ModuleType, directory: SqliteRoomDirectory
+) -> None:
+    now = time.time()
+    directory.create(Room("jazz-brunch", "Sunday Jazz Brunch", "x", genre="jazz"))
+    directory.save_show(Show("jazz-night", "n1", now - 9 * HOUR, now - 8 * HOUR,
+                             title="Late Night Jazz Concert", genre="jazz"))
+    directory.save_show(Show("jazz-brunch", "b1", now - 5 * HOUR, now - 4 * HOUR,
+                             title="Sunday Jazz Brunch", genre="jazz"))
+    asked = call(entry, intent_request("ReplayIntent", {"room": "jazz"}))
+    assert of_type(asked, "AudioPlayer.Play") == [] and "Did you mean" in speech(asked)
+    answered = call(entry, join_room("brunch", attributes=asked["sessionAttributes"]))
+    assert play_path(answered) == "/hls/jazz-brunch/b1.m3u8"
