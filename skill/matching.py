@@ -142,13 +142,24 @@ def _words_to_numbers(words: list[str]) -> list[str]:
     return out
 
 
+def _without_latin_accents(text: str) -> str:
+    """"Inês" → "ines", but Devanagari vowel signs and kana voicing marks stay."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) and kept and ord(kept[-1]) < 0x250:
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def _plain_words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _without_latin_accents(text.lower())
     text = text.replace("’", "'").replace("&", " and ")
     text = re.sub(r"(\w)'s\b", r"\1", text)  # mia's -> mia
     text = re.sub(r"(\w)s'(?=\W|$)", r"\1s", text)  # the james' -> james
-    return re.findall(r"[a-z0-9]+", text)
+    # letters, marks (Devanagari vowel signs) and digits make words; the rest separates them
+    text = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
+    return text.split()
 
 
 @lru_cache(maxsize=65536)
@@ -172,7 +183,8 @@ def ordinal_choice(spoken: str, count: int) -> int | None:
 
 @lru_cache(maxsize=4096)
 def _metaphone(word: str) -> str:
-    return jellyfish.metaphone(word)
+    """Metaphone (an English sound code) for ASCII words; other scripts get no code."""
+    return jellyfish.metaphone(word) if word.isascii() else ""
 
 
 @lru_cache(maxsize=16384)
@@ -186,7 +198,7 @@ def _word_similarity(said: str, known: str) -> float:
         score >= PHONETIC_MIN_RATIO
         and min(len(said), len(known)) >= 3
         and not (said.isdigit() or known.isdigit())
-        and _metaphone(said) == _metaphone(known)
+        and _metaphone(said) == _metaphone(known) != ""
     ):
         score = max(score, PHONETIC_SCORE)
     return score if score >= WORD_FLOOR else 0.0
@@ -258,7 +270,7 @@ class RoomIndex:
         self._field_texts = list(fields)
         sounds: dict[str, list[str]] = {}
         for word in self._vocabulary:
-            if len(word) >= 3 and not word.isdigit():
+            if len(word) >= 3 and not word.isdigit() and word.isascii():
                 sounds.setdefault(_metaphone(word), []).append(word)
         self._sounds = sounds
 

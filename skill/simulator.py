@@ -119,7 +119,7 @@ def sample_pattern(sample: str) -> tuple[re.Pattern[str], int]:
         elif words := _clean(part):
             pieces.append(re.escape(words))
             literal += len(words)
-    return re.compile("^" + " ".join(pieces) + "$"), literal
+    return re.compile("^" + " ?".join(pieces) + "$"), literal
 
 
 @lru_cache(maxsize=8)

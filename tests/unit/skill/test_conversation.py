@@ -96,3 +96,17 @@ def test_a_whole_conversation_in_german() -> None:
     assert "Live Bühne" in speech(launch)
     joined = alexa.say("spiele jazz")
     assert plays(joined) and "Late Night Jazz Concert" in speech(joined)
+
+
+def test_a_conversation_in_japanese_and_in_hindi() -> None:
+    directory = InMemoryRoomDirectory()
+    live(directory, Room("jazz-night", "ジャズナイト", "x", genre="ジャズ"))
+    ja = Conversation(build_skill(directory, SkillConfig(public_url="https://live.example.test")),
+                      locale="ja-JP")
+    assert "ライブステージへようこそ" in speech(ja.say("ライブステージを開いて"))
+    joined = ja.say("ジャズをかけて")
+    assert plays(joined) == ["/hls/jazz-night/live.m3u8"]
+    assert "ジャズナイトに参加します" in speech(joined)
+    hi = Conversation(build_skill(directory, SkillConfig(public_url="https://l.example")),
+                      locale="hi-IN")
+    assert "अभी लाइव है" in speech(hi.say("लाइव स्टेज खोलो"))

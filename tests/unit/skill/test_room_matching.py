@@ -220,3 +220,22 @@ def test_an_ended_room_is_not_played_from_a_stale_index() -> None:
     directory.update(dataclasses.replace(jazz, status=ENDED))
     ended = alexa.say("play late night jazz concert")
     assert not [d for d in ended.directives if d["type"] == "AudioPlayer.Play"]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "room_id"),
+    [("जैज़ रात", "hi-jazz"), ("जैज़", "hi-jazz"), ("ジャズ", "ja-jazz"), ("الطرب", "ar-tarab"),
+     ("طرب", "ar-tarab"), ("klassik am morgen", "de-klassik"), ("música", "es-musica")],
+    ids=["hindi-title", "hindi-genre", "japanese-genre", "arabic-title", "arabic-genre",
+         "german", "spanish-accent"],
+)
+def test_rooms_named_in_other_scripts_are_found(spoken: str, room_id: str) -> None:
+    rooms = (
+        Room("hi-jazz", "जैज़ रात", "x", genre="जैज़", status=LIVE),
+        Room("ja-jazz", "ナイトセッション", "x", genre="ジャズ", status=LIVE),
+        Room("ar-tarab", "الطرب", "x", genre="طرب", status=LIVE),
+        Room("de-klassik", "Klassik am Morgen", "x", genre="klassik", status=LIVE),
+        Room("es-musica", "Música Latina", "x", genre="latina", status=LIVE),
+    )
+    result = match_room(spoken, rooms)
+    assert result.room is not None and result.room.id == room_id, result
