@@ -1,9 +1,10 @@
 """A local HTTPS server standing in for the Alexa API endpoint (``apiEndpoint``).
 
 It records every request (method, path, headers, JSON body) and answers from a small
-script of status codes. HTTPS because the skill's API client (like ask-sdk's) refuses plain
-HTTP; its certificate (SAN 127.0.0.1) comes from a throwaway CA that tests trust
-through ``SSL_CERT_FILE``. Binds 127.0.0.1 only.
+script of status codes; the settings API answers the device's time zone. HTTPS because
+the skill's API client (like ask-sdk's) refuses plain HTTP; its certificate (SAN
+127.0.0.1) comes from a throwaway CA that tests trust through ``SSL_CERT_FILE``. Binds
+127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class AlexaApiServer:
     ca_file: Path
     requests: list[Recorded] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    #: the device's time zone, answered to the settings API (None: 404 there)
+    time_zone: str | None = None
 
 
 def _certificates(directory: Path) -> tuple[Path, Path, Path]:
@@ -94,9 +97,13 @@ def alexa_api_server(directory: Path) -> Iterator[AlexaApiServer]:
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
             state.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
-            status = state.statuses.pop(0) if state.statuses else 201
-            reply = (json.dumps({"alertToken": "token-1", "status": "ON"}) if status < 300
-                     else json.dumps({"code": "UNAUTHORIZED", "message": "no permission"}))
+            if self.path.endswith("/settings/System.timeZone"):
+                status = 200 if state.time_zone else 404
+                reply = json.dumps(state.time_zone) if state.time_zone else "{}"
+            else:
+                status = state.statuses.pop(0) if state.statuses else 201
+                reply = (json.dumps({"alertToken": "token-1", "status": "ON"}) if status < 300
+                         else json.dumps({"code": "UNAUTHORIZED", "message": "no permission"}))
             data = reply.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

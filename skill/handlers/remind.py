@@ -16,6 +16,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from room_directory import Room, RoomDirectory
 from skill.config import SkillConfig
+from skill.device_time import device_time_zone
 from skill.envelope import request_as, slot_text, speech_for
 from skill.listener_state import ListenerState
 from skill.matching import MatchKind, match_room
@@ -38,10 +39,10 @@ HORIZON = 60 * 24 * 3600
 def _remind(handler_input: HandlerInput, room: Room, config: SkillConfig, speech: Speech) -> Response:
     locale = str(get_locale(handler_input) or "en-US")
     now = config.clock()
+    zone = device_time_zone(handler_input, config.time_zone)
     text = speech.template("reminder_text").format(title=room.title)
-    outcome = create_show_reminder(
-        handler_input, reminder_request(room, text, locale, config.time_zone, now))
-    when = spoken_time(room.scheduled_start or now, now, speech, config.time_zone)
+    outcome = create_show_reminder(handler_input, reminder_request(room, text, locale, zone, now))
+    when = spoken_time(room.scheduled_start or now, now, speech, zone)
     builder = handler_input.response_builder.set_should_end_session(True)
     if outcome is ReminderOutcome.CREATED:
         return builder.speak(speech.say("remind_done", title=room.title, when=when)).response

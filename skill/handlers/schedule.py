@@ -9,6 +9,7 @@ from ask_sdk_model import Response
 
 from room_directory import RoomDirectory
 from skill.config import SkillConfig
+from skill.device_time import device_time_zone
 from skill.envelope import slot_text, speech_for
 from skill.schedule_words import date_range, spoken_time
 
@@ -32,7 +33,8 @@ class ScheduleHandler(AbstractRequestHandler):
         speech = speech_for(handler_input)
         builder = handler_input.response_builder
         now = self._config.clock()
-        span = date_range(slot_text(handler_input, "date") or None, now, self._config.time_zone)
+        zone = device_time_zone(handler_input, self._config.time_zone)
+        span = date_range(slot_text(handler_input, "date") or None, now, zone)
         if span is None:
             return builder.speak(speech.say("schedule_unknown_date")).ask(
                 speech.say("schedule_reprompt")).response
@@ -43,7 +45,7 @@ class ScheduleHandler(AbstractRequestHandler):
         items = [
             speech.template("schedule_item").format(
                 title=room.title,
-                when=spoken_time(room.scheduled_start or now, now, speech, self._config.time_zone))
+                when=spoken_time(room.scheduled_start or now, now, speech, zone))
             for room in shows[:SHOWS_SPOKEN]
         ]
         listing = speech.titles(items, limit=SHOWS_SPOKEN)

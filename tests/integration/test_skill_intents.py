@@ -243,7 +243,8 @@ def test_remind_creates_a_reminder_through_the_api_endpoint(
         result = call(entry, intent_request("RemindIntent", {"room": "friday concert"},
                                             api_endpoint=api.url, consent_token="consent"))
     assert "I'll remind you when Friday Concert starts" in speech(result)
-    (sent,) = api.requests
+    zone_lookup, sent = api.requests
+    assert zone_lookup.path.endswith("/settings/System.timeZone")
     assert (sent.method, sent.path) == ("POST", "/v1/alerts/reminders")
     assert sent.headers["Authorization"].startswith("Bearer eyJ")
     trigger = sent.body["trigger"]
@@ -269,7 +270,7 @@ def test_a_refused_reminder_asks_for_permission_and_an_accepted_consent_creates_
         assert "no reminder" in speech(declined)
         accepted = call(entry, consent_answer("ACCEPTED", "friday-concert", api_endpoint=api.url))
     assert "I'll remind you" in speech(accepted)
-    assert [r.path for r in api.requests] == ["/v1/alerts/reminders"] * 2
+    assert [r.path for r in api.requests if "alerts" in r.path] == ["/v1/alerts/reminders"] * 2
 
 
 def test_a_failing_api_endpoint_is_reported_not_raised(
@@ -432,3 +433,34 @@ def test_two_close_replays_are_asked_about_and_the_answer_plays_a_replay(
     assert of_type(asked, "AudioPlayer.Play") == [] and "Did you mean" in speech(asked)
     answered = call(entry, join_room("brunch", attributes=asked["sessionAttributes"]))
     assert play_path(answered) == "/hls/jazz-brunch/b1.m3u8"
+
+
+def test_reminders_and_schedules_use_the_device_time_zone(
+    entry: ModuleType, directory: SqliteRoomDirectory, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from skill.schedule_words import date_range
+
+    start = time.time() + 30 * HOUR
+    schedule(directory, "friday-concert", "Friday Concert", start)
+    # a show inside "tonight" in Tokyo but not in UTC, or the other way round
+    tokyo_night = date_range(None, time.time(), "Asia/Tokyo")
+    utc_night = date_range(None, time.time(), "UTC")
+    assert tokyo_night is not None and utc_night is not None
+    ends = sorted((tokyo_night[1], utc_night[1]))
+    tonight_in_tokyo = tokyo_night[1] > utc_night[1]
+    schedule(directory, "late-set", "Late Set", (ends[0] + ends[1]) / 2)
+    with alexa_api_server(tmp_path) as api:
+        monkeypatch.setenv("SSL_CERT_FILE", str(api.ca_file))
+        api.time_zone = "Asia/Tokyo"
+        call(entry, intent_request("RemindIntent", {"room": "friday concert"},
+                                   api_endpoint=api.url, consent_token="consent"))
+        said = speech(call(entry, intent_request("ScheduleIntent", api_endpoint=api.url)))
+    (sent,) = [r for r in api.requests if "alerts" in r.path]
+    tokyo = datetime.fromtimestamp(start, ZoneInfo("Asia/Tokyo"))
+    assert sent.body["trigger"]["timeZoneId"] == "Asia/Tokyo"
+    assert sent.body["trigger"]["scheduledTime"].startswith(tokyo.strftime("%Y-%m-%dT%H:%M"))
+    assert ("Late Set" in said) is tonight_in_tokyo, said
