@@ -39,10 +39,12 @@ class Services:
 
         settings = self.settings
         secret = getattr(settings, "url_secret", "") or os.environ.get("LIVESTAGE_URL_SECRET", "")
-        tracker = getattr(self.stage, "listeners", None) or getattr(self, "listeners", None)
+        # the stream server's ListenerTracker, wherever the app keeps it (None: not counted)
+        tracker = getattr(self, "listeners", None) or getattr(self.stage, "listeners", None)
+        count = getattr(tracker, "count", None)
         config = SkillConfig(
             public_url=settings.base_url, skill_id=settings.skill_id, url_secret=secret,
-            listener_count=tracker.count if tracker is not None else None,
+            listener_count=count if callable(count) else None,
             time_zone=settings.time_zone,
         )
         persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
