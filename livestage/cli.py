@@ -49,6 +49,8 @@ def _register_optional_commands() -> None:
     except ImportError:  # the voice simulator is not there yet
         return
     main.add_command(say)
+    from livestage.models_command import models
+    main.add_command(models)
 
 
 _register_optional_commands()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +33,25 @@ class Services:
         """The voice skill, built on first use (not at import, not at start-up)."""
         with self._skill_lock:
             if self._skill is None:
-                from skill import SkillConfig, build_skill
-
-                self._skill = build_skill(
-                    self.directory,
-                    SkillConfig(public_url=self.settings.base_url, skill_id=self.settings.skill_id),
-                )
+                self._skill = self._build_skill()
             return self._skill
+
+    def _build_skill(self) -> Any:
+        from skill import SkillConfig, build_skill
+        from skill.persistence import persistence_from_url
+
+        settings = self.settings
+        secret = getattr(settings, "url_secret", "") or os.environ.get("LIVESTAGE_URL_SECRET", "")
+        # the stream server's ListenerTracker, wherever the app keeps it (None: not counted)
+        tracker = getattr(self, "listeners", None) or getattr(self.stage, "listeners", None)
+        count = getattr(tracker, "count", None)
+        config = SkillConfig(
+            public_url=settings.base_url, skill_id=settings.skill_id, url_secret=secret,
+            listener_count=count if callable(count) else None,
+            time_zone=settings.time_zone,
+        )
+        persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
+        return build_skill(self.directory, config, persistence=persistence)
 
 
 def current_services() -> Services:
