@@ -17,6 +17,8 @@ def create_app(
 ) -> Flask:
     """Build the app: settings from the env unless given; the stage runs encoders unless told not to."""
     from stream_server import alexa, api, health, hls, index, ingest
+    from stream_server.api_messages import bp as api_messages_bp
+    from stream_server.console import bp as console_bp
     from stream_server.stage import Stage
 
     settings = settings or settings_from_env()
@@ -33,4 +35,6 @@ def create_app(
     app.register_blueprint(ingest.bp)
     app.register_blueprint(hls.bp)
     app.register_blueprint(alexa.bp)
+    app.register_blueprint(api_messages_bp)
+    app.register_blueprint(console_bp)
     return app
