@@ -171,7 +171,10 @@ async function tick() {
     renderRoom();
   } catch (err) { /* keep the last view; the next tick tries again */ }
   await Promise.all([refreshMessages(), refreshLevels()]);
+  ticks += 1;
+  if (session && session.role === "admin" && ticks % 5 === 0) { await refreshRooms(); }
 }
+let ticks = 0;
 
 function renderSettings() {
   const key = $("live-key").value.trim() || roomKeys[room.id] || "";
