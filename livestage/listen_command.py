@@ -100,9 +100,21 @@ def listen(room_id: str, server: str | None, print_only: bool, max_segments: int
         raise click.ClickException(f"the room's playlist is not usable: {exc}") from None
 
 
+def _wait_for_playlist(api: ServerClient, url: str, timeout: float) -> str:
+    """The media playlist URL, once the room's playlist exists (it appears with the first segment)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _media_url(api, url)
+        except ServerError as exc:
+            if "answered 404" not in str(exc) or time.monotonic() > deadline:
+                raise ServerError(f"{exc}; nobody has performed in this room yet") from None
+            time.sleep(1.0)
+
+
 def _print_segments(api: ServerClient, url: str, title: str, max_segments: int | None,
                     timeout: float) -> None:
-    media = _media_url(api, url)
+    media = _wait_for_playlist(api, url, timeout)
     click.echo(f"{title}: {media}", err=True)
     seen = -1
     printed = 0

@@ -23,11 +23,21 @@ LEAD_SECONDS = 0.3
 
 
 class IngestRefused(Exception):
-    """The server refused the stream (wrong key, unknown room, bad audio): retrying won't help."""
+    """The server answered the stream with an error status (wrong key, unknown room, bad audio)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"the server refused the stream ({status}): {detail}")
+        self.status = status
 
 
 class ConnectionLost(Exception):
     """The connection to the ingest broke; the sender may reconnect."""
+
+
+#: answers that no retry can fix: the key, the room, the method or the codec is wrong
+_FATAL = {401, 403, 404, 405, 413, 415}
+#: a 400 this early on a connection means our audio is refused, later it means the server dropped us
+_EARLY_SECONDS = 1.0
 
 
 @dataclass
@@ -65,10 +75,11 @@ class LiveSender:
         block = int(pcm.bytes_per_second * BLOCK_SECONDS) // 4 * 4
         offset = 0
         failures = 0
+        resumed_at = 0
         while True:
+            resumed_at = offset
             try:
                 conn = self._open(pcm)
-                resumed_at = offset
                 started = self._clock() - offset / pcm.bytes_per_second
                 while offset < len(pcm.data):
                     chunk = pcm.data[offset:offset + block]
@@ -86,6 +97,16 @@ class LiveSender:
                     on_block(progress)
                 self._finish(conn)
                 return progress
+            except IngestRefused as exc:
+                early = (offset - resumed_at) < _EARLY_SECONDS * pcm.bytes_per_second
+                if exc.status in _FATAL or (exc.status == 400 and early) or failures >= self._max_retries:
+                    raise
+                failures += 1
+                progress.reconnects += 1
+                progress.events.append(f"the server dropped the stream ({exc.status}); reconnecting "
+                                       f"({failures}/{self._max_retries})")
+                on_block(progress)
+                self._sleep(self._retry_delay * 2 ** (failures - 1))
             except ConnectionLost as exc:
                 failures += 1
                 if failures > self._max_retries:
@@ -138,7 +159,7 @@ class LiveSender:
             raise ConnectionLost(str(cause) or type(cause).__name__) from None
         conn.close()
         if 400 <= status < 500 and status != 408:
-            raise IngestRefused(f"the server refused the stream ({status}): {body.strip()}")
+            raise IngestRefused(status, body.strip())
         raise ConnectionLost(f"the server ended the stream ({status})")
 
     def _finish(self, conn: http.client.HTTPConnection) -> None:
@@ -153,4 +174,4 @@ class LiveSender:
         finally:
             conn.close()
         if status >= 400:
-            raise IngestRefused(f"the server refused the stream ({status}): {body.strip()}")
+            raise IngestRefused(status, body.strip())
