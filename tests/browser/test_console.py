@@ -139,3 +139,23 @@ def test_console_goes_live_from_the_fake_microphone(
     wait_in_page(page, "document.getElementById('live-status').textContent.includes('Stopped sending')", 15,
                  "the microphone to stop")
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+def test_console_schedules_a_private_room(make_server: Any, open_page: Any) -> None:
+    server = make_server("--no-demo")
+    probe, body = server.request("POST", "/api/rooms", {"title": "probe", "scheduled_start": 1.0e10},
+                                 admin=True)
+    if probe == 400 and "unknown fields" in str(body):
+        pytest.xfail("pending integration: the room API does not take scheduled_start/private yet")
+    page, _ = open_page()
+    sign_in(page, server, server.admin_token)
+    page.get_by_label("Title", exact=True).fill("Sunday Brunch")
+    page.get_by_label("Scheduled start").fill("2031-05-04T11:30")
+    page.get_by_label("Private room (listeners join with a code)").check()
+    page.get_by_role("button", name="Create room").click()
+    page.locator("#room").wait_for(state="visible")
+    keys = page.evaluate("JSON.parse(sessionStorage.getItem('livestage.console.keys'))")
+    room_id = next(r for r in keys if r != "")
+    info = room_status(server, room_id)
+    local = page.evaluate("new Date('2031-05-04T11:30').getTime() / 1000")
+    assert info["private"] is True and info["scheduled_start"] == pytest.approx(local)
