@@ -159,3 +159,59 @@ def test_console_schedules_a_private_room(make_server: Any, open_page: Any) -> N
     info = room_status(server, room_id)
     local = page.evaluate("new Date('2031-05-04T11:30').getTime() / 1000")
     assert info["private"] is True and info["scheduled_start"] == pytest.approx(local)
+
+
+def test_console_microphone_chunks_follow_the_ingest_protocol(
+        make_server: Any, open_page: Any, tmp_path: Path) -> None:
+    """The client side of the chunk contract, with the browser's requests answered by the test.
+
+    This needs no server ingest: Playwright's router takes the POSTs in the browser's network
+    layer, records them, and once answers 409 (expecting an earlier seq) to check the resend.
+    """
+    server = make_server("--no-demo")
+    room = create_room(server, title="Chunk Room")
+    received: dict[int, bytes] = {}
+    requests: list[tuple[int, str, str, str]] = []
+    refused_once: list[int] = []
+
+    def take_chunk(route: Any) -> None:
+        request = route.request
+        query = dict(p.split("=", 1) for p in request.url.split("?", 1)[1].split("&"))
+        seq = int(query["seq"])
+        requests.append((seq, query["session"], request.headers.get("content-type", ""),
+                         request.headers.get("authorization", "")))
+        expected = max(received, default=-1) + 1
+        if seq == 3 and not refused_once:  # pretend chunk 2 was lost: ask for it again
+            refused_once.append(seq)
+            del received[2]
+            route.fulfill(status=409, content_type="application/json", body='{"expected": 2}')
+            return
+        if seq > expected:
+            route.fulfill(status=409, content_type="application/json", body=f'{{"expected": {expected}}}')
+            return
+        received[seq] = request.post_data_buffer or b""
+        route.fulfill(status=200, content_type="application/json", body="{}")
+
+    page, problems = open_page()
+    page.route("**/ingest/*/chunks?*", take_chunk)
+    sign_in(page, server, room["stream_key"], room["id"])
+    page.get_by_role("button", name="Go live from the microphone").click()
+    wait_in_page(page, "Number(document.getElementById('live-status').dataset.sent || 0) >= 7", 30,
+                 "seven chunks sent")
+    assert page.evaluate("document.getElementById('level').value") > 0.3  # the tone moves the meter
+    page.get_by_role("button", name="Stop sending").click()
+    wait_in_page(page, "document.getElementById('live-status').textContent.includes('Stopped sending')", 15,
+                 "the microphone to stop")
+
+    assert refused_once == [3] and sorted(received) == list(range(len(received)))
+    assert [seq for seq, *_ in requests[:5]] == [0, 1, 2, 3, 2]
+    assert {(s, ct, auth) for _, s, ct, auth in requests} == {
+        (requests[0][1], "audio/webm;codecs=opus", f"Bearer {room['stream_key']}")}
+    stream = b"".join(received[seq] for seq in sorted(received))
+    assert stream[:4] == b"\x1a\x45\xdf\xa3"  # the first chunk carries the WebM (EBML) header
+    webm = tmp_path / "mic.webm"
+    webm.write_bytes(stream)
+    pcm = decode_pcm(webm)
+    assert len(pcm) > 48000 * 2 * 4  # more than 4 s of audio
+    assert abs(dominant_frequency(pcm[48000 * 2:]) - TONE_HZ) < 5
+    assert not [p for p in problems if "Content Security Policy" in p], problems
