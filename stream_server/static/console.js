@@ -167,8 +167,10 @@ function renderRoom() {
 async function tick() {
   if (!room) { return; }
   try {
+    const was = room.status;
     room = await api("GET", "/api/rooms/" + encodeURIComponent(room.id));
     renderRoom();
+    if (room.status !== was && session.role === "admin") { await refreshRooms(); }
   } catch (err) { /* keep the last view; the next tick tries again */ }
   await Promise.all([refreshMessages(), refreshLevels()]);
   ticks += 1;

@@ -93,7 +93,9 @@
       audio.src = src;   // Safari plays HLS natively
       audio.play().catch(function () { statusText.textContent = "Press play to start."; });
     } else {
-      statusText.textContent = "This browser cannot play HLS. Open the stream in VLC: " + src;
+      statusText.textContent = (window.Hls ? "This browser cannot play HLS." :
+        "The player (hls.js) is not installed on this server: run scripts/bootstrap.") +
+        " Open the stream in VLC or ffplay: " + src;
       return;
     }
     poll();
