@@ -50,7 +50,7 @@ def test_console_creates_a_room_whose_copied_ffmpeg_settings_go_live(
     page.get_by_label("Host", exact=True).fill("Ada & <i>Friends</i>")
     page.get_by_label("Genre", exact=True).fill("folk")
     page.get_by_role("button", name="Create room").click()
-    page.locator("#room").wait_for(state="visible")
+    page.locator("#new-key").wait_for(state="visible")
     key = page.locator("#new-key-value").inner_text()
     assert re.fullmatch(r"\S{16,}", key)
     assert page.locator("#room-title").inner_text() == "Friday Folk Night"
@@ -111,6 +111,7 @@ def test_console_signs_in_with_a_room_key(make_server: Any, open_page: Any) -> N
     sign_in(page, server, room["stream_key"], room["id"])
     assert page.locator("#whoami").inner_text() == f"Signed in as the host of room {room['id']}."
     assert page.locator("#admin").is_hidden()
+    page.locator("#room").wait_for(state="visible")
     assert page.locator("#live-key").input_value() == room["stream_key"]
     page.reload()  # the sign-in survives a reload of the tab (sessionStorage)
     page.locator("#room").wait_for(state="visible")
