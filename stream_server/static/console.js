@@ -85,6 +85,8 @@ async function enter() {
   if (session.role === "admin") { await refreshRooms(); }
   if (session.room) { await selectRoom(session.room); }
   status("Signed in.");
+  $("whoami").tabIndex = -1;
+  if (!document.activeElement || document.activeElement === document.body) { $("whoami").focus(); }
 }
 
 /* -- rooms (admin) ---------------------------------------------------------------------- */

@@ -137,6 +137,9 @@ export class BrowserBroadcast {
   }
 
   async start() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      throw new Error("browsers allow the microphone only on HTTPS (or localhost) pages; open the console over HTTPS");
+    }
     if (!window.MediaRecorder || !MediaRecorder.isTypeSupported(MIME)) {
       throw new Error("this browser cannot record WebM/Opus; use Chrome, Edge or Firefox, or ffmpeg");
     }
