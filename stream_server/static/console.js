@@ -235,14 +235,14 @@ $("go-live").addEventListener("click", async () => {
 });
 
 function onBroadcastState(state, detail) {
+  if (state === "sent") { $("live-status").dataset.sent = String(detail + 1); }
+  if (!broadcast) { return; }  // the last chunks after "Stop sending" change nothing on screen
   if (state === "sent") {
     $("live-status").textContent = "On air from the microphone: " + (detail + 1) + " s sent.";
-    $("live-status").dataset.sent = String(detail + 1);
   } else if (state === "retrying") {
     $("live-status").textContent = "Connection trouble (" + detail + ").";
   } else if (state === "failed") {
-    $("live-status").textContent = "Stopped: " + detail + ".";
-    stopLive();
+    stopLive().then(() => { $("live-status").textContent = "Stopped: " + detail + "."; });
   }
 }
 

@@ -39,6 +39,13 @@ export class ChunkUploader {
 
   stop() { this.stopped = true; }
 
+  /** Wait (up to timeoutMs) until every chunk so far is acknowledged or sending failed. */
+  async drain(timeoutMs) {
+    const until = Date.now() + timeoutMs;
+    this.pump();
+    while (!this.failed && this.sendSeq < this.nextSeq && Date.now() < until) { await sleep(100); }
+  }
+
   async pump() {
     if (this.busy) { return; }
     this.busy = true;
@@ -159,7 +166,7 @@ export class BrowserBroadcast {
       this.recorder.stop();
       await flushed;
     }
-    if (this.uploader) { await this.uploader.pump(); this.uploader.stop(); }
+    if (this.uploader) { await this.uploader.drain(5000); this.uploader.stop(); }
     if (this.stream) { this.stream.getTracks().forEach((t) => t.stop()); }
     if (this.meter) { this.meter.close(); }
   }
