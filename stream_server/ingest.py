@@ -81,6 +81,8 @@ def _body_stream() -> IO[bytes]:
     ).lower():
         raw: IO[bytes] = request.environ["wsgi.input"]
         return raw
+    # a chunked live stream lasts the show, not MAX_CONTENT_LENGTH (None would mean "use the config")
+    request.max_content_length = 1 << 62
     return request.stream
 
 
