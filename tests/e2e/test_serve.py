@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import signal
 import urllib.request
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import m3u8
 import pytest
