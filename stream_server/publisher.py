@@ -198,13 +198,18 @@ class PublisherSession:
         self._input.drop()
         self._proc.kill()
 
-    def cut(self, reason: str) -> None:
-        """End the session from outside (flood, revoke, rotation, …): audio stops now."""
+    def cut(self, reason: str, *, keep_audio: bool = False) -> None:
+        """End the session from outside (flood, revoke, rotation, …): audio stops now.
+
+        With ``keep_audio`` (a stalled source) what was sent still plays out; ``finish``
+        then reports the reason.
+        """
         with self._lock:
             if self.cut_reason:
                 return
             self.cut_reason = reason
-        self.abort()
+        if not keep_audio:
+            self.abort()
 
     def _failure_reason(self) -> str:
         self._proc.stop(grace=1.0)
