@@ -46,7 +46,7 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 #: Without decoded audio for this long while bytes keep coming, the stream is not its codec.
-DECODE_GRACE_SECONDS = 8.0
+DECODE_GRACE_SECONDS = 5.0
 #: … and at least this many bytes arrived meanwhile (a slow start is not a wrong codec).
 DECODE_GRACE_BYTES = 32 * 1024
 #: A publisher that has delivered this much more audio than wall-clock time allows, for the
