@@ -174,11 +174,9 @@ class PublisherSession:
             raise DecoderFailed(self._failure_reason()) from exc
 
     def feed(self, chunks: Iterable[bytes]) -> None:
-        """Send the publisher's bytes to the decoder until they end (see ``write``)."""
+        """Send the publisher's bytes to the decoder until they end (see ``write``); then ``finish``."""
         for chunk in chunks:
             self.write(chunk)
-        if self.cut_reason:
-            raise PublisherCut(self.cut_reason)
 
     def _check_decoding(self, now: float) -> None:
         when, pcm_then, bytes_then = self._progress

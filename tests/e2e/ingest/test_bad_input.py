@@ -147,6 +147,8 @@ def test_a_stalled_publisher_is_closed_cleanly_and_the_room_keeps_room_tone(
     finally:
         sock.close()
     assert status == 408 and b'"stall"' in raw
+    wait_for(lambda: levels(ingest_server, room["id"])["bus_inputs"] == 0, 15,
+             what="the stalled input played out and gone from the bus")
     before = listed(ingest_server, room["id"])
     wait_for(lambda: listed(ingest_server, room["id"]) >= before + 1, 15, what="room tone segments")
     assert levels(ingest_server, room["id"])["on_air"]
