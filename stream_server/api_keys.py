@@ -173,6 +173,7 @@ def levels(room: Room) -> ResponseReturnValue:
         room_id=room.id,
         on_air=stream is not None,
         program=stream.bus.program_meter.snapshot() if stream is not None else None,
+        bus_inputs=stream.bus.publisher_count if stream is not None else 0,
         publishers=[c.view() for c in registry.connections(room.id)],
         recent_disconnects=registry.recent_ends(room.id),
     )
