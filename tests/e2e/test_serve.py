@@ -110,7 +110,8 @@ def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
     assert live is not None and live.is_endlist
     assert replay is not None and replay.playlist_type == "vod" and replay.is_endlist
     assert len(replay.segments) >= 3
-    assert ended["replay_url"].endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8")
+    replay_path, _, query = ended["replay_url"].partition("?")
+    assert replay_path.endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8") and query.startswith("lt=")
 
 
 def test_show_ends_by_itself_after_dead_air(make_server: Any) -> None:
