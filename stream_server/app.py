@@ -18,7 +18,9 @@ def create_app(
     start_stage: bool = True,
 ) -> Flask:
     """Build the app: settings from the env unless given; the stage runs encoders unless told not to."""
-    from stream_server import alexa, api, health, hls, index, ingest, metrics_endpoint
+    from stream_server import alexa, api, health, hls, index, ingest, metrics_endpoint, shows_api
+    from stream_server.api_keys import bp as api_keys_bp
+    from stream_server.browser_ingest import bp as browser_ingest_bp
     from stream_server.stage import Stage
 
     settings = settings or settings_from_env()
@@ -38,4 +40,7 @@ def create_app(
     app.register_blueprint(hls.bp)
     app.register_blueprint(alexa.bp)
     app.register_blueprint(metrics_endpoint.bp)
+    app.register_blueprint(api_keys_bp)
+    app.register_blueprint(browser_ingest_bp)
+    app.register_blueprint(shows_api.bp)
     return app

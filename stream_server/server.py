@@ -18,8 +18,13 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from stream_server.app import create_app
 from stream_server.config import Settings
 from stream_server.demo import DemoPerformers, ensure_demo_rooms
+from stream_server.hls_fast import HlsFastPath
+from stream_server.listeners import ListenerTracker
+from stream_server.nginx_log import NginxLogTailer
+from stream_server.private_markers import PrivateMarkerSync
 from stream_server.processes import stop_all
 from stream_server.services import Services
+from stream_server.url_secret import url_secret
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +92,8 @@ class RequestHandler(WSGIRequestHandler):
     timeout = 30
     #: The request line and all headers must arrive within this many seconds.
     header_timeout = 10.0
+    #: Responses go out as soon as they are written (HLS answers are one write each).
+    disable_nagle_algorithm = True
     _continue_pending = False
 
     def handle_one_request(self) -> None:
@@ -99,14 +106,6 @@ class RequestHandler(WSGIRequestHandler):
             if isinstance(self.rfile, _HeaderDeadline):
                 self.rfile = self.rfile.raw
 
-    def parse_request(self) -> bool:
-        """Parse the headers, then give the body (and keep-alive) the ordinary socket timeout back."""
-        ok = super().parse_request()
-        if isinstance(self.rfile, _HeaderDeadline):
-            self.rfile = self.rfile.raw
-        self.connection.settimeout(self.timeout)
-        return ok
-
     def handle_expect_100(self) -> bool:
         """Defer the interim answer until the app reads the body."""
         self._continue_pending = True
@@ -117,6 +116,28 @@ class RequestHandler(WSGIRequestHandler):
             self._continue_pending = False
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             self.wfile.flush()
+
+    def parse_request(self) -> bool:
+        """Hand ``GET``/``HEAD /hls/…`` to the server's fast path (which answers it); parse the rest.
+
+        Either way the headers are read under the header deadline; the body (and keep-alive)
+        then get the ordinary socket timeout back.
+        """
+        fast: HlsFastPath | None = getattr(self.server, "hls_fast", None)
+        if fast is not None and self.raw_requestline.startswith((b"GET /hls/", b"HEAD /hls/")):
+            try:
+                fast.handle_raw(self, self.raw_requestline)
+            finally:
+                self._end_header_deadline()
+            return False  # answered: http.server goes on to the connection's next request
+        ok = super().parse_request()
+        self._end_header_deadline()
+        return ok
+
+    def _end_header_deadline(self) -> None:
+        if isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = self.rfile.raw
+        self.connection.settimeout(self.timeout)
 
     def run_wsgi(self) -> None:
         """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
@@ -151,26 +172,34 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     return token, True
 
 
-def url_secret(settings: Settings) -> str:
-    """The URL-signing secret: configured, or kept in ``<data dir>/url-secret`` (made on first run)."""
-    if settings.url_secret:
-        return settings.url_secret
-    path: Path = settings.data_dir / "url-secret"
-    if path.exists():
-        return path.read_text().strip()
-    secret = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(secret + "\n")
-    return secret
+def listener_tracker(services: Services) -> ListenerTracker:
+    """The app's listener tracker, shared by the Flask route, the fast path and the nginx log tailer."""
+    return services.listeners
 
 
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
-    """The WSGI server and the app's services, not yet serving."""
+    """The WSGI server (with the HLS fast path unless turned off) and the app's services, not yet serving."""
     app = create_app(settings)
     server = make_server(settings.host, settings.port, app, threaded=True,
                          request_handler=RequestHandler)
-    return server, app.extensions["livestage"]
+    services: Services = app.extensions["livestage"]
+    if settings.hls_fast_path:
+        tracker = listener_tracker(services)
+        setattr(server, "hls_fast", HlsFastPath(  # noqa: B010 - read back by RequestHandler
+            settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen))
+    return server, services
+
+
+def start_serving_helpers(settings: Settings, services: Services) -> list[PrivateMarkerSync | NginxLogTailer]:
+    """Private-room markers kept in step, and the nginx access log followed when configured."""
+    helpers: list[PrivateMarkerSync | NginxLogTailer] = [
+        PrivateMarkerSync(services.directory, settings.hls_dir)]
+    if settings.nginx_access_log:
+        helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
+                                      listener_tracker(services).seen))
+    for helper in helpers:
+        helper.start()
+    return helpers
 
 
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
@@ -178,6 +207,7 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     token, new = admin_token(settings)
     settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
     server, services = build_server(settings)
+    helpers = start_serving_helpers(settings, services)
     resumed = services.stage.resume_live_rooms()
     stop_watch = threading.Event()
     services.stage.watch(stop_watch)
@@ -203,6 +233,8 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
         server.serve_forever()
     finally:
         stop_watch.set()
+        for helper in helpers:
+            helper.stop()
         if performers:
             performers.stop()
         services.stage.shutdown()
