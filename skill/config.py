@@ -23,6 +23,8 @@ class SkillConfig:
     skill_id: str = ""
     #: ``LIVESTAGE_URL_SECRET``: signs listener tokens and private-room paths.
     url_secret: str = ""
+    #: How long a private room's signed Play URL stays valid (``LIVESTAGE_PRIVATE_URL_TTL``).
+    url_ttl: float = PRIVATE_URL_TTL
     #: Listeners of a room now, when the stream server's tracker is at hand (Flask host);
     #: None in Lambda, where the skill then says nothing about listeners.
     listener_count: Callable[[str], int] | None = None
@@ -34,10 +36,10 @@ class SkillConfig:
     def stream_url(self, room: Room) -> str:
         """The live entry playlist of a room with a fresh listener token (signed if private)."""
         return listen_url(self.public_url.rstrip("/"), room.id, private=room.private,
-                          secret=self.url_secret, now=self.clock(), ttl=PRIVATE_URL_TTL)
+                          secret=self.url_secret, now=self.clock(), ttl=self.url_ttl)
 
     def replay_url(self, room: Room, show_id: str) -> str:
         """The replay playlist ``<show id>.m3u8`` of a room's show, with a listener token."""
         return listen_url(self.public_url.rstrip("/"), room.id, private=room.private,
-                          secret=self.url_secret, now=self.clock(), ttl=PRIVATE_URL_TTL,
+                          secret=self.url_secret, now=self.clock(), ttl=self.url_ttl,
                           playlist=f"{show_id}.m3u8")

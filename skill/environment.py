@@ -4,6 +4,7 @@
 ``LIVESTAGE_PUBLIC_URL``    base of the stream URLs in Play directives (HTTPS)
 ``LIVESTAGE_SKILL_ID``      the skill id to accept; empty accepts any
 ``LIVESTAGE_URL_SECRET``    signs listener tokens and private-room URLs
+``LIVESTAGE_PRIVATE_URL_TTL``  seconds a private room's signed URL stays valid (12 h)
 ``LIVESTAGE_SKILL_STATE``   per-listener state: ``sqlite:///PATH``, ``dynamodb://TABLE``
                             or ``memory:``; default ``DATA_DIR/skill-state.db``
 ``LIVESTAGE_TIME_ZONE``     time zone of spoken schedules (default ``UTC``)
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from skill.config import SkillConfig
+from skill.config import PRIVATE_URL_TTL, SkillConfig
 from skill.persistence import persistence_from_url
 
 
@@ -30,6 +31,7 @@ def config_from_env(
         public_url=public_url if public_url is not None else env.get("LIVESTAGE_PUBLIC_URL", ""),
         skill_id=env.get("LIVESTAGE_SKILL_ID", ""),
         url_secret=env.get("LIVESTAGE_URL_SECRET", ""),
+        url_ttl=float(env.get("LIVESTAGE_PRIVATE_URL_TTL", "") or PRIVATE_URL_TTL),
         listener_count=listener_count,
         time_zone=env.get("LIVESTAGE_TIME_ZONE", "") or "UTC",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -41,14 +40,10 @@ class Services:
         from skill.persistence import persistence_from_url
 
         settings = self.settings
-        secret = getattr(settings, "url_secret", "") or os.environ.get("LIVESTAGE_URL_SECRET", "")
-        # the stream server's ListenerTracker, wherever the app keeps it (None: not counted)
-        tracker = getattr(self, "listeners", None) or getattr(self.stage, "listeners", None)
-        count = getattr(tracker, "count", None)
         config = SkillConfig(
-            public_url=settings.base_url, skill_id=settings.skill_id, url_secret=secret,
-            listener_count=count if callable(count) else None,
-            time_zone=settings.time_zone,
+            public_url=settings.base_url, skill_id=settings.skill_id,
+            url_secret=settings.url_secret, url_ttl=float(settings.private_url_ttl),
+            listener_count=self.listeners.count, time_zone=settings.time_zone,
         )
         persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
         return build_skill(self.directory, config, persistence=persistence)

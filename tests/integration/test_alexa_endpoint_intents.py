@@ -36,8 +36,7 @@ def speech(body: dict[str, Any]) -> str:
 
 def test_now_playing_counts_listeners_from_the_stream_servers_tracker(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    tracker = ListenerTracker()
-    app.extensions["livestage"].listeners = tracker
+    tracker: ListenerTracker = app.extensions["livestage"].listeners  # fed by playlist fetches
     for token in ("a", "b", "c"):
         tracker.seen("jazz-night", token)
     play = post(app, join_room("jazz"))["response"]["directives"][0]
