@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from room_directory import Room, RoomStatus, hash_stream_key, open_directory
 from room_directory.dynamodb import DynamoDbRoomDirectory
 from tests.aws_support import MotoServer, unique_name
+from tests.support import ROOT
 
 
 @pytest.fixture
@@ -88,9 +90,11 @@ def test_a_missing_table_is_a_directory_error_not_a_crash(moto_server: MotoServe
         directory.get("anything")
 
 
-def test_importing_the_directory_and_the_server_does_not_import_boto3() -> None:
-    code = ("import sys, room_directory, stream_server.app, room_directory.dynamodb; "
-            "from room_directory import open_directory; open_directory('dynamodb://t?region=x'); "
+def test_the_embedded_default_never_imports_boto3(tmp_path: Path) -> None:
+    code = ("import sys, pathlib, room_directory, room_directory.dynamodb, stream_server.s3_store\n"
+            "from room_directory import open_directory; open_directory('dynamodb://t?region=x')\n"
+            "from stream_server.app import create_app; from stream_server.config import Settings\n"
+            f"create_app(Settings(data_dir=pathlib.Path({str(tmp_path)!r})), start_stage=False)\n"
             "print('boto3' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"

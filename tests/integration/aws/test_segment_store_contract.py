@@ -42,14 +42,13 @@ def s3_store_on(server: MotoServer, spool: Path, **kwargs: Any) -> tuple[S3Segme
     bucket = unique_name("segments")
     client.create_bucket(Bucket=bucket)
     writes: list[str] = []
-    asked: list[str] = [""]  # one uploader thread: the call in flight
 
-    def ask(params: Any, model: Any, **_: Any) -> None:
-        asked[0] = f"{model.name}:{params.get('Key', '')}"
+    def ask(params: Any, model: Any, context: dict[str, Any], **_: Any) -> None:
+        context["recorded_key"] = params.get("Key", "")  # botocore's per-call context
 
-    def record(http_response: Any, model: Any, **_: Any) -> None:
+    def record(http_response: Any, model: Any, context: dict[str, Any], **_: Any) -> None:
         if model.name in ("PutObject", "DeleteObject") and http_response.status_code < 300:
-            writes.append(asked[0])
+            writes.append(f"{model.name}:{context.get('recorded_key', '?')}")
 
     client.meta.events.register("before-parameter-build.s3.*", ask)
     client.meta.events.register("after-call.s3.*", record)
