@@ -117,6 +117,30 @@ def test_console_signs_in_with_a_room_key(make_server: Any, open_page: Any) -> N
     page.locator("#room").wait_for(state="visible")
     assert page.locator("#room-title").inner_text() == "Key Room"
 
+    # co-hosts: invite (key shown once), mute, remove, through the host's own key
+    page.get_by_label("Name", exact=True).fill("Guest <Singer>")
+    page.get_by_role("button", name="Invite co-host").click()
+    page.locator("#cohost-result .key").wait_for()
+    cohost_key = page.locator("#cohost-result .key").inner_text()
+    page.get_by_role("button", name="Mute Guest <Singer>").click()
+    page.get_by_role("button", name="Unmute Guest <Singer>").wait_for()
+    keys = server.request("GET", f"/api/rooms/{room['id']}/keys", admin=True)[1]["keys"]
+    guest = next(k for k in keys if k["name"] == "Guest <Singer>")
+    assert guest["muted"] is True and not guest["revoked"]
+    status, who = server.request("GET", f"/api/console/session?room={room['id']}",
+                                 headers={"Authorization": f"Bearer {cohost_key}"})
+    assert status == 200 and who["role"] == "cohost"
+    page.get_by_role("button", name="Remove co-host Guest <Singer>").click()
+    page.get_by_role("button", name="Remove co-host Guest <Singer>").wait_for(state="detached")
+    keys = server.request("GET", f"/api/rooms/{room['id']}/keys", admin=True)[1]["keys"]
+    assert next(k for k in keys if k["key_id"] == guest["key_id"])["revoked"] is True
+
+    # the host ends the show with the room's key (no admin token in this tab)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="End the show").click()
+    wait_in_page(page, "document.getElementById('end-status').textContent.includes('has ended')", 15,
+                 "the host to end the show")
+
 
 def test_console_goes_live_from_the_fake_microphone(
         make_server: Any, open_page: Any, tmp_path: Path) -> None:
