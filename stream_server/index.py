@@ -13,6 +13,7 @@ from room_directory import Room
 from room_directory.access import listen_url
 from stream_server.api import room_view
 from stream_server.listing import Replay, build_listing
+from stream_server.packager import replay_name
 from stream_server.page_security import page_headers
 from stream_server.services import current_services
 
@@ -26,26 +27,20 @@ def iso_utc(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _player_url(room: Room, view: dict[str, Any], now: float) -> str:
-    """The live playlist URL for the page's player, with a listener token when tokens are on."""
-    settings = current_services().settings
-    secret = str(getattr(settings, "url_secret", "") or "")
-    if not secret:
-        return str(view["listen_url"])
-    return listen_url(settings.base_url, room.id, private=False, secret=secret, now=now)
-
-
 def _art(url: str) -> str:
     """Art only from http(s) or this server; anything else is dropped."""
     return url if url.startswith(("https://", "http://", "/")) and not url.startswith("//") else ""
 
 
-def _replay_view(replay: Replay, base: str) -> dict[str, Any]:
+def _replay_view(replay: Replay, now: float) -> dict[str, Any]:
+    settings = current_services().settings
+    url = listen_url(settings.base_url, replay.room_id, private=False, secret=settings.url_secret, now=now,
+                     playlist=replay_name(replay.show_id))
     return {
         "room_id": replay.room_id, "show_id": replay.show_id, "title": replay.title,
         "host": replay.host, "genre": replay.genre, "art_url": _art(replay.art_url),
         "started_at": iso_utc(replay.started_at), "minutes": round(replay.duration / 60),
-        "url": f"{base}/hls/{replay.room_id}/{replay.show_id}.m3u8",
+        "url": url,
     }
 
 
@@ -58,9 +53,9 @@ def index() -> ResponseReturnValue:
     listing = build_listing(directory.list_rooms(), directory.list_shows(ended_only=True), now=now)
 
     def card(room: Room) -> dict[str, Any]:
-        view = room_view(room)
+        view = room_view(room)  # public rooms only: build_listing drops private ones
         view["art_url"] = _art(room.art_url)
-        view["player_url"] = _player_url(room, view, now)
+        view["player_url"] = view["listen_url"]  # with a fresh listener token (?lt=)
         view["scheduled_iso"] = iso_utc(room.scheduled_start)
         view.setdefault("listeners", None)
         return view
@@ -70,6 +65,6 @@ def index() -> ResponseReturnValue:
         "index.html",
         live=[card(r) for r in listing.live],
         upcoming=[card(r) for r in listing.upcoming],
-        replays=[_replay_view(r, base) for r in listing.replays],
+        replays=[_replay_view(r, now) for r in listing.replays],
     )
     return html, 200, page_headers(base)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from room_directory import ROOM_ID_PATTERN
+from stream_server.openapi_web import web_paths
 from stream_server.room_fields import (
     MAX_ART_URL_LENGTH,
     MAX_TOPIC_LENGTH,
@@ -260,9 +261,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "/api/rooms/{room_id}/end": {
                 "parameters": [room_id],
                 "post": {"summary": "End the room's show (it stays as a replay)",
-                         "security": admin,
+                         "security": admin_or_host,
                          "responses": {"200": _json(_ROOM, "Ended"),
-                                       "401": _json(_ERROR, "Admin token required"),
+                                       "401": _json(_ERROR, "Admin token or stream key required"),
                                        "404": _json(_ERROR, "No such room")}},
             },
             "/api/rooms/{room_id}/listeners": {
@@ -283,6 +284,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "required": ["room_id", "shows"]}, "Shows"),
                             "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
             },
+            **web_paths(),
             "/api/openapi.json": {
                 "get": {"summary": "This document",
                         "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from flask import request
 
-from room_directory import ROOM_ID_PATTERN, Room, stream_key_matches
+from room_directory import ROOM_ID_PATTERN, KeyRole, Room
+from stream_server.publisher_keys import identify
 from stream_server.services import current_services
 
 
@@ -46,12 +47,10 @@ def caller_for(room: Room | None, token: str | None) -> Caller | None:
         return Caller.ADMIN
     if room is None:
         return None
-    if stream_key_matches(token, room.stream_key_hash):
-        return Caller.HOST
-    for key in current_services().directory.list_keys(room.id):
-        if not key.revoked and stream_key_matches(token, key.key_hash):
-            return Caller.COHOST
-    return None
+    publisher = identify(current_services().directory, room, token)
+    if publisher is None:
+        return None
+    return Caller.HOST if publisher.role is KeyRole.HOST else Caller.COHOST
 
 
 def room_or_none(room_id: str | None) -> Room | None:

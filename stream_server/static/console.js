@@ -161,6 +161,8 @@ async function selectRoom(roomId, focus) {
 }
 
 function renderRoom() {
+  $("room-join-code").hidden = !room.join_code;
+  $("room-join-code").textContent = room.join_code ? "Join code: " + room.join_code : "";
   $("room-status").textContent = room.live ? "On air" : (room.status === "ended" ? "Show ended" : "Not live yet");
   $("room-listeners").textContent = typeof room.listeners === "number"
     ? (room.listeners === 1 ? "1 listener" : room.listeners + " listeners") : "listener count unavailable";
@@ -289,7 +291,7 @@ async function refreshCohosts() {
     const data = await api("GET", "/api/rooms/" + encodeURIComponent(room.id) + "/keys");
     list.replaceChildren();
     for (const key of data.keys || []) {
-      if (key.revoked) { continue; }
+      if (key.revoked || key.role === "host") { continue; }
       const item = el("li");
       item.dataset.keyId = key.key_id;
       const label = el("span", key.name + (key.muted ? " (muted)" : ""));
@@ -337,7 +339,7 @@ function applyLevels() {
     const entry = levels[item.dataset.keyId];
     const span = item.querySelector(".level");
     if (span) {
-      const db = entry && (entry.dbfs ?? entry.level_dbfs);
+      const db = entry && (entry.rms_dbfs ?? entry.dbfs);
       span.textContent = typeof db === "number" ? " " + Math.round(db) + " dBFS " : (entry ? " connected " : " ");
     }
   }

@@ -4,7 +4,9 @@
  * Protocol (the ingest's contract): every chunk is POSTed with
  * "Content-Type: audio/webm;codecs=opus" and "Authorization: Bearer <stream key>"; the first
  * chunk of a session carries the WebM header; a repeated seq is ignored by the server; a gap
- * answers 409 naming the seq it expects, and we resend from there. */
+ * answers 409 naming the seq it expects ("expected_seq"), and we resend from there; 410 means
+ * the session is over (idle too long, or ended): the broadcast starts a new session with a
+ * fresh recorder; 429 and 503 are retried after Retry-After. */
 
 export const MIME = "audio/webm;codecs=opus";
 const TIMESLICE_MS = 1000;   // one chunk per second
@@ -80,13 +82,26 @@ export class ChunkUploader {
         }
         if (response.status === 409) {
           const body = await response.json().catch(() => ({}));
-          const expected = Number(body.expected ?? body.expected_seq ?? body.seq);
+          const expected = Number(body.expected_seq ?? body.expected);
           if (Number.isInteger(expected) && expected >= 0 && expected !== seq) {
             this.sendSeq = expected;  // resend from what the server expects (or skip what it has)
             continue;
           }
           this.fail(body.error || "the server refused the chunk order");
           break;
+        }
+        if (response.status === 410) {
+          const body = await response.json().catch(() => ({}));
+          this.failed = "session over";
+          this.onState("expired", body.error || "the server ended this session");
+          break;
+        }
+        if (response.status === 429 || response.status === 503) {
+          const after = Number(response.headers.get("Retry-After"));
+          this.onState("retrying", "server busy (" + response.status + ")");
+          await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 30000) : backoff);
+          backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+          continue;
         }
         if (response.status === 401 || response.status === 403) {
           this.fail("the stream key was refused; check it and try again"); break;
@@ -141,6 +156,8 @@ export class BrowserBroadcast {
     this.roomId = roomId;
     this.streamKey = streamKey;
     this.onState = onState;
+    this.restarts = 0;
+    this.stopping = false;
   }
 
   async start() {
@@ -154,19 +171,43 @@ export class BrowserBroadcast {
       audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
     this.meter = new LevelMeter(this.stream);
-    this.uploader = new ChunkUploader(this.roomId, this.streamKey, this.onState);
-    this.recorder = new MediaRecorder(this.stream, { mimeType: MIME, audioBitsPerSecond: 128000 });
-    this.recorder.addEventListener("dataavailable", (event) => this.uploader.push(event.data));
-    this.recorder.start(TIMESLICE_MS);
+    this.record();
+  }
+
+  /** A new session: a fresh recorder (its first chunk carries the header) and uploader. */
+  record() {
+    const uploader = new ChunkUploader(this.roomId, this.streamKey, (state, detail) => {
+      if (state === "expired" && !this.stopping && this.restarts < 5) {
+        this.restarts = (this.restarts || 0) + 1;
+        this.onState("retrying", "new session: " + detail);
+        if (this.recorder.state !== "inactive") { this.recorder.stop(); }
+        this.record();
+        return;
+      }
+      this.onState(state === "expired" ? "failed" : state, detail);
+    });
+    const recorder = new MediaRecorder(this.stream, { mimeType: MIME, audioBitsPerSecond: 128000 });
+    recorder.addEventListener("dataavailable", (event) => uploader.push(event.data));
+    this.uploader = uploader;
+    this.recorder = recorder;
+    recorder.start(TIMESLICE_MS);
   }
 
   async stop() {
+    this.stopping = true;
     if (this.recorder && this.recorder.state !== "inactive") {
       const flushed = new Promise((resolve) => this.recorder.addEventListener("stop", resolve, { once: true }));
       this.recorder.stop();
       await flushed;
     }
-    if (this.uploader) { await this.uploader.drain(5000); this.uploader.stop(); }
+    if (this.uploader) {
+      await this.uploader.drain(5000);
+      this.uploader.stop();
+      // end the session cleanly: what was sent plays out
+      await fetch(this.uploader.url + "?session=" + this.uploader.session, {
+        method: "DELETE", headers: { "Authorization": "Bearer " + this.streamKey },
+      }).catch(() => {});
+    }
     if (this.stream) { this.stream.getTracks().forEach((t) => t.stop()); }
     if (this.meter) { this.meter.close(); }
   }

@@ -28,7 +28,7 @@ def sign_in(page: Any, server: LiveServer, token: str, room_id: str = "") -> Non
 
 
 def room_status(server: LiveServer, room_id: str) -> dict[str, Any]:
-    status, body = server.request("GET", f"/api/rooms/{room_id}")
+    status, body = server.request("GET", f"/api/rooms/{room_id}", admin=True)
     assert status == 200, body
     return dict(body)
 
@@ -117,15 +117,35 @@ def test_console_signs_in_with_a_room_key(make_server: Any, open_page: Any) -> N
     page.locator("#room").wait_for(state="visible")
     assert page.locator("#room-title").inner_text() == "Key Room"
 
+    # co-hosts: invite (key shown once), mute, remove, through the host's own key
+    page.get_by_label("Name", exact=True).fill("Guest <Singer>")
+    page.get_by_role("button", name="Invite co-host").click()
+    page.locator("#cohost-result .key").wait_for()
+    cohost_key = page.locator("#cohost-result .key").inner_text()
+    page.get_by_role("button", name="Mute Guest <Singer>").click()
+    page.get_by_role("button", name="Unmute Guest <Singer>").wait_for()
+    keys = server.request("GET", f"/api/rooms/{room['id']}/keys", admin=True)[1]["keys"]
+    guest = next(k for k in keys if k["name"] == "Guest <Singer>")
+    assert guest["muted"] is True and not guest["revoked"]
+    status, who = server.request("GET", f"/api/console/session?room={room['id']}",
+                                 headers={"Authorization": f"Bearer {cohost_key}"})
+    assert status == 200 and who["role"] == "cohost"
+    page.get_by_role("button", name="Remove co-host Guest <Singer>").click()
+    page.get_by_role("button", name="Remove co-host Guest <Singer>").wait_for(state="detached")
+    keys = server.request("GET", f"/api/rooms/{room['id']}/keys", admin=True)[1]["keys"]
+    assert next(k for k in keys if k["key_id"] == guest["key_id"])["revoked"] is True
+
+    # the host ends the show with the room's key (no admin token in this tab)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="End the show").click()
+    wait_in_page(page, "document.getElementById('end-status').textContent.includes('has ended')", 15,
+                 "the host to end the show")
+
 
 def test_console_goes_live_from_the_fake_microphone(
         make_server: Any, open_page: Any, tmp_path: Path) -> None:
     server = make_server("--no-demo")
     room = create_room(server, title="Mic Room")
-    probe, _ = server.request("POST", f"/ingest/{room['id']}/chunks?session=probe&seq=0", raw=b"")
-    if probe in (404, 405):
-        pytest.xfail("pending integration: the ingest branch's POST /ingest/<room>/chunks is not here")
-
     page, problems = open_page()
     sign_in(page, server, room["stream_key"], room["id"])
     before = listed(server, room["id"])
@@ -150,10 +170,6 @@ def test_console_goes_live_from_the_fake_microphone(
 
 def test_console_schedules_a_private_room(make_server: Any, open_page: Any) -> None:
     server = make_server("--no-demo")
-    probe, body = server.request("POST", "/api/rooms", {"title": "probe", "scheduled_start": 1.0e10},
-                                 admin=True)
-    if probe == 400 and "unknown fields" in str(body):
-        pytest.xfail("pending integration: the room API does not take scheduled_start/private yet")
     page, _ = open_page()
     sign_in(page, server, server.admin_token)
     page.get_by_label("Title", exact=True).fill("Sunday Brunch")
@@ -166,6 +182,9 @@ def test_console_schedules_a_private_room(make_server: Any, open_page: Any) -> N
     info = room_status(server, room_id)
     local = page.evaluate("new Date('2031-05-04T11:30').getTime() / 1000")
     assert info["private"] is True and info["scheduled_start"] == pytest.approx(local)
+    assert re.fullmatch(r"\d{4,}", str(info["join_code"]))
+    assert page.locator("#room-join-code").inner_text() == f"Join code: {info['join_code']}"
+    assert server.request("GET", f"/api/rooms/{room_id}")[0] == 404  # private: hidden from the public
 
 
 def test_console_microphone_chunks_follow_the_ingest_protocol(
@@ -180,10 +199,15 @@ def test_console_microphone_chunks_follow_the_ingest_protocol(
     received: dict[int, bytes] = {}
     requests: list[tuple[int, str, str, str]] = []
     refused_once: list[int] = []
+    closed: list[str] = []
 
     def take_chunk(route: Any) -> None:
         request = route.request
         query = dict(p.split("=", 1) for p in request.url.split("?", 1)[1].split("&"))
+        if request.method == "DELETE":  # the session's clean end
+            closed.append(query["session"])
+            route.fulfill(status=200, content_type="application/json", body="{}")
+            return
         seq = int(query["seq"])
         requests.append((seq, query["session"], request.headers.get("content-type", ""),
                          request.headers.get("authorization", "")))
@@ -211,6 +235,7 @@ def test_console_microphone_chunks_follow_the_ingest_protocol(
                  "the microphone to stop")
 
     assert refused_once == [3] and sorted(received) == list(range(len(received)))
+    assert closed == [requests[0][1]]
     assert [seq for seq, *_ in requests[:5]] == [0, 1, 2, 3, 2]
     assert {(s, ct, auth) for _, s, ct, auth in requests} == {
         (requests[0][1], "audio/webm;codecs=opus", f"Bearer {room['stream_key']}")}

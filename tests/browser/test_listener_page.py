@@ -57,6 +57,11 @@ def test_listener_page_lists_rooms_by_section_and_plays_a_live_room(make_server:
                      "the player's time to advance")
         assert page.locator("#now-playing").inner_text() == f"Live: {HOSTILE_TITLE} with Mia <Rivers>"
         assert page.locator("#now-playing").get_attribute("aria-live") == "polite"
+        # this page is a listener: its count arrives while it plays (polled from /api/rooms/<id>)
+        wait_in_page(page, "/^[1-9]\\d* listening$/.test(document.getElementById('player-listeners')"
+                           ".textContent)", 20, "the listener count")
+        card_count = page.locator(f"#live-rooms .listeners[data-room='{live['id']}']").inner_text()
+        assert card_count == page.locator("#player-listeners").inner_text()
         assert page.title() != "1"
 
         # now-playing follows the room while you listen (polled from /api/rooms/<id>)
@@ -69,6 +74,11 @@ def test_listener_page_lists_rooms_by_section_and_plays_a_live_room(make_server:
         page.locator("#live-rooms button.listen").click()
         wait_in_page(page, "document.getElementById('audio').currentTime > 1", 30, "playback after reload")
         screenshot(page, "listener.png")
+
+    # the ended show plays as a replay (VOD), from its start
+    page.get_by_role("button", name="Play replay").click()
+    wait_in_page(page, "document.getElementById('audio').currentTime > 1", 30, "the replay to play")
+    assert page.locator("#now-playing").inner_text() == "Replay: Morning Talk with Sam Okafor"
 
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert server.request("GET", f"/api/rooms/{live['id']}")[1]["status"] == RoomStatus.LIVE.value

@@ -60,6 +60,16 @@ def test_rooms_create_list_show_end(make_server: Any, tmp_path: Path) -> None:
     ended = cli("rooms", "end", room_id, "--server", server.url, "--data-dir", str(tmp_path / "local"))
     assert ended.returncode == 0 and f"Ended {room_id}" in ended.stdout, ended.stderr
 
+    scheduled = cli("rooms", "create", "--title", "Brunch", "--scheduled-start", "2031-05-04T11:30Z",
+                    "--private", "--server", server.url, "--token", server.admin_token)
+    assert scheduled.returncode == 0, scheduled.stderr
+    code = re.search(r"^join code:\s+(\d+)", scheduled.stdout, re.M)
+    new_id = re.search(r"^room:\s+(\S+)", scheduled.stdout, re.M)
+    assert code and new_id
+    info = server.request("GET", f"/api/rooms/{new_id.group(1)}", admin=True)[1]
+    assert info["private"] is True and info["scheduled_start"] == 1_935_660_600.0
+    assert info["join_code"] == code.group(1)
+
     refused = cli("rooms", "create", "--title", "X", "--server", server.url, "--token", "wrong")
     assert refused.returncode == 1 and "check the admin token" in refused.stderr
     missing = cli("rooms", "show", "no-such-room", "--server", server.url)
