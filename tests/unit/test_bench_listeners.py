@@ -9,7 +9,8 @@ from bench.wrk_run import WrkSummary, parse_summary
 
 
 def test_parse_summary_reads_the_scripts_line() -> None:
-    output = "Running 10s test @ http://127.0.0.1:1\n  2 threads\nLIVESTAGE 1000 2000000 1 2 3 4 5 1500 250000\n"
+    output = ("Running 10s test @ http://127.0.0.1:1\n  2 threads\n"
+              "LIVESTAGE 1000 2000000 1 2 3 4 5 1500 250000\n")
     summary = parse_summary(output)
     assert summary == WrkSummary(requests=1000, seconds=2.0, errors=15, p50_ms=1.5, p99_ms=250.0)
     assert summary.requests_per_second == 500.0
