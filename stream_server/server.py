@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 import signal
+import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -58,6 +60,26 @@ class _ContinueOnRead:
         return iter(self._ready())
 
 
+class _HeaderDeadline:
+    """The request stream while the request line and headers are read: one deadline for all of them.
+
+    A socket timeout alone bounds each read, so a client sending one byte every few seconds
+    (slow loris) would hold its thread for ever; this bounds the whole header phase.
+    """
+
+    def __init__(self, raw: Any, sock: socket.socket, deadline: float) -> None:
+        self.raw = raw
+        self._sock = sock
+        self._deadline = deadline
+
+    def readline(self, *args: Any) -> bytes:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("request headers too slow")
+        self._sock.settimeout(remaining)
+        return bytes(self.raw.readline(*args))
+
+
 class RequestHandler(WSGIRequestHandler):
     """Werkzeug's threaded handler, quiet about every HLS poll, with a socket timeout.
 
@@ -68,9 +90,21 @@ class RequestHandler(WSGIRequestHandler):
 
     #: A publisher or listener silent this long is dropped (seconds).
     timeout = 30
+    #: The request line and all headers must arrive within this many seconds.
+    header_timeout = 10.0
     #: Responses go out as soon as they are written (HLS answers are one write each).
     disable_nagle_algorithm = True
     _continue_pending = False
+
+    def handle_one_request(self) -> None:
+        """Read the request line and headers under one deadline, then the request as usual."""
+        self.rfile = _HeaderDeadline(self.rfile, self.connection,  # type: ignore[assignment]
+                                     time.monotonic() + self.header_timeout)
+        try:
+            super().handle_one_request()
+        finally:
+            if isinstance(self.rfile, _HeaderDeadline):
+                self.rfile = self.rfile.raw
 
     def handle_expect_100(self) -> bool:
         """Defer the interim answer until the app reads the body."""
@@ -84,12 +118,26 @@ class RequestHandler(WSGIRequestHandler):
             self.wfile.flush()
 
     def parse_request(self) -> bool:
-        """Hand ``GET``/``HEAD /hls/…`` to the server's fast path (which answers it); parse the rest."""
+        """Hand ``GET``/``HEAD /hls/…`` to the server's fast path (which answers it); parse the rest.
+
+        Either way the headers are read under the header deadline; the body (and keep-alive)
+        then get the ordinary socket timeout back.
+        """
         fast: HlsFastPath | None = getattr(self.server, "hls_fast", None)
         if fast is not None and self.raw_requestline.startswith((b"GET /hls/", b"HEAD /hls/")):
-            fast.handle_raw(self, self.raw_requestline)
+            try:
+                fast.handle_raw(self, self.raw_requestline)
+            finally:
+                self._end_header_deadline()
             return False  # answered: http.server goes on to the connection's next request
-        return super().parse_request()
+        ok = super().parse_request()
+        self._end_header_deadline()
+        return ok
+
+    def _end_header_deadline(self) -> None:
+        if isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = self.rfile.raw
+        self.connection.settimeout(self.timeout)
 
     def run_wsgi(self) -> None:
         """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
@@ -125,12 +173,8 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
 
 
 def listener_tracker(services: Services) -> ListenerTracker:
-    """The app's listener tracker (``services.listeners``), made here while Services has none."""
-    tracker: ListenerTracker | None = getattr(services, "listeners", None)
-    if tracker is None:
-        tracker = ListenerTracker()
-        setattr(services, "listeners", tracker)  # noqa: B010 - until Services declares it
-    return tracker
+    """The app's listener tracker, shared by the Flask route, the fast path and the nginx log tailer."""
+    return services.listeners
 
 
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
@@ -161,7 +205,7 @@ def start_serving_helpers(settings: Settings, services: Services) -> list[Privat
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
     token, new = admin_token(settings)
-    settings = settings.with_overrides(admin_token=token)
+    settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
     server, services = build_server(settings)
     helpers = start_serving_helpers(settings, services)
     resumed = services.stage.resume_live_rooms()
