@@ -138,20 +138,29 @@ def encoder_argv(
     ffmpeg: str,
     *,
     sample_rate: int,
-    bitrate_kbps: int,
     segment_seconds: int,
-    list_fd: int,
-    output_pattern: str,
+    outputs: Sequence[tuple[int, int, str]],
+    aac_coder: str = "fast",
 ) -> list[str]:
-    """One continuous AAC-LC encode cut into MPEG-TS segments; finished ones listed as CSV on ``list_fd``."""
-    return [
+    """One continuous encode per rendition from one PCM input, cut into MPEG-TS segments.
+
+    ``outputs`` holds ``(kbps, list_fd, output_pattern)`` per rendition: each is its own
+    AAC-LC encode and segment muxer, listing finished segments as CSV on its ``list_fd``.
+    The renditions see the same frames, so every segment muxer cuts at the same times.
+    """
+    argv = [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
         "-f", "s16le", "-ar", str(sample_rate), "-ch_layout", "stereo", "-i", "pipe:0",
-        "-c:a", "aac", "-profile:a", "aac_low", "-b:a", f"{bitrate_kbps}k",
-        "-f", "segment", "-segment_time", str(segment_seconds), "-segment_format", "mpegts",
-        "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
-        output_pattern,
     ]  # fmt: skip
+    for kbps, list_fd, pattern in outputs:
+        argv += [
+            "-map", "0:a", "-c:a", "aac", "-aac_coder", aac_coder, "-profile:a", "aac_low",
+            "-b:a", f"{kbps}k",
+            "-f", "segment", "-segment_time", str(segment_seconds), "-segment_format", "mpegts",
+            "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
+            pattern,
+        ]  # fmt: skip
+    return argv
 
 
 def performer_argv(ffmpeg: str, sample_rate: int, icecast_url: str) -> list[str]:
