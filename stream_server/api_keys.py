@@ -166,7 +166,10 @@ def rotate_key(room: Room) -> ResponseReturnValue:
 @bp.get("/levels")
 @room_owner
 def levels(room: Room) -> ResponseReturnValue:
-    """Program and per-publisher levels (peak and RMS, dBFS, smoothed); publishers before mute."""
+    """Program and per-publisher levels (peak and RMS, dBFS, smoothed).
+
+    Publishers are metered before mute, the program is the mix before loudness normalisation.
+    """
     stream = current_services().stage.stream(room.id)
     registry = ingest_state().registry
     return jsonify(

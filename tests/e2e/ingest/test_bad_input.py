@@ -95,9 +95,9 @@ def test_audio_that_is_not_its_content_type_gets_a_clear_400(
 
 def test_a_live_stream_in_the_wrong_codec_is_ended_with_400(ingest_server: LiveServer,
                                                            good_room: Any) -> None:
-    room = create_room(ingest_server, "Ogg pretending")
-    with publishing(ingest_server, room["stream_key"], room["id"], freq=900, seconds=60,
-                    codec="vorbis", extra=["-content_type", "audio/mpeg"]) as proc:
+    room = create_room(ingest_server, "Ogg pretending")  # Ogg Opus at 16 kB/s, named MP3
+    with publishing(ingest_server, room["stream_key"], room["id"], freq=900, seconds=60, codec="opus",
+                    extra=["-vbr", "off", "-b:a", "128k", "-content_type", "audio/mpeg"]) as proc:
         assert proc.wait(30) != 0  # told 400 while streaming, it stops
     ends = levels(ingest_server, room["id"])["recent_disconnects"]
     assert [e["reason"] for e in ends] == ["decode"]
