@@ -19,6 +19,7 @@ names are unique per room, show and sequence). Boto3 is imported on first use.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -85,6 +86,8 @@ class S3SegmentStore:
         self._entries: list[SpoolEntry] = []
         self._uploading = False
         self._stopping = False
+        self._closed = False
+        self._atexit_registered = False
         self._thread: threading.Thread | None = None
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         self._entries = self._load_spool()
@@ -119,10 +122,17 @@ class S3SegmentStore:
     def start(self) -> None:
         """Start the uploader thread (publishing calls start it too)."""
         with self._cond:
+            if self._closed:
+                return
             if self._thread is None or not self._thread.is_alive():
                 self._stopping = False
                 self._thread = threading.Thread(target=self._drain, name="s3-uploader", daemon=True)
                 self._thread.start()
+                if not self._atexit_registered:
+                    # a stopping server's last segments and playlists still go up (a container's
+                    # disk, and so its spool, may not outlive the process)
+                    atexit.register(self.close)
+                    self._atexit_registered = True
 
     def pending(self) -> int:
         """Entries not yet in S3 (queued or uploading)."""
@@ -143,8 +153,11 @@ class S3SegmentStore:
 
     def close(self, timeout: float = 5.0) -> None:
         """Try to drain for ``timeout`` seconds, then stop; what is left stays spooled."""
+        if self._closed:
+            return
         self.flush(timeout)
         with self._cond:
+            self._closed = True
             self._stopping = True
             self._cond.notify_all()
             thread = self._thread

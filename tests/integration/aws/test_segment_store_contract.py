@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from stream_server.s3_store import PLAYLIST_TYPE, SEGMENT_CACHE, SEGMENT_TYPE, S3SegmentStore
 from stream_server.segment_store import LocalSegmentStore, SegmentStore, SegmentStoreError
 from tests.aws_support import MotoServer, unique_name
+from tests.support import ROOT
 
 
 @dataclass
@@ -221,3 +224,22 @@ def test_a_restarted_process_uploads_what_its_spool_holds(tmp_path: Path) -> Non
         again.close()
     finally:
         server.stop()
+
+
+def test_a_process_that_exits_right_after_publishing_still_uploads(
+    moto_server: MotoServer, tmp_path: Path
+) -> None:
+    store, client, _ = s3_store_on(moto_server, tmp_path / "spool")
+    code = (
+        "import sys; from pathlib import Path; from stream_server.s3_store import S3SegmentStore\n"
+        f"store = S3SegmentStore({store.bucket!r}, Path({str(tmp_path / 'child-spool')!r}), "
+        f"endpoint_url={moto_server.endpoint!r}, region='us-east-1')\n"
+        "for i in range(20):\n"
+        "    store.publish_playlist('r', f'show-{i}.m3u8', f'#EXTM3U\\n# {i}\\n')\n"
+    )  # and the process ends at once, without close()
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    names = {o["Key"] for o in client.list_objects_v2(Bucket=store.bucket).get("Contents", [])}
+    assert names == {f"hls/r/show-{i}.m3u8" for i in range(20)}
+    assert list((tmp_path / "child-spool").iterdir()) == []
