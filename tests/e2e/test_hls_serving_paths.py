@@ -403,3 +403,20 @@ def test_a_large_segment_goes_out_whole_and_in_ranges(stack: Stack, front: str) 
     assert (status, body, headers["Content-Type"]) == (200, big, "video/mp2t")
     status, _, body = get(url, {"Range": "bytes=200000-299999"})
     assert (status, body) == (206, big[200000:300000])
+
+
+@pytest.mark.parametrize("front", ["nginx", "fast"])
+def test_the_server_counts_listeners_of_either_path(stack: Stack, front: str) -> None:
+    status, room = stack.server.request("POST", "/api/rooms", {"title": f"Counted via {front}"}, admin=True)
+    assert status == 201, room
+    folder = stack.data_dir / "hls" / room["id"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "live.m3u8").write_bytes(PLAYLIST)
+    url = f"{stack.url(front)}/hls/{room['id']}/live.m3u8"
+    for token in (new_listener_token(SECRET), new_listener_token(SECRET), "made.up-token"):
+        assert get(f"{url}?lt={token}")[0] == 200
+
+    def listeners() -> int:
+        return int(stack.server.request("GET", f"/api/rooms/{room['id']}")[1]["listeners"])
+
+    wait_for(lambda: listeners() == 2, 8, what="two listeners in the room API")  # within the 10 s window
