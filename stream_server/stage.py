@@ -255,7 +255,8 @@ class Stage:
         just before a crash, never recorded) and replay playlists of shows no longer
         in the log. Only for the local segment store (a bucket's lifecycle rules do it there).
         """
-        if not isinstance(self._store, LocalSegmentStore):
+        store = self._store.inner if isinstance(self._store, RetryingSegmentStore) else self._store
+        if not isinstance(store, LocalSegmentStore):
             return 0
         removed = 0
         for leftover in [*self._settings.work_dir.glob("*/*.ts"), *self._settings.work_dir.glob("*/.tmp-*")]:
