@@ -25,7 +25,7 @@ from room_directory import (
     stream_key_matches,
 )
 from room_directory.access import listen_url
-from stream_server.analytics import save_show_listeners, show_listener_figures
+from stream_server.analytics import show_listener_figures
 from stream_server.openapi import openapi_document
 from stream_server.room_fields import InvalidRoomFields, clean_room_fields
 from stream_server.services import current_services
@@ -264,6 +264,4 @@ def end_room(room_id: str) -> ResponseReturnValue:
     room = services.stage.end_show(room_id)
     if room is None:
         abort(404)
-    if room.show_id:
-        save_show_listeners(services.directory, services.listeners, room.id, room.show_id)
     return jsonify(room_view(room, admin=True))

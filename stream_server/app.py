@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 from flask import Flask
 
 from room_directory import RoomDirectory, open_directory
+from stream_server.analytics import save_show_listeners
 from stream_server.config import Settings, settings_from_env
 from stream_server.services import Services
 
@@ -36,6 +38,8 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
     app.extensions["livestage"] = Services(settings, directory, stage)
+    stage.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
+        partial(save_show_listeners, directory, app.extensions["livestage"].listeners))
     app.register_blueprint(health.bp)
     app.register_blueprint(index.bp)
     app.register_blueprint(api.bp)

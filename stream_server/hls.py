@@ -9,8 +9,9 @@ Access rules (room_directory/access.py holds the signing scheme):
 * the signed path of a public room is served as well when its signature is genuine (a room
   made public mid-show keeps playing for listeners who hold signed URLs); a forged or
   expired one is 403 whatever the room;
-* files of a room the directory does not know are 404, as is any name outside the HLS
-  file pattern (so no path ever leaves ``<hls_dir>/<room>/``).
+* a room the directory no longer knows is served as its ``.private`` marker says (as on
+  the fast path and nginx); any name outside the HLS file pattern is 404 (so no path
+  ever leaves ``<hls_dir>/<room>/``).
 
 A playlist fetch carrying a valid listener token (``?lt=``) counts that listener. A master
 playlist fetched with a token is served with the token added to its variant URIs, so the
@@ -28,6 +29,7 @@ from flask.typing import ResponseReturnValue
 from room_directory import ROOM_ID_PATTERN, RoomDirectoryError
 from room_directory.access import listener_token_valid, signature_valid
 from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CONTENT_TYPE, playlist_max_age
+from stream_server.private_markers import is_private
 from stream_server.services import Services, current_services
 
 bp = Blueprint("hls", __name__)
@@ -50,14 +52,19 @@ def playlist_cache_control(target_duration: int) -> str:
 
 
 def _room_private(services: Services, room_id: str) -> bool:
-    """Whether the room is private; 404 when the directory does not know it, 503 when it fails."""
+    """Whether the room's files need a signed path: the directory says private or the folder is marked.
+
+    Decided as the fast path and nginx decide (the ``.private`` marker kept by
+    ``PrivateMarkerSync``), and also from the directory, so a room made private is closed
+    here at once. A room the directory no longer knows is closed when its marker says so.
+    503 when the directory fails.
+    """
     try:
         room = services.directory.get(room_id)
     except RoomDirectoryError:
         abort(503)
-    if room is None:
-        abort(404)
-    return room.private
+    marked = is_private(services.settings.hls_dir, room_id)
+    return marked or (room is not None and room.private)
 
 
 def _listener_token(services: Services) -> str | None:
@@ -123,13 +130,12 @@ def hls_file(room_id: str, name: str) -> ResponseReturnValue:
 
 @bp.get("/hls/<room_id>/s/<expires>/<signature>/<name>")
 def signed_hls_file(room_id: str, expires: str, signature: str, name: str) -> ResponseReturnValue:
-    """A file under a signed prefix: 403 unless the signature is genuine and not expired."""
+    """A file under a signed prefix: 403 unless genuine and unexpired; 404 when malformed."""
     if not ROOM_ID_PATTERN.match(room_id):
         abort(404)
     services = current_services()
-    _room_private(services, room_id)  # 404 for unknown rooms
-    if not (_EXPIRES_PATTERN.match(expires) and _SIGNATURE_PATTERN.match(signature)
-            and signature_valid(room_id, int(expires), signature, services.settings.url_secret,
-                                now=time.time())):
+    if not (_EXPIRES_PATTERN.match(expires) and _SIGNATURE_PATTERN.match(signature)):
+        abort(404)  # not a signed path at all (as hls_rules.parse_hls_path says for every path)
+    if not signature_valid(room_id, int(expires), signature, services.settings.url_secret, now=time.time()):
         abort(403)
     return _serve(room_id, name)

@@ -6,6 +6,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from room_directory import Room, RoomDirectory, RoomStatus, Show
@@ -58,6 +59,9 @@ class Stage:
         self._lock = threading.RLock()
         self.leases = RoomLeases(directory, settings.node_id or default_node_id(settings.port),
                                  settings.lease_seconds)
+        #: called with (room id, show id) once a show has ended and its record is written
+        #: (the app adds the listener figures: ``analytics.save_show_listeners``)
+        self.show_ended_hooks: list[Callable[[str, str], object]] = []
 
     def encoder_count(self) -> int:
         """Rooms with a running encoder in this process."""
@@ -138,6 +142,11 @@ class Stage:
             room = self._directory.update(replace(room, status=RoomStatus.ENDED))
         if room.show_id and self._run:
             self.record_progress(room_id, room.show_id, ended=True)
+        for hook in self.show_ended_hooks if room.show_id else ():
+            try:
+                hook(room_id, room.show_id or "")
+            except Exception:
+                log.exception("room %s: a show-ended hook failed", room_id)
         log.info("room %s: show %s ended", room_id, room.show_id)
         return room
 

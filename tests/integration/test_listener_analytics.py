@@ -136,3 +136,19 @@ def test_metrics_expose_counters_and_live_gauges(client: FlaskClient, app: Any, 
     assert gauges == {"livestage_rooms_live": 1, "livestage_encoders": 0, "livestage_publishers": 0,
                       "livestage_listeners": 2}
     assert room["id"] not in resp.get_data(as_text=True)
+
+
+def test_a_show_ended_by_the_stage_itself_keeps_its_listener_figures(
+    client: FlaskClient, app: Any, room: dict[str, Any],
+) -> None:
+    """Dead air ends shows through ``Stage.end_show``, not the API: the figures are saved there too."""
+    services = app.extensions["livestage"]
+    stored = services.directory.get(room["id"])
+    services.directory.update(replace(stored, status=RoomStatus.LIVE, show_id="show-2",
+                                      live_since=time.time() - 30))
+    client.get(listen_path(client, room["id"]))
+    client.get(listen_path(client, room["id"]))
+    services.stage.end_show(room["id"])
+    show = services.directory.get_show(room["id"], "show-2")
+    assert show is not None and show.peak_listeners == 2 and sum(show.listeners_per_minute) >= 2
+    assert services.listeners.count(room["id"]) == 0  # forgotten once saved
