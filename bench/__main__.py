@@ -20,7 +20,7 @@ from bench.machine import describe_machine, render_machine
 from bench.results import BenchOptions, Result, render_table, write_json
 
 #: Every benchmark, in the order they run: modules of this package exposing ``run(options)``.
-BENCHMARKS = ("ingest_latency",)
+BENCHMARKS = ("ingest_latency", "listeners")
 
 FOOTNOTE = (
     "ratio = value ÷ peer; for latencies lower is better, so a ratio above 1× means slower "

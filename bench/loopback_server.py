@@ -49,12 +49,13 @@ class CreatedRoom:
 class LoopbackServer:
     """``livestage serve --no-demo`` on 127.0.0.1 with its own data dir and admin token."""
 
-    def __init__(self, data_dir: Path, log_path: Path) -> None:
+    def __init__(self, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.admin_token = secrets.token_urlsafe(24)
         env = {k: v for k, v in os.environ.items() if not k.startswith("LIVESTAGE_")}
         env["LIVESTAGE_ADMIN_TOKEN"] = self.admin_token
+        env.update(extra_env or {})
         argv = [livestage_command(), "serve", "--no-demo", "--port", str(self.port),
                 "--data-dir", str(data_dir)]
         self.process = Child("livestage serve", argv, log_path, env=env)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from livestage.nginx_config import nginx_config
 from stream_server.config import settings_from_env
 
 
@@ -51,3 +52,4 @@ def _register_optional_commands() -> None:
 
 
 _register_optional_commands()
+main.add_command(nginx_config)

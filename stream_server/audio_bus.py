@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from stream_server.audio_levels import LevelMeter
+
 log = logging.getLogger(__name__)
 
 CHANNELS = 2
@@ -22,6 +24,9 @@ FRAME_SECONDS = 0.02
 #: Room tone level: far below hearing in a living room, yet not digital silence
 #: (some Echo devices stop a stream that starts with long digital silence).
 ROOM_TONE_DBFS = -72.0
+#: A publisher may be this far ahead of the bus (5 s of 20 ms frames: a tool's pre-buffer, a
+#: burst after a network hiccup); beyond it, back-pressure holds the sender back.
+CAPACITY_FRAMES = 250
 
 
 def frame_bytes(sample_rate: int) -> int:
@@ -33,11 +38,12 @@ class PublisherInput:
     """PCM from one publisher: a bounded buffer with a jitter pre-roll and back-pressure.
 
     The decoder side blocks in ``write`` while the buffer is full, which paces a
-    publisher that sends faster than real time instead of dropping its audio.
+    publisher that sends faster than real time instead of dropping its audio
+    (``buffered_seconds`` tells how far ahead it is).
     """
 
     def __init__(self, label: str, frame_size: int, *, preroll_frames: int = 10,
-                 capacity_frames: int = 50) -> None:
+                 capacity_frames: int = CAPACITY_FRAMES) -> None:
         self.label = label
         self._frame = frame_size
         self._preroll = preroll_frames * frame_size
@@ -49,6 +55,8 @@ class PublisherInput:
         self.muted = False
         self.frames_played = 0
         self.underruns = 0
+        #: level of what this publisher sends, before mute
+        self.meter = LevelMeter(FRAME_SECONDS)
 
     def write(self, pcm: bytes, timeout: float = 10.0) -> bool:
         """Queue PCM; block while full. False once the input is closed or stays full past ``timeout``."""
@@ -64,6 +72,19 @@ class PublisherInput:
             self._buf += pcm
             return True
 
+    @property
+    def buffered_seconds(self) -> float:
+        """Seconds of audio waiting to be played (how far the publisher is ahead of the bus)."""
+        with self._cond:
+            return len(self._buf) / self._frame * FRAME_SECONDS
+
+    def drop(self) -> None:
+        """Close now and throw away what is buffered (a publisher cut off or revoked)."""
+        with self._cond:
+            self._closed = True
+            self._buf.clear()
+            self._cond.notify_all()
+
     def close(self) -> None:
         """No more audio will come; what is buffered still plays out."""
         with self._cond:
@@ -77,7 +98,7 @@ class PublisherInput:
             return self._closed and not self._buf
 
     def take_frame(self) -> bytes | None:
-        """The next frame, or None while pre-rolling or after an underrun."""
+        """The next frame (muted or not), or None while pre-rolling or after an underrun."""
         with self._cond:
             if not self._primed:
                 if len(self._buf) >= self._preroll or (self._closed and self._buf):
@@ -96,7 +117,7 @@ class PublisherInput:
                 return None
             self._cond.notify_all()
         self.frames_played += 1
-        return None if self.muted else frame
+        return frame
 
 
 class AudioBus:
@@ -115,6 +136,8 @@ class AudioBus:
         self.frames_out = 0
         self.late_frames = 0
         self.last_audio_at = clock()
+        #: level of the program (the mix the encoder gets)
+        self.program_meter = LevelMeter(FRAME_SECONDS)
 
     def add_input(self, label: str) -> PublisherInput:
         """A new publisher input on this bus."""
@@ -130,19 +153,39 @@ class AudioBus:
             return len(self._inputs)
 
     def mix_next_frame(self) -> bytes:
-        """One frame of program audio: the mix of every input with audio, else room tone."""
+        """One frame of program audio: the mix of every unmuted input with audio, else room tone.
+
+        Each input's meter sees its audio before mute; the program meter sees the mix.
+        """
         with self._lock:
             self._inputs = [i for i in self._inputs if not i.finished]
             inputs = list(self._inputs)
-        frames = [f for f in (i.take_frame() for i in inputs) if f is not None]
+        frames: list[np.ndarray] = []
+        for inp in inputs:
+            frame = inp.take_frame()
+            if frame is None:
+                inp.meter.idle()
+                continue
+            samples = np.frombuffer(frame, dtype=np.int16)
+            inp.meter.update(samples)
+            if not inp.muted:
+                frames.append(samples)
         if inputs:
             self.last_audio_at = self._clock()
         if not frames:
-            return self._next_tone()
-        if len(frames) == 1:
-            return frames[0]
-        mixed = np.sum([np.frombuffer(f, dtype=np.int16).astype(np.int32) for f in frames], axis=0)
-        return bytes(np.clip(mixed, -32768, 32767).astype(np.int16).tobytes())
+            out = self._next_tone()
+        elif len(frames) == 1:
+            out = frames[0].tobytes()
+        else:
+            mixed = np.sum([f.astype(np.int32) for f in frames], axis=0)
+            out = np.clip(mixed, -32768, 32767).astype(np.int16).tobytes()
+        self.program_meter.update(np.frombuffer(out, dtype=np.int16))
+        return out
+
+    def inputs(self) -> list[PublisherInput]:
+        """The inputs on the bus now."""
+        with self._lock:
+            return list(self._inputs)
 
     def _next_tone(self) -> bytes:
         start = self._tone_pos

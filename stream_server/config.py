@@ -57,6 +57,33 @@ class Settings:
     lease_seconds: int = 15
     #: Start the three demo rooms with ``serve``.
     demo: bool = True
+    #: HMAC secret of listener tokens and signed private-room URLs; ``serve`` generates one when
+    #: unset and keeps it in ``<data dir>/url-secret`` (an app built without one uses a per-process one).
+    url_secret: str = ""
+    #: How long a signed private-room URL stays valid (seconds; default 12 h, long enough for a show).
+    private_url_ttl: int = 12 * 3600
+    #: A publisher that sends nothing for this long is closed (seconds; the room keeps room tone).
+    ingest_idle_seconds: int = 10
+    #: A publisher held back by back-pressure (faster than real time) this long is cut off (0: never).
+    ingest_flood_seconds: int = 30
+    #: A browser chunk session survives this long without a chunk, so the browser can resume.
+    chunk_resume_seconds: int = 20
+    #: AAC-LC renditions from the one room encoder (kbit/s, 16-384 each); ``LIVESTAGE_RENDITIONS=128,64``.
+    renditions_kbps: tuple[int, ...] = (128, 64)
+    #: ffmpeg's AAC coder: ``fast`` (about a third less CPU per room) or ``twoloop`` (ffmpeg's default).
+    aac_coder: str = "fast"
+    #: Normalise the program to ``loudness_lufs`` with a true-peak limit of -1 dBTP (0 passes it untouched).
+    loudness: bool = True
+    #: Integrated loudness target of every room's program (LUFS).
+    loudness_lufs: int = -16
+    #: Replays (ended shows) older than this many days are deleted; 0 keeps them for ever.
+    replay_retention_days: int = 30
+    #: At most this many replays kept per room (the newest); 0 means no limit.
+    replay_keep_per_room: int = 0
+    #: Serve GET /hls/ in the request handler (sendfile, no WSGI); 0 sends it through Flask.
+    hls_fast_path: bool = True
+    #: nginx access log (``livestage nginx-config`` format) to follow for listener counts; unset: off.
+    nginx_access_log: str = ""
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:
@@ -65,6 +92,16 @@ class Settings:
             raise ValueError("LIVESTAGE_SEGMENT_SECONDS must be a whole number from 1 to 10")
         if not 16 <= self.bitrate_kbps <= 384:
             raise ValueError("LIVESTAGE_BITRATE_KBPS must be from 16 to 384 (Alexa's range)")
+        if not 60 <= self.private_url_ttl <= 7 * 24 * 3600:
+            raise ValueError("LIVESTAGE_PRIVATE_URL_TTL must be from 60 s to 7 days")
+        if not self.renditions_kbps or len(set(self.renditions_kbps)) != len(self.renditions_kbps) or not all(
+            16 <= kbps <= 384 for kbps in self.renditions_kbps
+        ):
+            raise ValueError("LIVESTAGE_RENDITIONS must list distinct bitrates from 16 to 384, e.g. 128,64")
+        if self.aac_coder not in ("fast", "twoloop"):
+            raise ValueError("LIVESTAGE_AAC_CODER must be fast or twoloop")
+        if self.replay_retention_days < 0 or self.replay_keep_per_room < 0:
+            raise ValueError("replay retention settings must be 0 (off) or positive")
 
     @property
     def base_url(self) -> str:
@@ -95,6 +132,7 @@ class Settings:
 
 _ENV_NAMES = {
     "directory_url": "LIVESTAGE_DIRECTORY",
+    "renditions_kbps": "LIVESTAGE_RENDITIONS",
 }
 
 
@@ -112,6 +150,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
             values[f.name] = _flag(raw)
         elif isinstance(default, int):
             values[f.name] = int(raw)
+        elif isinstance(default, tuple):
+            values[f.name] = tuple(int(part) for part in raw.split(",") if part.strip())
         elif isinstance(default, Path):
             values[f.name] = Path(raw)
         else:

@@ -1,8 +1,9 @@
 """The room encoder: one ffmpeg for the whole show, restarted only if it crashes.
 
-The bus writes PCM into it; ffmpeg encodes AAC-LC continuously (no priming gap
-at segment joins) and cuts MPEG-TS segments, listing each finished one as a CSV
-line on an extra pipe. Each finished segment goes to ``on_segment`` with its
+The bus writes PCM into it; ffmpeg encodes AAC-LC continuously, once per
+rendition (no priming gap at segment joins), and cuts MPEG-TS segments, each
+rendition listing its finished ones as CSV lines on its own pipe. When every
+rendition has finished segment *n*, the set goes to ``on_segment`` with its
 duration and air time.
 """
 
@@ -13,30 +14,37 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from stream_server import metrics
 from stream_server.config import Settings
 from stream_server.processes import ManagedProcess, encoder_argv
 
 log = logging.getLogger(__name__)
 
-#: (finished file, duration in seconds, air time of its first sample)
-SegmentCallback = Callable[[Path, float, float], None]
+#: (finished file per rendition name, duration in seconds, air time of its first sample)
+SegmentCallback = Callable[[Mapping[str, Path], float, float], None]
 
 
 class RoomEncoder:
     """Supervises the encoder process of one room."""
 
     def __init__(self, room_id: str, settings: Settings, work_dir: Path,
-                 on_segment: SegmentCallback, on_restart: Callable[[], None]) -> None:
+                 on_segment: SegmentCallback, on_restart: Callable[[], None], *,
+                 latency: float = 0.0) -> None:
         self.room_id = room_id
+        #: seconds between audio leaving the bus and reaching the encoder (air time is shifted back)
+        self.latency = latency
+        self.renditions = {f"{kbps}k": kbps for kbps in settings.renditions_kbps}
         self._settings = settings
         self._work_dir = work_dir
         self._on_segment = on_segment
         self._on_restart = on_restart
         self._proc: ManagedProcess | None = None
-        self._reader: threading.Thread | None = None
+        self._readers: list[threading.Thread] = []
+        self._pending: dict[int, dict[str, tuple[Path, float, float]]] = {}
+        self._publish_lock = threading.Lock()
         self._prefix = ""
         self._epoch: float | None = None
         self._stopping = False
@@ -55,31 +63,38 @@ class RoomEncoder:
 
     def start(self) -> None:
         """Start a fresh encoder process."""
-        read_fd, write_fd = os.pipe()
+        pipes = {name: os.pipe() for name in self.renditions}
         self._prefix = secrets.token_hex(4)
         argv = encoder_argv(
             self._settings.ffmpeg,
             sample_rate=self._settings.sample_rate,
-            bitrate_kbps=self._settings.bitrate_kbps,
             segment_seconds=self._settings.segment_seconds,
-            list_fd=write_fd,
-            output_pattern=str(self._work_dir / f"{self._prefix}-%06d.ts"),
+            outputs=[(kbps, pipes[name][1], str(self._work_dir / f"{self._prefix}-{name}-%06d.ts"))
+                     for name, kbps in self.renditions.items()],
+            aac_coder=self._settings.aac_coder,
         )
         try:
-            self._proc = ManagedProcess(f"encoder[{self.room_id}]", argv, pass_fds=(write_fd,))
+            self._proc = ManagedProcess(f"encoder[{self.room_id}]", argv,
+                                        pass_fds=tuple(w for _, w in pipes.values()))
         except OSError:
-            os.close(read_fd)
+            for read_fd, _ in pipes.values():
+                os.close(read_fd)
             raise
         finally:
-            os.close(write_fd)
+            for _, write_fd in pipes.values():
+                os.close(write_fd)
         self._epoch = None
         self._write_failed = False
         self._last_start = time.monotonic()
-        self._reader = threading.Thread(
-            target=self._read_segment_list, args=(read_fd, self._proc),
-            name=f"segments[{self.room_id}]", daemon=True,
-        )
-        self._reader.start()
+        with self._publish_lock:
+            self._pending.clear()
+        self._readers = [
+            threading.Thread(target=self._read_segment_list, args=(name, read_fd, self._proc),
+                             name=f"segments[{self.room_id}/{name}]", daemon=True)
+            for name, (read_fd, _) in pipes.items()
+        ]
+        for reader in self._readers:
+            reader.start()
 
     def write(self, pcm: bytes) -> None:
         """Feed one frame; a dead encoder is restarted (at most once a second), frames meanwhile dropped."""
@@ -96,7 +111,7 @@ class RoomEncoder:
             proc = self._proc
             assert proc is not None
         if self._epoch is None:
-            self._epoch = time.time()
+            self._epoch = time.time() - self.latency
         try:
             proc.stdin.write(pcm)
         except (BrokenPipeError, OSError, ValueError):
@@ -109,33 +124,51 @@ class RoomEncoder:
         if old is not None:
             log.error("encoder of room %s died (exit %s); restarting: %s", self.room_id,
                       old.poll(), old.stderr_text())
-            if self._reader is not None:
-                self._reader.join(timeout=2)
+            for reader in self._readers:
+                reader.join(timeout=2)
         for partial in self._work_dir.glob(f"{self._prefix}-*.ts"):
             partial.unlink(missing_ok=True)
         self.restarts += 1
+        metrics.ENCODER_RESTARTS.inc()
         self._on_restart()
         self.start()
 
-    def _read_segment_list(self, fd: int, proc: ManagedProcess) -> None:
+    def _read_segment_list(self, rendition: str, fd: int, proc: ManagedProcess) -> None:
         epoch_wait = time.monotonic() + 30
         with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as lines:
             for line in lines:
                 parts = line.strip().rsplit(",", 2)
                 try:
                     name, start, end = parts[0], float(parts[1]), float(parts[2])
+                    index = int(Path(name).stem.rsplit("-", 1)[1])
                 except (IndexError, ValueError):
                     log.warning("room %s: ignoring segment list line %r", self.room_id, line)
                     continue
                 while self._epoch is None and time.monotonic() < epoch_wait:
                     time.sleep(0.01)
-                air_time = (self._epoch or time.time()) + start
-                path = self._work_dir / Path(name).name
-                try:
-                    self._on_segment(path, end - start, air_time)
-                    self.segments += 1
-                except Exception:
-                    log.exception("room %s: publishing segment %s failed", self.room_id, name)
+                self._finished(index, rendition, self._work_dir / Path(name).name, start, end, proc)
+
+    def _finished(self, index: int, rendition: str, path: Path, start: float, end: float,
+                  proc: ManagedProcess) -> None:
+        """Note one rendition's finished segment; publish the set once every rendition has it."""
+        with self._publish_lock:  # also keeps sets in order: n is handed over before n + 1
+            if proc is not self._proc:
+                path.unlink(missing_ok=True)  # a late line of a process already replaced
+                return
+            done = self._pending.setdefault(index, {})
+            done[rendition] = (path, start, end)
+            if len(done) < len(self.renditions):
+                return
+            del self._pending[index]
+            first = done[next(iter(self.renditions))]
+            air_time = (self._epoch or time.time()) + first[1]
+            try:
+                self._on_segment({r: p for r, (p, _, _) in done.items()}, first[2] - first[1], air_time)
+                self.segments += 1
+            except Exception:
+                log.exception("room %s: publishing segment %d failed", self.room_id, index)
+                for p, _, _ in done.values():
+                    p.unlink(missing_ok=True)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Close the input: ffmpeg finishes the last segment, which is published before this returns."""
@@ -144,5 +177,5 @@ class RoomEncoder:
         if proc is None:
             return
         proc.stop(grace=timeout)
-        if self._reader is not None:
-            self._reader.join(timeout=timeout)
+        for reader in self._readers:
+            reader.join(timeout=timeout)

@@ -2,24 +2,43 @@
 
 ``PUT /ingest/<room id>`` with ``Authorization: Basic source:<stream key>`` (what
 ffmpeg's ``icecast://``, BUTT and Mixxx send) or ``Bearer <stream key>``, and a
-Content-Type naming the codec.  The body is the live stream, as long as the show.
+Content-Type naming the codec.  The body is the live stream, as long as the show:
+with a length, chunked, or (Icecast) neither. The key is the room's host key or a
+co-host key; each key publishes over one connection at a time.
+
+Answers, each JSON ``{"error", "reason"}`` when not 200: 401 ``auth``, 429
+``throttled`` (with Retry-After), 415 ``codec``, 409 ``key_in_use``, 503
+``room_full``/``unavailable``; once streaming: 400 ``decode`` (not the named codec),
+408 ``stall`` (nothing for ``LIVESTAGE_INGEST_IDLE_SECONDS``), 429 ``flood``, 410
+``revoked``/``rotated``/``room_ended``, 409 ``replaced``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
+import socket
 from collections.abc import Iterator
-from typing import IO
+from dataclasses import replace
+from typing import IO, Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import ClientDisconnected
 
-from room_directory import ROOM_ID_PATTERN, stream_key_matches
-from stream_server.publisher import DecoderFailed, PublisherSession, input_format
+from stream_server.ice_metadata import metadata_updates
+from stream_server.ingest_admission import (
+    authenticate,
+    codec_of,
+    open_connection,
+    presented_key,
+)
+from stream_server.ingest_replies import CUT_STATUS, IngestRefused
+from stream_server.ingest_state import ingest_state
+from stream_server.publisher import DecoderFailed, PublisherCut
+from stream_server.publisher_keys import Publisher
 from stream_server.services import current_services
-from stream_server.stage import StageUnavailable
+
+__all__ = ["bp", "presented_key"]
 
 log = logging.getLogger(__name__)
 
@@ -28,37 +47,31 @@ bp = Blueprint("ingest", __name__)
 CHUNK = 16384
 
 
-def presented_key(authorization: str | None) -> str | None:
-    """The stream key in an Authorization header (Basic with any user, or Bearer)."""
-    if not authorization:
-        return None
-    scheme, _, value = authorization.strip().partition(" ")
-    if scheme.lower() == "bearer":
-        return value.strip() or None
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        _, sep, password = decoded.partition(":")
-        return password if sep and password else None
-    return None
+@bp.errorhandler(IngestRefused)
+def refused(exc: IngestRefused) -> ResponseReturnValue:
+    """JSON answer with the reason, counted in the ingest error metric."""
+    return exc.response()
 
 
-def _error(status: int, reason: str) -> tuple[Response, int]:
-    return jsonify(error=reason), status
+class BodyReader:
+    """The request body in pieces as they arrive; remembers whether it ended by a read timeout."""
 
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._read = getattr(stream, "read1", None) or stream.read
+        self.timed_out = False
 
-def _body_chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    reader = getattr(stream, "read1", None) or stream.read
-    while True:
-        try:
-            chunk = reader(CHUNK)
-        except (OSError, ValueError):  # connection dropped or timed out
-            return
-        if not chunk:
-            return
-        yield chunk
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            try:
+                chunk = self._read(CHUNK)
+            except TimeoutError:
+                self.timed_out = True
+                return
+            except (OSError, ValueError, ClientDisconnected):  # connection dropped
+                return
+            if not chunk:
+                return
+            yield chunk
 
 
 def _body_stream() -> IO[bytes]:
@@ -71,37 +84,74 @@ def _body_stream() -> IO[bytes]:
     return request.stream
 
 
+def _connection_socket(idle_seconds: float) -> Any:
+    """The client socket (werkzeug's server), its read timeout set to the idle limit; or None."""
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None and idle_seconds > 0:
+        try:
+            sock.settimeout(idle_seconds)
+        except OSError:
+            return None
+    return sock
+
+
+def _interrupter(sock: Any) -> Any:
+    def interrupt() -> None:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RD)  # the blocked body read returns: the view ends
+
+    return interrupt
+
+
+def _take_ice_metadata(room_id: str, publisher: Publisher) -> None:
+    """Fill the room's empty title, description and genre from the host's ice-* headers."""
+    if not publisher.is_host:
+        return
+    directory = current_services().directory
+    room = directory.get(room_id)
+    if room is None:
+        return
+    updates = metadata_updates(
+        {"title": room.title, "description": room.description, "genre": room.genre},
+        dict(request.headers),
+    )
+    if updates:
+        directory.update(replace(room, title=updates.get("title", room.title),
+                                 description=updates.get("description", room.description),
+                                 genre=updates.get("genre", room.genre)))
+        log.info("room %s: took %s from the source's ice-* headers", room_id, ", ".join(updates))
+
+
 @bp.route("/ingest/<room_id>", methods=["PUT", "POST", "SOURCE"])
 def ingest(room_id: str) -> ResponseReturnValue:
     """Take a performer's live stream into the room's audio bus until it ends."""
-    services = current_services()
-    if not ROOM_ID_PATTERN.match(room_id):
-        return _error(404, "no such room")
-    room = services.directory.get(room_id)
-    key = presented_key(request.headers.get("Authorization"))
-    if room is None or key is None or not stream_key_matches(key, room.stream_key_hash):
-        response = jsonify(error="unknown room or wrong stream key")
-        response.headers["WWW-Authenticate"] = 'Basic realm="Live Stage ingest"'
-        return response, 401
-    fmt = input_format(request.headers.get("Content-Type"))
-    if fmt is None:
-        return _error(415, "Content-Type must name the codec: audio/mpeg, audio/aac, "
-                      "audio/ogg, audio/webm, audio/flac or audio/wav")
-    remote = request.remote_addr or "?"
+    state = ingest_state()
+    room, publisher = authenticate(state, room_id)
+    fmt = codec_of(request.headers.get("Content-Type"))
+    idle = state.settings.ingest_idle_seconds
+    sock = _connection_socket(idle)
+    conn = open_connection(state, room, publisher, fmt, "icecast", _interrupter(sock))
+    session = conn.session
+    assert session is not None
+    _take_ice_metadata(room_id, publisher)
+    body = BodyReader(_body_stream())
+    outcome = "ended"
     try:
-        bus_input = services.stage.open_publisher(room, f"{room_id}/{remote}")
-    except StageUnavailable as exc:
-        return _error(503, str(exc))
-    session = PublisherSession(services.settings.ffmpeg, fmt, services.settings.sample_rate,
-                               bus_input, f"{room_id}/{remote}")
-    log.info("room %s: publisher %s connected (%s)", room_id, remote, fmt)
-    try:
-        session.feed(_body_chunks(_body_stream()))
+        session.feed(body)
+        if body.timed_out:
+            session.cut("stall")
         session.finish()
     except DecoderFailed as exc:
         session.abort()
-        log.warning("room %s: publisher %s refused: %s", room_id, remote, exc)
-        return _error(400, str(exc))
+        outcome = "decode"
+        log.warning("room %s: publisher %s refused: %s", room_id, publisher.key_id, exc)
+        raise IngestRefused(400, "decode", str(exc)) from exc
+    except PublisherCut as exc:
+        outcome = exc.reason
+        log.warning("room %s: publisher %s %s", room_id, publisher.key_id, exc)
+        raise IngestRefused(CUT_STATUS.get(exc.reason, 400), exc.reason, str(exc)) from exc
     finally:
-        log.info("room %s: publisher %s gone after %d bytes", room_id, remote, session.bytes_in)
+        state.registry.release(conn, outcome)
+        log.info("room %s: publisher %s gone after %d bytes (%s)", room_id, publisher.key_id,
+                 session.bytes_in, outcome)
     return jsonify(room=room_id, bytes=session.bytes_in)

@@ -1,10 +1,22 @@
-"""The OpenAPI 3.1 description of the room API, served at /api/openapi.json."""
+"""The OpenAPI 3.1 description of the room API, served at /api/openapi.json.
+
+Every route under /api is described with its errors; schemathesis checks the live server
+against this document in the test suite (tests/integration/test_openapi_fuzz.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from stream_server.room_fields import MAX_TOPIC_LENGTH, MAX_TOPICS, TEXT_LIMITS
+from room_directory import ROOM_ID_PATTERN
+from stream_server.room_fields import (
+    MAX_ART_URL_LENGTH,
+    MAX_TOPIC_LENGTH,
+    MAX_TOPICS,
+    SCHEDULE_MAX,
+    SCHEDULE_MIN,
+    TEXT_LIMITS,
+)
 
 
 def _room_fields_schema(required: list[str]) -> dict[str, Any]:
@@ -17,6 +29,13 @@ def _room_fields_schema(required: list[str]) -> dict[str, Any]:
         "maxItems": MAX_TOPICS,
         "items": {"type": "string", "maxLength": MAX_TOPIC_LENGTH},
     }
+    props["art_url"] = {"type": "string", "maxLength": MAX_ART_URL_LENGTH,
+                        "description": "https:// URL of the room's cover art, or empty"}
+    props["scheduled_start"] = {"type": ["number", "null"], "minimum": SCHEDULE_MIN,
+                                "maximum": SCHEDULE_MAX,
+                                "description": "next show's start, epoch seconds"}
+    props["private"] = {"type": "boolean",
+                        "description": "private rooms are unlisted, joined by code, served on signed URLs"}
     return {"type": "object", "properties": props, "required": required,
             "additionalProperties": False}
 
@@ -24,7 +43,7 @@ def _room_fields_schema(required: list[str]) -> dict[str, Any]:
 _ROOM: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,39}$"},
+        "id": {"type": "string", "pattern": ROOM_ID_PATTERN.pattern},
         "title": {"type": "string"},
         "host": {"type": "string"},
         "genre": {"type": "string"},
@@ -34,11 +53,34 @@ _ROOM: dict[str, Any] = {
         "live": {"type": "boolean"},
         "show_id": {"type": ["string", "null"]},
         "live_since": {"type": ["number", "null"]},
-        "listen_url": {"type": "string"},
+        "created_at": {"type": "number"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "art_url": {"type": "string"},
+        "scheduled_start": {"type": ["number", "null"]},
+        "private": {"type": "boolean"},
+        "join_code": {"type": ["string", "null"], "pattern": "^[0-9]{4}$",
+                      "description": "private rooms only, shown to admins only"},
+        "listeners": {"type": "integer", "minimum": 0},
+        "listen_url": {"type": "string", "description": "playlist URL with a listener token "
+                                                        "(signed for private rooms)"},
         "ingest_url": {"type": "string"},
         "replay_url": {"type": "string"},
     },
-    "required": ["id", "title", "status", "live", "listen_url"],
+    "required": ["id", "title", "status", "live", "private", "listeners", "listen_url", "ingest_url"],
+}
+
+_LISTENERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "room_id": {"type": "string"},
+        "show_id": {"type": ["string", "null"]},
+        "live": {"type": "boolean"},
+        "since": {"type": ["number", "null"]},
+        "listeners": {"type": "integer", "minimum": 0},
+        "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "peak_listeners": {"type": "integer", "minimum": 0},
+    },
+    "required": ["room_id", "live", "listeners", "listeners_per_minute", "peak_listeners"],
 }
 
 _ERROR: dict[str, Any] = {
@@ -52,23 +94,34 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def openapi_document(server_url: str) -> dict[str, Any]:
     """The OpenAPI document, with this server's base URL."""
-    room_id = {"name": "room_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    room_id = {"name": "room_id", "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": ROOM_ID_PATTERN.pattern}}
     admin: list[dict[str, list[str]]] = [{"adminToken": []}]
+    admin_or_host: list[dict[str, list[str]]] = [{"adminToken": []}, {"streamKey": []}]
+    anyone_or_admin: list[dict[str, list[str]]] = [{}, {"adminToken": []}]
+    too_large = _json(_ERROR, "Body larger than 64 KiB")
+    unavailable = _json(_ERROR, "No free id or join code, or no encoder")
     return {
         "openapi": "3.1.0",
         "info": {"title": "Live Stage room API", "version": "1"},
         "servers": [{"url": server_url}],
         "components": {
-            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Room": _ROOM, "Error": _ERROR},
+            "securitySchemes": {
+                "adminToken": {"type": "http", "scheme": "bearer",
+                               "description": "LIVESTAGE_ADMIN_TOKEN"},
+                "streamKey": {"type": "http", "scheme": "bearer",
+                              "description": "the room's stream key (its host)"},
+            },
+            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Error": _ERROR},
         },
         "paths": {
             "/api/rooms": {
                 "get": {
-                    "summary": "List rooms",
+                    "summary": "List public rooms (private ones too for admins)",
+                    "security": anyone_or_admin,
                     "parameters": [{"name": "live", "in": "query", "schema": {"type": "string"}}],
                     "responses": {"200": _json({"type": "object", "properties": {
-                        "rooms": {"type": "array", "items": _ROOM}}}, "Rooms")},
+                        "rooms": {"type": "array", "items": _ROOM}}, "required": ["rooms"]}, "Rooms")},
                 },
                 "post": {
                     "summary": "Create a room (answer includes its stream key, once)",
@@ -77,16 +130,21 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "application/json": {"schema": _room_fields_schema(["title"])}}},
                     "responses": {
                         "201": _json(_ROOM | {"properties": _ROOM["properties"] | {
-                            "stream_key": {"type": "string"}}}, "Created"),
+                            "stream_key": {"type": "string"}},
+                            "required": [*_ROOM["required"], "stream_key"]}, "Created"),
                         "400": _json(_ERROR, "Invalid fields"),
                         "401": _json(_ERROR, "Admin token required"),
+                        "413": too_large,
+                        "503": unavailable,
                     },
                 },
             },
             "/api/rooms/{room_id}": {
                 "parameters": [room_id],
-                "get": {"summary": "Get a room", "responses": {
-                    "200": _json(_ROOM, "The room"), "404": _json(_ERROR, "No such room")}},
+                "get": {"summary": "Get a room (a private one only for admins and its host)",
+                        "security": [{}, *admin_or_host],
+                        "responses": {
+                            "200": _json(_ROOM, "The room"), "404": _json(_ERROR, "No such room")}},
                 "patch": {
                     "summary": "Update a room's listing",
                     "security": admin,
@@ -95,7 +153,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "responses": {"200": _json(_ROOM, "Updated"),
                                   "400": _json(_ERROR, "Invalid fields"),
                                   "401": _json(_ERROR, "Admin token required"),
-                                  "404": _json(_ERROR, "No such room")},
+                                  "404": _json(_ERROR, "No such room"),
+                                  "413": too_large,
+                                  "503": unavailable},
                 },
             },
             "/api/rooms/{room_id}/end": {
@@ -105,6 +165,19 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                          "responses": {"200": _json(_ROOM, "Ended"),
                                        "401": _json(_ERROR, "Admin token required"),
                                        "404": _json(_ERROR, "No such room")}},
+            },
+            "/api/rooms/{room_id}/listeners": {
+                "parameters": [room_id],
+                "get": {"summary": "Host analytics: listeners now and per minute over the show",
+                        "security": admin_or_host,
+                        "responses": {"200": _json(_LISTENERS, "Listener figures"),
+                                      "401": _json(_ERROR, "Admin token or stream key required"),
+                                      "404": _json(_ERROR, "No such room")}},
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This document",
+                        "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {
+                            "application/json": {"schema": {"type": "object"}}}}}},
             },
         },
     }

@@ -1,35 +1,106 @@
-"""The packager: turns finished encoder segments into published segments and playlists."""
+"""The packager: turns finished encoder segments into published segments and playlists.
+
+Every sequence number is published for every rendition at once (the encoder hands
+over a segment only when each rendition has finished it), so the media playlists
+of a room stay aligned: same sequence numbers, durations, air times and
+discontinuities, which is what lets a player switch renditions at any segment.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 import threading
+import time
 from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from stream_server.playlist import Segment, render_media_playlist
+from stream_server import metrics
+from stream_server.playlist import (
+    MIN_MEASURED_SEGMENTS,
+    Segment,
+    Variant,
+    measured_bandwidth,
+    nominal_bandwidth,
+    render_master_playlist,
+    render_media_playlist,
+)
 from stream_server.segment_store import SegmentStore
 from stream_server.show_log import ShowLog
 
 log = logging.getLogger(__name__)
 
+#: The room's entry point: the master playlist of the live show.
 LIVE_PLAYLIST = "live.m3u8"
+DEFAULT_RENDITIONS: tuple[int, ...] = (128, 64)
+_RENDITION_SUFFIX = re.compile(r"-\d{2,3}k$")
 
 
-def segment_name(show_id: str, sequence: int) -> str:
-    """Published name of a segment: unique per show and sequence (and per room by its folder)."""
-    return f"{show_id}-{sequence:08d}.ts"
+def rendition_name(kbps: int) -> str:
+    """The name of a rendition in file names: ``128k``."""
+    return f"{kbps}k"
+
+
+def live_media_name(rendition: str) -> str:
+    """The live media playlist of one rendition: ``live-128k.m3u8``."""
+    return f"live-{rendition}.m3u8"
+
+
+def segment_name(show_id: str, sequence: int, rendition: str = "") -> str:
+    """Published name of a segment: unique per room (its folder), show, rendition and sequence."""
+    middle = f"-{rendition}" if rendition else ""
+    return f"{show_id}{middle}-{sequence:08d}.ts"
 
 
 def replay_name(show_id: str) -> str:
-    """Published name of a show's replay playlist."""
+    """Published name of a show's replay (master) playlist."""
     return f"{show_id}.m3u8"
+
+
+def replay_media_name(show_id: str, rendition: str) -> str:
+    """Published name of one rendition's replay (VOD) media playlist."""
+    return f"{show_id}-{rendition}.m3u8"
+
+
+def show_of_playlist(name: str) -> str | None:
+    """The show id a replay playlist belongs to, or None for the live playlists."""
+    if not name.endswith(".m3u8") or name.startswith("live"):
+        return None
+    return _RENDITION_SUFFIX.sub("", name.removesuffix(".m3u8"))
+
+
+def for_rendition(segment: Segment, rendition: str) -> Segment:
+    """The segment as one rendition's media playlist lists it.
+
+    A sequence recorded without this rendition (the rendition list changed across a
+    restart, or an old single-rendition log) lists the first rendition it has.
+    """
+    if not segment.renditions:
+        return segment
+    name = rendition if rendition in segment.renditions else segment.renditions[0]
+    return replace(segment, uri=segment_name(segment.show_id, segment.sequence, name))
+
+
+def segment_files(segment: Segment) -> list[str]:
+    """Every published file name of one recorded sequence."""
+    if not segment.renditions:
+        return [segment.uri]
+    return [segment_name(segment.show_id, segment.sequence, r) for r in segment.renditions]
+
+
+def _size(segment: Segment, rendition: str) -> int:
+    if rendition in segment.renditions and len(segment.sizes) == len(segment.renditions):
+        return segment.sizes[segment.renditions.index(rendition)]
+    return segment.sizes[0] if segment.sizes else 0
 
 
 class Packager:
     """Per-room packaging state: the live window, sequence numbers and discontinuities.
 
-    Sequence numbers belong to the room, not the show, so ``live.m3u8`` never goes
+    Sequence numbers belong to the room, not the show, so the live playlists never go
     backwards: a new show, a restarted encoder or a restarted server continues the
     count with a discontinuity.
     """
@@ -42,23 +113,44 @@ class Packager:
         *,
         target_duration: int,
         window_size: int,
+        renditions_kbps: Sequence[int] = DEFAULT_RENDITIONS,
     ) -> None:
         self.room_id = room_id
         self._store = store
         self._log = show_log
         self._target = target_duration
+        self._kbps = {rendition_name(k): k for k in renditions_kbps}
+        self.renditions = tuple(self._kbps)
         self._lock = threading.Lock()
-        self._window: deque[Segment] = deque(show_log.tail(window_size), maxlen=window_size)
+        history = show_log.segments()
+        self._window: deque[Segment] = deque(history[-window_size:], maxlen=window_size)
         last = self._window[-1] if self._window else None
         self._next_sequence = last.sequence + 1 if last else 0
         self._discontinuity_sequence = last.discontinuity_sequence if last else 0
         # Whatever came before this process (another show, a crash) is a discontinuity.
         self._pending_discontinuity = last is not None
+        self._show_id = ""
+        self._show_segments = 0
+        self._show_seconds = 0.0
+        #: per rendition, over the current show: [bytes, seconds, peak bit/s]
+        self._rates: dict[str, list[float]] = {}
+        self._master_text = ""
+        self._recent: deque[Segment] = deque(maxlen=MIN_MEASURED_SEGMENTS)
+        for seg in history:
+            if last is not None and seg.show_id == last.show_id:
+                self._count(seg)
 
     @property
     def next_sequence(self) -> int:
         """The sequence number the next segment will get."""
         return self._next_sequence
+
+    def show_progress(self, show_id: str) -> tuple[int, float]:
+        """(segments, seconds) published so far for ``show_id`` (its replay's length)."""
+        with self._lock:
+            if show_id != self._show_id:
+                return 0, 0.0
+            return self._show_segments, round(self._show_seconds, 3)
 
     def mark_discontinuity(self) -> None:
         """The next segment does not follow on from the last one (encoder restarted)."""
@@ -66,9 +158,14 @@ class Packager:
             if self._window:
                 self._pending_discontinuity = True
 
-    def add_segment(self, show_id: str, source: Path, duration: float, air_time: float) -> Segment:
-        """Publish a finished segment, record it, then publish the live playlist naming it."""
+    def add_segment(self, show_id: str, sources: Mapping[str, Path], duration: float,
+                    air_time: float) -> Segment:
+        """Publish one sequence (a file per rendition), record it, then publish the playlists naming it."""
+        missing = [r for r in self.renditions if r not in sources]
+        if missing:
+            raise ValueError(f"segment lacks renditions {missing}")
         with self._lock:
+            sizes = tuple(sources[r].stat().st_size for r in self.renditions)
             discontinuity = self._pending_discontinuity
             segment = Segment(
                 sequence=self._next_sequence,
@@ -78,27 +175,123 @@ class Packager:
                 discontinuity_sequence=self._discontinuity_sequence + (1 if discontinuity else 0),
                 discontinuity=discontinuity,
                 show_id=show_id,
+                renditions=self.renditions,
+                sizes=sizes,
             )
-            self._store.publish_segment(self.room_id, segment.uri, source)
+            for rendition in self.renditions:
+                self._store.publish_segment(self.room_id, for_rendition(segment, rendition).uri,
+                                            sources[rendition])
+                metrics.SEGMENTS_WRITTEN.labels(rendition=rendition).inc()
             self._log.append(segment)
             self._next_sequence += 1
             self._discontinuity_sequence = segment.discontinuity_sequence
             self._pending_discontinuity = False
             self._window.append(segment)
+            self._count(segment)
             self._publish_live(ended=False)
+            if time.time() - air_time > self._target + 0.5:
+                metrics.SEGMENTS_LATE.inc()
             return segment
 
     def end_show(self, show_id: str) -> list[Segment]:
-        """Close the live playlist with EXT-X-ENDLIST and publish the show's replay (VOD)."""
+        """Close the live playlists with EXT-X-ENDLIST and publish the show's replay (VOD)."""
         with self._lock:
             self._publish_live(ended=True)
             self._pending_discontinuity = bool(self._window)
             show = self._log.segments(show_id)
             if show:
-                text = render_media_playlist(show, target_duration=self._target, vod=True)
-                self._store.publish_playlist(self.room_id, replay_name(show_id), text)
+                for rendition in self.renditions:
+                    text = render_media_playlist([for_rendition(s, rendition) for s in show],
+                                                 target_duration=self._target, vod=True)
+                    self._store.publish_playlist(self.room_id, replay_media_name(show_id, rendition), text)
+                master = render_master_playlist(self._replay_variants(show))
+                self._store.publish_playlist(self.room_id, replay_name(show_id), master)
             return show
 
+    def delete_show(self, show_id: str) -> int:
+        """Remove a show's replay: its playlists, its segments and its lines in the log; files removed."""
+        with self._lock:
+            show = self._log.segments(show_id)
+            names = [replay_name(show_id)]
+            names += [replay_media_name(show_id, r) for r in {*self.renditions, *_renditions(show)}]
+            self._log.drop_show(show_id)
+            kept = {name for s in self._log.tail(1) for name in segment_files(s)}
+            names += [name for s in show for name in segment_files(s) if name not in kept]
+            for name in names:
+                self._store.delete(self.room_id, name)
+            return len(names)
+
+    def referenced_files(self) -> set[str]:
+        """Every segment file the log names and every replay playlist of a show it holds."""
+        names: set[str] = set()
+        shows: set[str] = set()
+        for seg in self._log.segments():
+            names.update(segment_files(seg))
+            shows.add(seg.show_id)
+        for show_id in shows:
+            names.add(replay_name(show_id))
+            names.update(replay_media_name(show_id, r) for r in self.renditions)
+        return names
+
+    def _count(self, segment: Segment) -> None:
+        """Add a segment to the current show's totals (a new show starts them again)."""
+        if segment.show_id != self._show_id:
+            self._show_id, self._show_segments, self._show_seconds = segment.show_id, 0, 0.0
+            self._rates = {r: [0.0, 0.0, 0.0] for r in self.renditions}
+            self._recent.clear()
+        self._show_segments += 1
+        self._show_seconds += segment.duration
+        self._recent.append(segment)
+        recent = list(self._recent)
+        for rendition, totals in self._rates.items():
+            if rendition not in segment.renditions:
+                continue
+            totals[0] += _size(segment, rendition)
+            totals[1] += segment.duration
+            if self._show_segments >= MIN_MEASURED_SEGMENTS:
+                measured = [(_size(s, rendition), s.duration) for s in recent]
+                peak, _ = measured_bandwidth(measured, target_duration=self._target,
+                                             nominal_kbps=self._kbps[rendition])
+                totals[2] = max(totals[2], peak)
+
+    def _live_variants(self) -> list[Variant]:
+        variants = []
+        for rendition, kbps in self._kbps.items():
+            peak, average = nominal_bandwidth(kbps)
+            size, seconds, measured_peak = self._rates.get(rendition, (0.0, 0.0, 0.0))
+            if self._show_segments >= MIN_MEASURED_SEGMENTS and seconds > 0 and measured_peak > 0:
+                average = math.ceil(size * 8 / seconds)
+                peak = max(math.ceil(measured_peak), average)
+            variants.append(Variant(live_media_name(rendition), _kbit(peak), _kbit(average)))
+        return variants
+
+    def _replay_variants(self, show: Sequence[Segment]) -> list[Variant]:
+        variants = []
+        for rendition, kbps in self._kbps.items():
+            measured = [(_size(s, rendition), s.duration) for s in show]
+            peak, average = measured_bandwidth(measured, target_duration=self._target, nominal_kbps=kbps)
+            uri = replay_media_name(show[0].show_id, rendition)
+            variants.append(Variant(uri, _kbit(peak), _kbit(average)))
+        return variants
+
     def _publish_live(self, *, ended: bool) -> None:
-        text = render_media_playlist(list(self._window), target_duration=self._target, ended=ended)
-        self._store.publish_playlist(self.room_id, LIVE_PLAYLIST, text)
+        window = list(self._window)
+        for rendition in self.renditions:
+            text = render_media_playlist([for_rendition(s, rendition) for s in window],
+                                         target_duration=self._target, ended=ended)
+            self._store.publish_playlist(self.room_id, live_media_name(rendition), text)
+        # The master goes out after the media playlists it names, and only when it changes:
+        # its figures are measured over the show so far (peak and average settle quickly).
+        master = render_master_playlist(self._live_variants())
+        if master != self._master_text:
+            self._store.publish_playlist(self.room_id, LIVE_PLAYLIST, master)
+            self._master_text = master
+
+
+def _kbit(bits_per_second: int) -> int:
+    """Rounded up to whole kbit/s, so that the master playlist changes only when the figures do."""
+    return -(-bits_per_second // 1000) * 1000
+
+
+def _renditions(segments: Sequence[Segment]) -> set[str]:
+    return {r for s in segments for r in s.renditions}

@@ -7,7 +7,9 @@ Rules kept here, so every caller gets them for free:
 - EXT-X-MEDIA-SEQUENCE is the sequence of the first segment shown, and
   EXT-X-DISCONTINUITY-SEQUENCE counts the discontinuities that left the window;
 - EXT-X-PROGRAM-DATE-TIME on every segment (air time, UTC, milliseconds);
-- EXT-X-ENDLIST once the show has ended; a replay is the whole show as VOD.
+- EXT-X-ENDLIST once the show has ended; a replay is the whole show as VOD;
+- a master playlist names one media playlist per rendition with BANDWIDTH (the
+  peak segment bit rate, RFC 8216 4.3.4.2), AVERAGE-BANDWIDTH and CODECS.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ from datetime import UTC, datetime
 #: Content types that players, Echo devices and CDNs expect (Debian maps .ts elsewhere).
 PLAYLIST_CONTENT_TYPE = "application/vnd.apple.mpegurl"
 SEGMENT_CONTENT_TYPE = "video/mp2t"
+#: RFC 6381 codec string of AAC-LC, the only codec we publish.
+AAC_LC_CODECS = "mp4a.40.2"
+#: MPEG-TS costs about 10 % over the AAC bit rate (PES/TS headers, PAT/PMT); the peak a little more.
+NOMINAL_AVERAGE_OVERHEAD = 1.10
+NOMINAL_PEAK_OVERHEAD = 1.15
+#: Segments needed before measured bit rates replace the nominal ones.
+MIN_MEASURED_SEGMENTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,22 @@ class Segment:
     #: True on the first segment after an encoder restart or a new show.
     discontinuity: bool = False
     show_id: str = ""
+    #: Renditions published for this sequence (e.g. ``("128k", "64k")``); empty in old single-rendition logs.
+    renditions: tuple[str, ...] = ()
+    #: Bytes of each rendition's file, in the order of ``renditions``.
+    sizes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One rendition as a master playlist lists it."""
+
+    uri: str
+    #: Peak segment bit rate (bit/s).
+    bandwidth: int
+    #: Average segment bit rate (bit/s).
+    average_bandwidth: int
+    codecs: str = AAC_LC_CODECS
 
 
 class PlaylistRuleError(ValueError):
@@ -100,4 +125,54 @@ def render_media_playlist(
         lines.append(seg.uri)
     if ended or vod:
         lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def nominal_bandwidth(kbps: int) -> tuple[int, int]:
+    """(BANDWIDTH, AVERAGE-BANDWIDTH) of an AAC rendition in MPEG-TS before any segment is measured."""
+    return math.ceil(kbps * 1000 * NOMINAL_PEAK_OVERHEAD), math.ceil(kbps * 1000 * NOMINAL_AVERAGE_OVERHEAD)
+
+
+def measured_bandwidth(
+    segments: Sequence[tuple[int, float]], *, target_duration: int, nominal_kbps: int
+) -> tuple[int, int]:
+    """(peak, average) bit/s over ``(bytes, seconds)`` segments, as RFC 8216 4.3.4.2 defines them.
+
+    The peak is the largest rate of any run of consecutive segments lasting 0.5 to 1.5
+    target durations (so a short last segment is judged with its neighbour); with fewer
+    than ``MIN_MEASURED_SEGMENTS`` segments the nominal figures stand.
+    """
+    if len(segments) < MIN_MEASURED_SEGMENTS:
+        return nominal_bandwidth(nominal_kbps)
+    peak = 0.0
+    for start in range(len(segments)):
+        size = 0
+        seconds = 0.0
+        for nbytes, duration in segments[start:]:
+            size += nbytes
+            seconds += duration
+            if seconds >= 0.5 * target_duration:
+                break
+        if 0.5 * target_duration <= seconds <= 1.5 * target_duration:
+            peak = max(peak, size * 8 / seconds)
+    total_seconds = sum(d for _, d in segments)
+    average = sum(b for b, _ in segments) * 8 / total_seconds if total_seconds > 0 else 0.0
+    if peak <= 0:
+        peak = average
+    return math.ceil(max(peak, average)), math.ceil(average)
+
+
+def render_master_playlist(variants: Sequence[Variant]) -> str:
+    """Render a master playlist naming one media playlist per rendition, in the order given."""
+    if not variants:
+        raise PlaylistRuleError("a master playlist needs at least one variant")
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    for variant in variants:
+        if variant.bandwidth < 1 or variant.average_bandwidth < 1:
+            raise PlaylistRuleError(f"variant {variant.uri} has no bandwidth")
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={variant.bandwidth},"
+            f"AVERAGE-BANDWIDTH={variant.average_bandwidth},CODECS=\"{variant.codecs}\""
+        )
+        lines.append(variant.uri)
     return "\n".join(lines) + "\n"

@@ -94,6 +94,15 @@ class ManagedProcess:
             except OSError:
                 pass
 
+    def kill(self) -> None:
+        """Kill the child now (a publisher cut off): its pipes break, the exit is reaped."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        try:
+            self._proc.wait(5.0)
+        except subprocess.TimeoutExpired:
+            log.error("%s did not die after SIGKILL", self.name)
+
     def stop(self, grace: float = 5.0) -> int:
         """Close stdin and wait; terminate, then kill, if it does not exit in time."""
         self.close_stdin()
@@ -119,7 +128,7 @@ def decoder_argv(ffmpeg: str, input_format: str, sample_rate: int) -> list[str]:
     """ffmpeg turning one publisher's stream (any codec) into s16le stereo PCM on stdout."""
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-probesize", "32768", "-analyzeduration", "0",
+        "-probesize", "4096", "-analyzeduration", "0",  # small: a low-bitrate stream starts at once
         "-f", input_format, "-i", "pipe:0",
         "-vn", "-f", "s16le", "-ac", "2", "-ar", str(sample_rate), "pipe:1",
     ]  # fmt: skip
@@ -129,20 +138,29 @@ def encoder_argv(
     ffmpeg: str,
     *,
     sample_rate: int,
-    bitrate_kbps: int,
     segment_seconds: int,
-    list_fd: int,
-    output_pattern: str,
+    outputs: Sequence[tuple[int, int, str]],
+    aac_coder: str = "fast",
 ) -> list[str]:
-    """One continuous AAC-LC encode cut into MPEG-TS segments; finished ones listed as CSV on ``list_fd``."""
-    return [
+    """One continuous encode per rendition from one PCM input, cut into MPEG-TS segments.
+
+    ``outputs`` holds ``(kbps, list_fd, output_pattern)`` per rendition: each is its own
+    AAC-LC encode and segment muxer, listing finished segments as CSV on its ``list_fd``.
+    The renditions see the same frames, so every segment muxer cuts at the same times.
+    """
+    argv = [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
         "-f", "s16le", "-ar", str(sample_rate), "-ch_layout", "stereo", "-i", "pipe:0",
-        "-c:a", "aac", "-profile:a", "aac_low", "-b:a", f"{bitrate_kbps}k",
-        "-f", "segment", "-segment_time", str(segment_seconds), "-segment_format", "mpegts",
-        "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
-        output_pattern,
     ]  # fmt: skip
+    for kbps, list_fd, pattern in outputs:
+        argv += [
+            "-map", "0:a", "-c:a", "aac", "-aac_coder", aac_coder, "-profile:a", "aac_low",
+            "-b:a", f"{kbps}k",
+            "-f", "segment", "-segment_time", str(segment_seconds), "-segment_format", "mpegts",
+            "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
+            pattern,
+        ]  # fmt: skip
+    return argv
 
 
 def performer_argv(ffmpeg: str, sample_rate: int, icecast_url: str) -> list[str]:

@@ -5,29 +5,34 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from stream_server.audio_bus import AudioBus, PublisherInput
 from stream_server.config import Settings
 from stream_server.encoder import RoomEncoder
+from stream_server.loudness import LoudnessProcessor
 from stream_server.packager import Packager
 
 log = logging.getLogger(__name__)
 
 
 class RoomStream:
-    """The live pipeline of one show: publishers → bus → encoder → packager."""
+    """The live pipeline of one show: publishers → bus → loudness → encoder → packager."""
 
     def __init__(self, room_id: str, show_id: str, settings: Settings, packager: Packager,
                  work_dir: Path) -> None:
         self.room_id = room_id
         self.show_id = show_id
         self._packager = packager
+        self.loudness = (LoudnessProcessor(settings.sample_rate, target_lufs=settings.loudness_lufs)
+                         if settings.loudness else None)
         self.encoder = RoomEncoder(
             room_id, settings, work_dir,
             on_segment=self._publish, on_restart=packager.mark_discontinuity,
+            latency=self.loudness.latency if self.loudness else 0.0,
         )
-        self.bus = AudioBus(settings.sample_rate, self.encoder.write)
+        self.bus = AudioBus(settings.sample_rate, self._program)
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self.bus.run, args=(self._stop,), name=f"bus[{room_id}]", daemon=True
@@ -35,8 +40,17 @@ class RoomStream:
         self.started_at = time.time()
         self.last_segment_at: float | None = None
 
-    def _publish(self, source: Path, duration: float, air_time: float) -> None:
-        self._packager.add_segment(self.show_id, source, duration, air_time)
+    def _program(self, pcm: bytes) -> None:
+        """The mixed program on its way to the encoder, normalised for loudness."""
+        if self.loudness is None:
+            self.encoder.write(pcm)
+            return
+        out = self.loudness.process(pcm)
+        if out:
+            self.encoder.write(out)
+
+    def _publish(self, sources: Mapping[str, Path], duration: float, air_time: float) -> None:
+        self._packager.add_segment(self.show_id, sources, duration, air_time)
         self.last_segment_at = time.time()
 
     def start(self) -> None:
@@ -56,6 +70,10 @@ class RoomStream:
         """Stop the clock and the encoder (its last segment is published); optionally end the show."""
         self._stop.set()
         self._thread.join(timeout=5)
+        if self.loudness is not None:
+            tail = self.loudness.flush()
+            if tail:
+                self.encoder.write(tail)
         self.encoder.stop()
         if end_show:
             self._packager.end_show(self.show_id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 import signal
+import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -16,8 +18,13 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from stream_server.app import create_app
 from stream_server.config import Settings
 from stream_server.demo import DemoPerformers, ensure_demo_rooms
+from stream_server.hls_fast import HlsFastPath
+from stream_server.listeners import ListenerTracker
+from stream_server.nginx_log import NginxLogTailer
+from stream_server.private_markers import PrivateMarkerSync
 from stream_server.processes import stop_all
 from stream_server.services import Services
+from stream_server.url_secret import url_secret
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +60,26 @@ class _ContinueOnRead:
         return iter(self._ready())
 
 
+class _HeaderDeadline:
+    """The request stream while the request line and headers are read: one deadline for all of them.
+
+    A socket timeout alone bounds each read, so a client sending one byte every few seconds
+    (slow loris) would hold its thread for ever; this bounds the whole header phase.
+    """
+
+    def __init__(self, raw: Any, sock: socket.socket, deadline: float) -> None:
+        self.raw = raw
+        self._sock = sock
+        self._deadline = deadline
+
+    def readline(self, *args: Any) -> bytes:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("request headers too slow")
+        self._sock.settimeout(remaining)
+        return bytes(self.raw.readline(*args))
+
+
 class RequestHandler(WSGIRequestHandler):
     """Werkzeug's threaded handler, quiet about every HLS poll, with a socket timeout.
 
@@ -63,7 +90,21 @@ class RequestHandler(WSGIRequestHandler):
 
     #: A publisher or listener silent this long is dropped (seconds).
     timeout = 30
+    #: The request line and all headers must arrive within this many seconds.
+    header_timeout = 10.0
+    #: Responses go out as soon as they are written (HLS answers are one write each).
+    disable_nagle_algorithm = True
     _continue_pending = False
+
+    def handle_one_request(self) -> None:
+        """Read the request line and headers under one deadline, then the request as usual."""
+        self.rfile = _HeaderDeadline(self.rfile, self.connection,  # type: ignore[assignment]
+                                     time.monotonic() + self.header_timeout)
+        try:
+            super().handle_one_request()
+        finally:
+            if isinstance(self.rfile, _HeaderDeadline):
+                self.rfile = self.rfile.raw
 
     def handle_expect_100(self) -> bool:
         """Defer the interim answer until the app reads the body."""
@@ -75,6 +116,28 @@ class RequestHandler(WSGIRequestHandler):
             self._continue_pending = False
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             self.wfile.flush()
+
+    def parse_request(self) -> bool:
+        """Hand ``GET``/``HEAD /hls/…`` to the server's fast path (which answers it); parse the rest.
+
+        Either way the headers are read under the header deadline; the body (and keep-alive)
+        then get the ordinary socket timeout back.
+        """
+        fast: HlsFastPath | None = getattr(self.server, "hls_fast", None)
+        if fast is not None and self.raw_requestline.startswith((b"GET /hls/", b"HEAD /hls/")):
+            try:
+                fast.handle_raw(self, self.raw_requestline)
+            finally:
+                self._end_header_deadline()
+            return False  # answered: http.server goes on to the connection's next request
+        ok = super().parse_request()
+        self._end_header_deadline()
+        return ok
+
+    def _end_header_deadline(self) -> None:
+        if isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = self.rfile.raw
+        self.connection.settimeout(self.timeout)
 
     def run_wsgi(self) -> None:
         """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
@@ -109,19 +172,42 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     return token, True
 
 
+def listener_tracker(services: Services) -> ListenerTracker:
+    """The app's listener tracker, shared by the Flask route, the fast path and the nginx log tailer."""
+    return services.listeners
+
+
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
-    """The WSGI server and the app's services, not yet serving."""
+    """The WSGI server (with the HLS fast path unless turned off) and the app's services, not yet serving."""
     app = create_app(settings)
     server = make_server(settings.host, settings.port, app, threaded=True,
                          request_handler=RequestHandler)
-    return server, app.extensions["livestage"]
+    services: Services = app.extensions["livestage"]
+    if settings.hls_fast_path:
+        tracker = listener_tracker(services)
+        setattr(server, "hls_fast", HlsFastPath(  # noqa: B010 - read back by RequestHandler
+            settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen))
+    return server, services
+
+
+def start_serving_helpers(settings: Settings, services: Services) -> list[PrivateMarkerSync | NginxLogTailer]:
+    """Private-room markers kept in step, and the nginx access log followed when configured."""
+    helpers: list[PrivateMarkerSync | NginxLogTailer] = [
+        PrivateMarkerSync(services.directory, settings.hls_dir)]
+    if settings.nginx_access_log:
+        helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
+                                      listener_tracker(services).seen))
+    for helper in helpers:
+        helper.start()
+    return helpers
 
 
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
     token, new = admin_token(settings)
-    settings = settings.with_overrides(admin_token=token)
+    settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
     server, services = build_server(settings)
+    helpers = start_serving_helpers(settings, services)
     resumed = services.stage.resume_live_rooms()
     stop_watch = threading.Event()
     services.stage.watch(stop_watch)
@@ -147,6 +233,8 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
         server.serve_forever()
     finally:
         stop_watch.set()
+        for helper in helpers:
+            helper.stop()
         if performers:
             performers.stop()
         services.stage.shutdown()

@@ -9,6 +9,7 @@ from flask import current_app
 
 from room_directory import RoomDirectory
 from stream_server.config import Settings
+from stream_server.listeners import ListenerTracker
 
 if TYPE_CHECKING:
     from stream_server.stage import Stage
@@ -21,6 +22,8 @@ class Services:
         self.settings = settings
         self.directory = directory
         self.stage = stage
+        #: listeners now and per minute, fed by every playlist fetch that carries a listener token
+        self.listeners = ListenerTracker()
         self._skill: Any = None
         self._skill_lock = threading.Lock()
 

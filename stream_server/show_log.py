@@ -23,7 +23,7 @@ class ShowLog:
 
     def append(self, segment: Segment) -> None:
         """Record a published segment durably (flushed and fsynced)."""
-        line = json.dumps(asdict(segment), separators=(",", ":")) + "\n"
+        line = _line(segment)
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(line)
             handle.flush()
@@ -39,9 +39,8 @@ class ShowLog:
         found: list[Segment] = []
         with open(self.path, encoding="utf-8") as handle:
             for line in handle:
-                try:
-                    segment = Segment(**json.loads(line))
-                except (ValueError, TypeError):
+                segment = _parse(line)
+                if segment is None:
                     continue
                 if show_id is None or segment.show_id == show_id:
                     found.append(segment)
@@ -50,3 +49,36 @@ class ShowLog:
     def tail(self, count: int) -> list[Segment]:
         """The last ``count`` recorded segments."""
         return self.segments()[-count:] if count > 0 else []
+
+    def drop_show(self, show_id: str) -> int:
+        """Rewrite the log without one show's segments (atomically); the number dropped.
+
+        The room's last segment is always kept, whatever its show: it carries the
+        sequence and discontinuity counts that the next show continues from.
+        """
+        every = self.segments()
+        keep = [s for i, s in enumerate(every) if s.show_id != show_id or i == len(every) - 1]
+        dropped = len(every) - len(keep)
+        if dropped:
+            tmp = self.path.with_name(f".tmp-{self.path.name}")
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.writelines(_line(s) for s in keep)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        return dropped
+
+
+def _line(segment: Segment) -> str:
+    return json.dumps(asdict(segment), separators=(",", ":")) + "\n"
+
+
+def _parse(line: str) -> Segment | None:
+    try:
+        fields = json.loads(line)
+        for name in ("renditions", "sizes"):
+            if name in fields:
+                fields[name] = tuple(fields[name])
+        return Segment(**fields)
+    except (ValueError, TypeError):
+        return None

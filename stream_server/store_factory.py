@@ -5,19 +5,21 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from stream_server.config import Settings
-from stream_server.segment_store import LocalSegmentStore, SegmentStore
+from stream_server.segment_store import SegmentStore
 
 
-def open_segment_store(settings: Settings) -> SegmentStore:
-    """The local ``hls`` directory by default; ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]`` for S3.
+def open_segment_store(settings: Settings) -> SegmentStore | None:
+    """None (the stage's default: the local ``hls`` directory) unless ``LIVESTAGE_SEGMENT_STORE``
+    names ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]``.
 
     The S3 store spools under ``DATA_DIR/s3-spool/<node id>`` (so nodes may share a data
-    dir) and uses the prefix ``hls`` unless the URL
-    names another, so object keys read ``hls/<room>/<file>`` as listeners' URLs do.
+    dir) and uses the prefix ``hls`` unless the URL names another, so object keys read
+    ``hls/<room>/<file>`` as listeners' URLs do. It has its own ordered spool, so it is not
+    wrapped in ``RetryingSegmentStore``.
     """
     url = settings.segment_store
     if not url:
-        return LocalSegmentStore(settings.hls_dir)
+        return None
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc:
         raise ValueError(f"LIVESTAGE_SEGMENT_STORE={url!r}: use s3://BUCKET[/PREFIX] or leave it empty")

@@ -14,6 +14,17 @@ from tests.aws_support import AWS_ENV, MotoServer
 from tests.support import LiveServer, free_port
 
 
+def start_live_server(data_dir: Path, *args: str, token: str, port: int | None = None,
+                      **env: str) -> LiveServer:
+    """A real ``livestage serve`` on loopback with a clean ``LIVESTAGE_*`` environment (caller stops it)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIVESTAGE_")}
+    full_env.update({"LIVESTAGE_ADMIN_TOKEN": token, "LIVESTAGE_VERIFY_SIGNATURES": "0"})
+    full_env.update(env)
+    server = LiveServer(port or free_port(), data_dir, token, full_env, list(args))
+    server.start()
+    return server
+
+
 @pytest.fixture
 def make_server(tmp_path: Path) -> Iterator[Any]:
     """Factory of real servers; every one is stopped at the end of the test."""

@@ -16,7 +16,7 @@ from tests.support import LiveServer, decode_pcm, ffprobe_streams, performing, w
 pytestmark = pytest.mark.e2e
 
 
-def playlist(server: LiveServer, room_id: str, name: str = "live.m3u8") -> m3u8.M3U8 | None:
+def playlist(server: LiveServer, room_id: str, name: str = "live-128k.m3u8") -> m3u8.M3U8 | None:
     text = server.get_text(f"/hls/{room_id}/{name}")
     return m3u8.loads(text) if text else None
 
@@ -106,10 +106,18 @@ def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
     status, ended = server.request("POST", f"/api/rooms/{room['id']}/end", admin=True)
     assert status == 200 and ended["status"] == "ended" and ended["live"] is False
     live = playlist(server, room["id"])
-    replay = playlist(server, room["id"], f"{ended['show_id']}.m3u8")
+    master = playlist(server, room["id"], f"{ended['show_id']}.m3u8")
+    assert master is not None and len(master.playlists) == 2
     assert live is not None and live.is_endlist
-    assert replay is not None and replay.playlist_type == "vod" and replay.is_endlist
-    assert len(replay.segments) >= 3
+    for variant in master.playlists:
+        replay = playlist(server, room["id"], variant.uri)
+        assert replay is not None and replay.playlist_type == "vod" and replay.is_endlist
+        assert len(replay.segments) >= 3
+    status, listing = server.request("GET", f"/api/rooms/{room['id']}/shows")
+    assert status == 200 and [s["show_id"] for s in listing["shows"]] == [ended["show_id"]]
+    show = listing["shows"][0]
+    assert show["ended_at"] >= show["started_at"] and show["duration"] >= 6 and show["segments"] >= 3
+    assert show["replay_url"].endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8")
     assert ended["replay_url"].endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8")
 
 
@@ -124,7 +132,7 @@ def test_show_ends_by_itself_after_dead_air(make_server: Any) -> None:
         return body if status == 200 and body["status"] == "ended" else None
 
     info = wait_for(ended, 30, what="the show to end after dead air")
-    replay = playlist(server, room["id"], f"{info['show_id']}.m3u8")
+    replay = playlist(server, room["id"], f"{info['show_id']}-128k.m3u8")
     assert replay is not None and replay.is_endlist and len(replay.segments) >= 2
     live = playlist(server, room["id"])
     assert live is not None and live.is_endlist
@@ -147,20 +155,28 @@ def test_kill_9_mid_show_then_restart_continues_the_show(make_server: Any, tmp_p
                             LIVESTAGE_ADMIN_TOKEN=server.admin_token)
         last_before = before.media_sequence + len(before.segments) - 1
         wait_for(lambda: listed(again, room["id"]) >= last_before + 3, 30, what="resumed segments")
-        after = playlist(again, room["id"])
-        assert after is not None and after.media_sequence >= before.media_sequence
-        assert any(s.discontinuity for s in after.segments) or (after.discontinuity_sequence or 0) >= 1
+        for rendition in ("128k", "64k"):
+            after = playlist(again, room["id"], f"live-{rendition}.m3u8")
+            assert after is not None and after.media_sequence >= before.media_sequence
+            assert any(s.discontinuity for s in after.segments) or (after.discontinuity_sequence or 0) >= 1
         status, info = again.request("GET", f"/api/rooms/{room['id']}")
-        assert info["live"] is True and info["show_id"] == before.segments[0].uri.rsplit("-", 1)[0]
+        assert info["live"] is True and info["show_id"] == before.segments[0].uri.rsplit("-", 2)[0]
         status, ended = again.request("POST", f"/api/rooms/{room['id']}/end", admin=True)
         assert status == 200
-        replay = playlist(again, room["id"], f"{ended['show_id']}.m3u8")
-        assert replay is not None
-        sequences = [replay.media_sequence + i for i, _ in enumerate(replay.segments)]
-        uris = [s.uri for s in replay.segments]
-        assert {s.uri for s in before.segments} <= set(uris)  # nothing lost from the replay
-        assert sequences[-1] >= last_before + 2
+        for rendition in ("128k", "64k"):
+            replay = playlist(again, room["id"], f"{ended['show_id']}-{rendition}.m3u8")
+            assert replay is not None
+            sequences = [replay.media_sequence + i for i, _ in enumerate(replay.segments)]
+            uris = [s.uri for s in replay.segments]
+            wanted = {s.uri.replace("-128k-", f"-{rendition}-") for s in before.segments}
+            assert wanted <= set(uris)  # nothing lost from the replay
+            assert sequences[-1] >= last_before + 2
         assert not list((data / "work" / room["id"]).glob("*.ts"))  # no orphan left behind
+        published = {p.name for p in (data / "hls" / room["id"]).glob("*.ts")}
+        listed_anywhere = {
+            s.uri for r in ("128k", "64k")
+            for s in (playlist(again, room["id"], f"{ended['show_id']}-{r}.m3u8") or m3u8.M3U8()).segments}
+        assert published == listed_anywhere  # every published segment belongs to the replay
 
 
 def test_demo_rooms_are_live_and_playable_within_a_minute(make_server: Any, tmp_path: Path) -> None:

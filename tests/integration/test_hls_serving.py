@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from room_directory import InMemoryRoomDirectory, Room
 from stream_server.app import create_app
 from stream_server.config import Settings
 
@@ -18,7 +19,10 @@ def client(tmp_path: Path) -> Any:
     (room / "live.m3u8").write_text("#EXTM3U\n")
     (room / "show-00000001.ts").write_bytes(b"G" * 376)
     (tmp_path / "secret.txt").write_text("nope")
-    return create_app(Settings(data_dir=tmp_path, segment_seconds=4), start_stage=False).test_client()
+    directory = InMemoryRoomDirectory()
+    directory.create(Room(id="room-1", title="Room", stream_key_hash="x"))
+    return create_app(Settings(data_dir=tmp_path, segment_seconds=4), directory=directory,
+                      start_stage=False).test_client()
 
 
 def test_playlist_headers(client: Any) -> None:

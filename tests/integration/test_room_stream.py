@@ -1,4 +1,4 @@
-"""One room's pipeline on real ffmpeg: bus → one continuous encoder → packager → playlists."""
+"""One room's pipeline on real ffmpeg: bus → loudness → one encoder, two renditions → packager."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from stream_server.config import Settings
-from stream_server.packager import LIVE_PLAYLIST, Packager
+from stream_server.packager import LIVE_PLAYLIST, Packager, live_media_name
 from stream_server.room_stream import RoomStream
 from stream_server.segment_store import LocalSegmentStore
 from stream_server.show_log import ShowLog
@@ -33,7 +33,7 @@ def make_stream(tmp: Path) -> RoomStream:
     settings = Settings(data_dir=tmp, segment_seconds=1, window_segments=6)
     packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir),
                         ShowLog(settings.work_dir / ROOM / "segments.jsonl"),
-                        target_duration=1, window_size=6)
+                        target_duration=1, window_size=6, renditions_kbps=settings.renditions_kbps)
     return RoomStream(ROOM, "show1", settings, packager, settings.work_dir / ROOM)
 
 
@@ -51,8 +51,8 @@ def feed(stream: RoomStream, pcm: bytes) -> threading.Thread:
     return thread
 
 
-def live(tmp: Path) -> m3u8.M3U8 | None:
-    path = tmp / "hls" / ROOM / LIVE_PLAYLIST
+def live(tmp: Path, rendition: str = "128k") -> m3u8.M3U8 | None:
+    path = tmp / "hls" / ROOM / live_media_name(rendition)
     return m3u8.loads(path.read_text()) if path.exists() else None
 
 
@@ -74,17 +74,28 @@ def test_published_pcm_comes_out_as_aac_lc_segments_of_the_same_tone(
 ) -> None:
     feed(stream, tone(660, 6))
     wait_for(lambda: segment_count(tmp_path) >= 5, 30, what="five segments")
-    parsed = live(tmp_path)
-    assert parsed is not None and parsed.target_duration == 1
-    files = [tmp_path / "hls" / ROOM / s.uri for s in parsed.segments]
-    assert ffprobe_streams(files[-1]) == [
-        {"codec_name": "aac", "profile": "LC", "sample_rate": "48000", "channels": 2}
-    ]
-    joined = tmp_path / "joined.ts"
-    joined.write_bytes(b"".join(f.read_bytes() for f in files[1:4]))
-    pcm = decode_pcm(joined)
-    assert abs(dominant_frequency(pcm) - 660) < 5
-    assert rms_dbfs(pcm) > -20
+    master = m3u8.loads((tmp_path / "hls" / ROOM / LIVE_PLAYLIST).read_text())
+    assert [p.uri for p in master.playlists] == ["live-128k.m3u8", "live-64k.m3u8"]
+    assert all(p.stream_info.codecs == "mp4a.40.2" for p in master.playlists)
+    high, low = master.playlists[0].stream_info, master.playlists[1].stream_info
+    assert high.bandwidth >= high.average_bandwidth > low.average_bandwidth > 0
+    listed = {r: live(tmp_path, r) for r in ("128k", "64k")}
+    for rendition, parsed in listed.items():
+        assert parsed is not None and parsed.target_duration == 1
+        files = [tmp_path / "hls" / ROOM / s.uri for s in parsed.segments]
+        assert ffprobe_streams(files[-1]) == [
+            {"codec_name": "aac", "profile": "LC", "sample_rate": "48000", "channels": 2}
+        ]
+        joined = tmp_path / f"joined-{rendition}.ts"
+        joined.write_bytes(b"".join(f.read_bytes() for f in files[1:4]))
+        pcm = decode_pcm(joined)
+        assert abs(dominant_frequency(pcm) - 660) < 5
+        assert rms_dbfs(pcm) > -25
+    # the same cut points: sequence by sequence, the same duration and air time
+    high_list, low_list = listed["128k"], listed["64k"]
+    assert high_list is not None and low_list is not None
+    assert [(s.duration, s.program_date_time) for s in high_list.segments] == [
+        (s.duration, s.program_date_time) for s in low_list.segments]
 
 
 def test_without_publishers_the_encoder_keeps_publishing_room_tone(
@@ -108,10 +119,17 @@ def test_killed_encoder_restarts_with_a_discontinuity_and_rising_sequence(
     os.kill(first_pid, signal.SIGKILL)
     wait_for(lambda: stream.encoder.pid not in (None, first_pid), 10, what="a new encoder")
     wait_for(lambda: segment_count(tmp_path) >= before + 3, 30, what="segments after the restart")
-    parsed = live(tmp_path)
-    assert parsed is not None and stream.encoder.restarts == 1
-    sequences = [parsed.media_sequence + i for i in range(len(parsed.segments))]
-    assert sequences == sorted(set(sequences))
+    assert stream.encoder.restarts == 1
+    for rendition in ("128k", "64k"):
+        parsed = live(tmp_path, rendition)
+        assert parsed is not None
+        assert parsed.media_sequence + len(parsed.segments) >= before + 3
+        sequences = [parsed.media_sequence + i for i in range(len(parsed.segments))]
+        assert sequences == sorted(set(sequences))
+        tagged = sum(1 for s in parsed.segments if s.discontinuity) + (parsed.discontinuity_sequence or 0)
+        assert tagged == 1
+        for seg in parsed.segments:  # every listed file, after the restart too, decodes
+            assert len(decode_pcm(tmp_path / "hls" / ROOM / seg.uri)) > 0
     log = ShowLog(tmp_path / "work" / ROOM / "segments.jsonl").segments()
     assert [s.sequence for s in log] == list(range(len(log)))
     assert sum(1 for s in log if s.discontinuity) == 1
@@ -124,7 +142,9 @@ def test_stop_publishes_the_last_partial_segment_and_the_replay(tmp_path: Path) 
     wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments")
     s.stop(end_show=True)
     parsed = live(tmp_path)
-    replay = m3u8.loads((tmp_path / "hls" / ROOM / "show1.m3u8").read_text())
+    replay_master = m3u8.loads((tmp_path / "hls" / ROOM / "show1.m3u8").read_text())
+    assert [p.uri for p in replay_master.playlists] == ["show1-128k.m3u8", "show1-64k.m3u8"]
+    replay = m3u8.loads((tmp_path / "hls" / ROOM / "show1-128k.m3u8").read_text())
     assert parsed is not None and parsed.is_endlist
     assert replay.is_endlist and replay.playlist_type == "vod"
     assert [s.uri for s in replay.segments][-1] == parsed.segments[-1].uri
@@ -139,7 +159,7 @@ def test_a_failed_restart_does_not_kill_the_room_and_a_later_one_recovers(tmp_pa
     settings = Settings(data_dir=tmp_path, segment_seconds=1, window_segments=6, ffmpeg=str(wrapper))
     packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir),
                         ShowLog(settings.work_dir / ROOM / "segments.jsonl"),
-                        target_duration=1, window_size=6)
+                        target_duration=1, window_size=6, renditions_kbps=settings.renditions_kbps)
     s = RoomStream(ROOM, "show1", settings, packager, settings.work_dir / ROOM)
     s.start()
     try:

@@ -36,14 +36,15 @@ def test_an_encoder_that_cannot_start_is_a_clear_503_and_the_room_stays_off_air(
 def test_ending_a_live_room_without_a_running_pipeline_still_publishes_its_replay(
     tmp_path: Path,
 ) -> None:
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(data_dir=tmp_path, renditions_kbps=(128, 64))
     log = ShowLog(settings.work_dir / "room-1" / "segments.jsonl")
     recorder = Packager("room-1", LocalSegmentStore(settings.hls_dir), log,
                         target_duration=2, window_size=6)
     for i in range(3):
-        src = tmp_path / f"seg{i}.ts"
-        src.write_bytes(b"G" * 188)
-        recorder.add_segment("show-a", src, 2.0, 1000.0 + 2 * i)
+        sources = {r: tmp_path / f"seg{i}-{r}.ts" for r in ("128k", "64k")}
+        for src in sources.values():
+            src.write_bytes(b"G" * 188)
+        recorder.add_segment("show-a", sources, 2.0, 1000.0 + 2 * i)
     directory = InMemoryRoomDirectory()
     room = directory.create(Room(id="room-1", title="T", stream_key_hash=hash_stream_key(KEY)))
     directory.update(replace(room, status=RoomStatus.LIVE, show_id="show-a"))
@@ -51,5 +52,10 @@ def test_ending_a_live_room_without_a_running_pipeline_still_publishes_its_repla
     ended = Stage(settings, directory).end_show("room-1")
 
     assert ended is not None and ended.status is RoomStatus.ENDED
-    replay = m3u8.loads((settings.hls_dir / "room-1" / "show-a.m3u8").read_text())
-    assert replay.is_endlist and len(replay.segments) == 3
+    master = m3u8.loads((settings.hls_dir / "room-1" / "show-a.m3u8").read_text())
+    assert [p.uri for p in master.playlists] == ["show-a-128k.m3u8", "show-a-64k.m3u8"]
+    for rendition in ("128k", "64k"):
+        replay = m3u8.loads((settings.hls_dir / "room-1" / f"show-a-{rendition}.m3u8").read_text())
+        assert replay.is_endlist and len(replay.segments) == 3
+    show = directory.get_show("room-1", "show-a")
+    assert show is not None and show.ended and show.segments == 3 and show.duration == 6.0

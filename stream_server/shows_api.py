@@ -1,0 +1,42 @@
+"""GET /api/rooms/<id>/shows: a room's shows, the ended ones with their replay playlist."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from room_directory import ROOM_ID_PATTERN, Show
+from stream_server.services import current_services
+
+bp = Blueprint("shows_api", __name__, url_prefix="/api")
+
+
+def show_view(show: Show, base_url: str, replay_playlist: str) -> dict[str, Any]:
+    """A show as the API lists it: its record, and its replay URL once it has ended."""
+    view = dict(show.public_view())
+    view["live"] = not show.ended
+    view["replay_url"] = f"{base_url}/hls/{show.room_id}/{replay_playlist}" if show.ended else None
+    return view
+
+
+def _is_admin() -> bool:
+    token = current_services().settings.admin_token
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode(), token.encode())
+
+
+@bp.get("/rooms/<room_id>/shows")
+def list_shows(room_id: str) -> ResponseReturnValue:
+    """The room's shows, newest first; a private room's only with the admin token."""
+    services = current_services()
+    room = services.directory.get(room_id) if ROOM_ID_PATTERN.match(room_id) else None
+    if room is None or (room.private and not _is_admin()):
+        return jsonify(error="no such room"), 404
+    stage = services.stage
+    shows = [show_view(s, services.settings.base_url, stage.replay_playlist(s))
+             for s in stage.replays(room_id)]
+    return jsonify(room_id=room_id, shows=shows)

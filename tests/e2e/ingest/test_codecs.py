@@ -1,0 +1,56 @@
+"""Every ingest codec, published by a real ffmpeg client, comes out as the same tone."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.audio_checks import dominant_frequency
+from tests.ingest_support import CODECS, create_room, end_show, loud_seconds, publishing, replay_pcm
+from tests.support import LiveServer
+
+pytestmark = pytest.mark.e2e
+
+#: each codec its own room and its own tone, all published at once
+FREQS = {"mp3": 440, "aac": 550, "vorbis": 660, "opus": 770, "webm": 880, "flac": 990, "wav": 1100}
+SECONDS = 4
+
+
+@pytest.fixture(scope="module")
+def shows(ingest_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Publish every codec at once; each room's replay decoded, and how each client ended."""
+    rooms = {codec: create_room(ingest_server, f"{codec} room") for codec in CODECS}
+    results: dict[str, Any] = {}
+    dest = tmp_path_factory.mktemp("codecs")
+    with ExitStack() as stack:
+        procs = {codec: stack.enter_context(publishing(
+            ingest_server, room["stream_key"], room["id"], freq=FREQS[codec], seconds=SECONDS,
+            codec=codec)) for codec, room in rooms.items()}
+        for codec, proc in procs.items():
+            code = proc.wait(60)
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            results[codec] = {"exit": code, "stderr": err}
+    for codec, room in rooms.items():
+        ended = end_show(ingest_server, room["id"])
+        results[codec]["pcm"] = replay_pcm(ingest_server, room["id"], ended["show_id"], dest)
+    return results
+
+
+@pytest.mark.parametrize("codec", list(CODECS))
+def test_codec_published_by_ffmpeg_comes_out_as_its_tone(codec: str, shows: dict[str, Any]) -> None:
+    result = shows[codec]
+    assert result["exit"] == 0, result["stderr"]
+    pcm: bytes = result["pcm"]
+    assert abs(dominant_frequency(pcm) - FREQS[codec]) < 5
+    assert loud_seconds(pcm) >= SECONDS - 0.6  # the whole tone arrived, nothing lost
+
+
+def test_unknown_content_type_is_refused_with_415(ingest_server: LiveServer, tmp_path: Path) -> None:
+    room = create_room(ingest_server, "Video room")
+    status, body = ingest_server.request(
+        "PUT", f"/ingest/{room['id']}", raw=b"\0" * 1000,
+        headers={"Authorization": f"Bearer {room['stream_key']}", "Content-Type": "video/mp4"})
+    assert status == 415 and body["reason"] == "codec" and "audio/mpeg" in body["error"]

@@ -1,0 +1,358 @@
+"""Every HLS serving path behaves the same: the embedded fast path, the Flask route, and nginx.
+
+One stack per module: ``livestage serve`` (fast path on, following nginx's access log),
+a real nginx from ``livestage nginx-config`` in front of it, and the Flask route served
+over real HTTP from the same data dir (``LIVESTAGE_HLS_FAST_PATH=0`` behaviour).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import signal
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import m3u8
+import pytest
+from werkzeug.serving import make_server
+
+from room_directory import open_directory
+from room_directory.access import new_listener_token, room_path_prefix, room_signature
+from stream_server.app import create_app
+from stream_server.config import Settings
+from stream_server.listeners import ListenerTracker
+from stream_server.nginx_log import NginxLogTailer
+from stream_server.server import RequestHandler
+from tests.nginx_support import NginxServer
+from tests.support import LiveServer, ffprobe_streams, free_port, performing, wait_for
+
+SECRET = "test-url-secret-for-signed-paths-0123456789"
+FRONTS = ("fast", "flask", "nginx")
+PLAYLIST = b"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg-00000001.ts\n"
+SEGMENT = bytes(range(256)) * 150  # 38,400 bytes: the size of a 2 s 128 kbps segment
+
+
+@dataclass
+class Stack:
+    """The three fronts over one data dir."""
+
+    server: LiveServer
+    nginx: NginxServer
+    flask_url: str
+    data_dir: Path
+
+    def url(self, front: str) -> str:
+        return {"fast": self.server.url, "flask": self.flask_url, "nginx": self.nginx.url}[front]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    root = tmp_path_factory.mktemp("serving")
+    data_dir = root / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVESTAGE_")}
+    env.update({"LIVESTAGE_ADMIN_TOKEN": "serving-admin-token", "LIVESTAGE_VERIFY_SIGNATURES": "0",
+                "LIVESTAGE_URL_SECRET": SECRET, "LIVESTAGE_WINDOW_SEGMENTS": "6",
+                "LIVESTAGE_NGINX_ACCESS_LOG": str(root / "nginx" / "hls-access.log")})
+    server = LiveServer(free_port(), data_dir, "serving-admin-token", env, ["--no-demo"])
+    server.start()
+    nginx = None
+    flask_server = None
+    try:
+        nginx = NginxServer.start(root / "nginx", data_dir, server.port, env)
+        app = create_app(Settings(data_dir=data_dir, window_segments=6, hls_fast_path=False),
+                         start_stage=False)
+        flask_server = make_server("127.0.0.1", free_port(), app, threaded=True,
+                                   request_handler=RequestHandler)
+        threading.Thread(target=flask_server.serve_forever, daemon=True).start()
+        static = data_dir / "hls" / "static-room"
+        static.mkdir(parents=True, exist_ok=True)
+        (static / "live.m3u8").write_bytes(PLAYLIST)
+        (static / "seg-00000001.ts").write_bytes(SEGMENT)
+        (data_dir / "hls" / "secret.txt").write_text("not served")
+        yield Stack(server, nginx, f"http://127.0.0.1:{flask_server.server_port}", data_dir)
+    finally:
+        if flask_server is not None:
+            flask_server.shutdown()
+            flask_server.server_close()
+        if nginx is not None:
+            nginx.stop()
+        server.stop()
+
+
+def get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, Any, bytes]:
+    """Status, headers and body of one request (errors included)."""
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_playlist_and_segment_headers(stack: Stack, front: str) -> None:
+    base = stack.url(front) + "/hls/static-room/"
+    status, headers, body = get(base + "live.m3u8")
+    assert (status, body) == (200, PLAYLIST)
+    assert headers["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert headers["Cache-Control"] == "public, max-age=1"  # half the 2 s target
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    status, headers, body = get(base + "seg-00000001.ts")
+    assert (status, body) == (200, SEGMENT)
+    assert headers["Content-Type"] == "video/mp2t"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert headers["Content-Length"] == str(len(SEGMENT))
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_conditional_get_and_ranges(stack: Stack, front: str) -> None:
+    url = stack.url(front) + "/hls/static-room/seg-00000001.ts"
+    status, headers, _ = get(url)
+    assert status == 200
+    assert get(url, {"If-None-Match": headers["ETag"]})[0] == 304
+    assert get(url, {"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+    older = email.utils.formatdate(time.time() - 86400 * 400, usegmt=True)
+    assert get(url, {"If-Modified-Since": older})[0] == 200
+    assert get(url, {"If-None-Match": '"other"'})[0] == 200
+    status, headers, body = get(url, {"Range": "bytes=10-19"})
+    assert (status, body) == (206, SEGMENT[10:20])
+    assert headers["Content-Range"] == f"bytes 10-19/{len(SEGMENT)}"
+    assert get(url, {"Range": f"bytes={len(SEGMENT) + 5}-"})[0] == 416
+    status, headers, body = get(url, method="HEAD")
+    assert (status, body, headers["Content-Length"]) == (200, b"", str(len(SEGMENT)))
+
+
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize(
+    "path",
+    ["/hls/static-room/missing.ts", "/hls/static-room/..%2F..%2Fsecret.txt", "/hls/static-room/../secret.txt",
+     "/hls/static-room/segments.jsonl", "/hls/STATIC/live.m3u8", "/hls/static-room/.tmp-x.m3u8",
+     "/hls/static-room/.private", "/hls/static-room/s/1/short/live.m3u8"],
+    ids=["missing", "encoded-dotdot", "dotdot", "not-hls", "bad-room", "hidden", "marker", "bad-signature"],
+)
+def test_anything_else_is_404(stack: Stack, front: str, path: str) -> None:
+    assert get(stack.url(front) + path)[0] == 404
+
+
+@pytest.fixture(scope="module")
+def private_room(stack: Stack) -> str:
+    """A room made through nginx's API proxy, turned private in the directory, with files."""
+    status, body = stack.server.request("POST", "/api/rooms", {"title": "Members only"}, admin=True)
+    assert status == 201, body
+    room_id = str(body["id"])
+    directory = open_directory(f"sqlite://{(stack.data_dir / 'rooms.db').resolve()}")
+    room = directory.get(room_id)
+    assert room is not None
+    directory.update(replace(room, private=True))
+    marker = stack.data_dir / "hls" / room_id / ".private"
+    wait_for(marker.exists, 10, what="the server to write the private-room marker")
+    (marker.parent / "live.m3u8").write_bytes(PLAYLIST)
+    (marker.parent / "seg-00000001.ts").write_bytes(SEGMENT)
+    return room_id
+
+
+@pytest.mark.parametrize("front", ["fast", "nginx"])
+def test_private_room_needs_a_valid_unexpired_signature(stack: Stack, private_room: str, front: str) -> None:
+    base = stack.url(front)
+    now = time.time()
+    signed = room_path_prefix(private_room, private=True, secret=SECRET, now=now, ttl=60)
+    for name, body in (("live.m3u8", PLAYLIST), ("seg-00000001.ts", SEGMENT)):
+        assert get(f"{base}/hls/{private_room}/{name}")[0] == 403, "unsigned"
+        assert get(f"{base}{signed}/{name}")[:3:2] == (200, body), "signed"
+    expired_at = int(now) - 5
+    expired = f"/hls/{private_room}/s/{expired_at}/{room_signature(private_room, expired_at, SECRET)}"
+    assert get(f"{base}{expired}/live.m3u8")[0] == 403, "expired"
+    forged = f"/hls/{private_room}/s/{int(now) + 60}/{room_signature(private_room, int(now) + 60, 'x' * 20)}"
+    assert get(f"{base}{forged}/live.m3u8")[0] == 403, "forged"
+    other_room = f"/hls/static-room/s/{int(now) + 60}/{room_signature(private_room, int(now) + 60, SECRET)}"
+    assert get(f"{base}{other_room}/live.m3u8")[0] == 403, "another room's signature"
+
+
+def test_listeners_counted_from_nginx_access_log_across_rotation(stack: Stack) -> None:
+    tracker = ListenerTracker(window=60)
+    log_path = stack.nginx.access_log
+    tailer = NginxLogTailer(str(log_path), SECRET, tracker.seen, interval=0.1)
+    tailer.start()
+    try:
+        base = stack.nginx.url + "/hls/static-room/"
+        first, second = new_listener_token(SECRET), new_listener_token(SECRET)
+        for token in (first, second, first):
+            assert get(f"{base}live.m3u8?lt={token}")[0] == 200
+        assert get(f"{base}live.m3u8?lt=made.up-token")[0] == 200  # served, never counted
+        assert get(f"{base}seg-00000001.ts?lt={first}")[0] == 200  # segments are not listens
+        assert get(stack.nginx.url + f"/hls/static-room/nothing.m3u8?lt={second}")[0] == 404
+        wait_for(lambda: tracker.count("static-room") == 2, 10, what="two listeners counted")
+        log_path.rename(log_path.with_suffix(".log.1"))  # logrotate, then nginx reopens its logs
+        assert stack.nginx.proc is not None
+        stack.nginx.proc.send_signal(signal.SIGUSR1)
+        wait_for(log_path.exists, 10, what="nginx to reopen its access log")
+        third = new_listener_token(SECRET)
+        assert get(f"{base}live.m3u8?lt={third}")[0] == 200
+        wait_for(lambda: tracker.count("static-room") == 3, 10, what="a listener after rotation")
+    finally:
+        tailer.stop()
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    status, _, body = get(url)
+    return status, body
+
+
+def _watch(base: str, room_id: str, until: float, errors: list[str], rounds: list[int],
+           seen: set[str]) -> None:
+    """Fetch the playlists and every segment they name until ``until``; record any failure.
+
+    A segment that left the live window must still download for its own duration plus
+    the playlist's (DESIGN.md §4).
+    """
+    left: dict[str, float] = {}  # segment URL -> deadline until which it must be served
+    listed: dict[str, float] = {}  # segment URL -> its retention allowance
+    while time.monotonic() < until:
+        status, body = _fetch(f"{base}/hls/{room_id}/live.m3u8")
+        if status != 200:
+            errors.append(f"{base} live.m3u8 {status}")
+            continue
+        entry = m3u8.loads(body.decode())
+        media_names = [p.uri for p in entry.playlists] if entry.is_variant else ["live.m3u8"]
+        now_listed: set[str] = set()
+        for name in media_names:
+            status, body = _fetch(f"{base}/hls/{room_id}/{name}") if entry.is_variant else (200, body)
+            if status != 200:
+                errors.append(f"{base} {name} {status}")
+                continue
+            media = m3u8.loads(body.decode())
+            total = sum(s.duration for s in media.segments)
+            for segment in media.segments:
+                url = f"{base}/hls/{room_id}/{segment.uri}"
+                now_listed.add(url)
+                listed[url] = segment.duration + total
+                status, data = _fetch(url)
+                if status != 200 or not data:
+                    errors.append(f"{url} listed but {status}")
+                seen.add(segment.uri)
+        now = time.monotonic()
+        for url, allowance in listed.items():
+            if url not in now_listed and url not in left:
+                left[url] = now + allowance
+        for url, deadline in list(left.items()):
+            if now < deadline - 0.5:
+                status, _ = _fetch(url)
+                if status != 200:
+                    errors.append(f"{url} left the window and answered {status} within retention")
+        rounds.append(1)
+        time.sleep(0.1)
+
+
+def test_live_show_through_nginx_every_listed_segment_downloads_on_every_path(
+        stack: Stack, tmp_path: Path) -> None:
+    assert get(stack.nginx.url + "/healthz")[0] == 200
+    request = urllib.request.Request(
+        stack.nginx.url + "/api/rooms", method="POST", data=b'{"title": "Through nginx"}',
+        headers={"Authorization": "Bearer serving-admin-token", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        assert resp.status == 201
+        room = json.loads(resp.read())
+    with performing(stack.nginx.url, room["stream_key"], room["id"], seconds=40) as performer:
+        wait_for(lambda: get(f"{stack.nginx.url}/hls/{room['id']}/live.m3u8")[0] == 200, 20,
+                 what="the show's first playlist through nginx")
+        until = time.monotonic() + 20
+        errors: list[str] = []
+        rounds: dict[str, list[int]] = {front: [] for front in FRONTS}
+        seen: dict[str, set[str]] = {front: set() for front in FRONTS}
+        watchers = [threading.Thread(target=_watch, args=(stack.url(front), room["id"], until, errors,
+                                                          rounds[front], seen[front]))
+                    for front in FRONTS for _ in range(2)]
+        for watcher in watchers:
+            watcher.start()
+        for watcher in watchers:
+            watcher.join(60)
+        assert performer.poll() is None, "the performer through nginx kept streaming"
+    assert errors == []
+    for front in FRONTS:
+        assert rounds[front], f"{front}: no complete round"
+        assert len(seen[front]) >= 6, f"{front}: the window moved on during the test"
+    name = sorted(seen["nginx"])[-1]
+    status, data = _fetch(f"{stack.nginx.url}/hls/{room['id']}/{name}")
+    assert status == 200
+    (tmp_path / "segment.ts").write_bytes(data)
+    assert [s["codec_name"] for s in ffprobe_streams(tmp_path / "segment.ts")] == ["aac"]
+
+
+def _raw_exchange(port: int, payload: bytes) -> bytes:
+    """Send ``payload`` on one connection and read until the server closes it (bounded)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(payload)
+        chunks = []
+        for _ in range(1000):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_fast_path_keeps_connections_alive_and_shares_them_with_the_app(stack: Stack) -> None:
+    pipelined = (b"GET /hls/static-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"HEAD /hls/static-room/seg-00000001.ts HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"GET /hls/static-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")  # werkzeug closes after app answers
+    answer = _raw_exchange(stack.server.port, pipelined)
+    assert answer.count(b"HTTP/1.1 200 ") == 4
+    assert answer.count(PLAYLIST) == 2 and b'"status":"ok"' in answer.replace(b" ", b"")
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [(b"GET /hls/static-room/live.m3u8 HTTP/1.0\r\n\r\n", b"200"),
+     (b"GET /hls/static-room/live.m3u8 HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", b"400"),
+     (b"GET /hls/static-room/live.m3u8 HTTP/2.0\r\n\r\n", b"400"),
+     (b"GET /hls/static-room/live.m3u8 extra HTTP/1.1\r\n\r\n", b"400")],
+    ids=["http-1.0-closes", "bad-header", "bad-version", "bad-request-line"],
+)
+def test_fast_path_answers_once_then_closes(stack: Stack, request_bytes: bytes, status: bytes) -> None:
+    answer = _raw_exchange(stack.server.port, request_bytes)  # returns only once the server closes
+    assert answer.startswith(b"HTTP/1.1 " + status)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_playlist_replaced_atomically_is_served_new_at_once(stack: Stack, front: str) -> None:
+    room = stack.data_dir / "hls" / "static-room"
+    name = f"replaced-{front}.m3u8"
+    for version in (b"#EXTM3U\n# version A\n", b"#EXTM3U\n# version B\n", b"#EXTM3U\n# version C\n"):
+        tmp = room / f".tmp-{name}"
+        tmp.write_bytes(version)
+        os.replace(tmp, room / name)  # what the packager does: same size, new inode
+        assert get(f"{stack.url(front)}/hls/static-room/{name}")[2] == version
+
+
+@pytest.mark.parametrize("method", ["PUT", "SOURCE"])
+def test_ingest_through_nginx_refuses_a_wrong_key_with_the_apps_401(stack: Stack, method: str) -> None:
+    status, body = stack.server.request("POST", "/api/rooms", {"title": "Wrong keys"}, admin=True)
+    assert status == 201, body
+    request = urllib.request.Request(
+        f"{stack.nginx.url}/ingest/{body['id']}", method=method, data=b"\xff\xfb" * 512,
+        headers={"Authorization": "Basic c291cmNlOndyb25nLWtleQ==", "Content-Type": "audio/mpeg"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_large_segment_goes_out_whole_and_in_ranges(stack: Stack, front: str) -> None:
+    big = os.urandom(300 * 1024)  # above the fast path's in-memory limit: sent with sendfile
+    (stack.data_dir / "hls" / "static-room" / "big-00000001.ts").write_bytes(big)
+    url = f"{stack.url(front)}/hls/static-room/big-00000001.ts"
+    status, headers, body = get(url)
+    assert (status, body, headers["Content-Type"]) == (200, big, "video/mp2t")
+    status, _, body = get(url, {"Range": "bytes=200000-299999"})
+    assert (status, body) == (206, big[200000:300000])
