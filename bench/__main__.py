@@ -20,7 +20,10 @@ from bench.machine import describe_machine, render_machine
 from bench.results import BenchOptions, Result, render_table, write_json
 
 #: Every benchmark, in the order they run: modules of this package exposing ``run(options)``.
-BENCHMARKS = ("ingest_latency", "listeners")
+BENCHMARKS = (
+    "ingest_latency", "rooms_capacity", "listener_latency", "listeners",
+    "voice_matching", "voice_latency", "lambda_import",
+)
 
 FOOTNOTE = (
     "ratio = value ÷ peer; for latencies lower is better, so a ratio above 1× means slower "

@@ -2,7 +2,8 @@
 
 Ours: ``livestage serve`` on a free loopback port with a temporary data dir; one
 room; a performer publishing a 440 Hz sine as MP3 with ffmpeg's ``icecast://``
-output at real-time pace (``-re``); ``GET /hls/<room>/live.m3u8`` polled every 50 ms.
+output at real-time pace (``-re``); ``GET /hls/<room>/live-128k.m3u8`` (the 128k media
+playlist the master ``live.m3u8`` names) polled every 50 ms.
 
 Peer: ffmpeg alone doing the same job from the same input (AAC-LC at the same
 rate and bitrate, ``-f hls -hls_time 2``, PROGRAM-DATE-TIME on), its playlist file
@@ -115,7 +116,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             children.append(peer)
             deadline = time.monotonic() + STARTUP_ALLOWANCE + count * SEGMENT_SECONDS * 1.5
             abort = threading.Event()
-            live_path = f"/hls/{room.id}/live.m3u8"
+            live_path = f"/hls/{room.id}/live-{BITRATE_KBPS}k.m3u8"  # the master names it
             running = server
 
             def check_ours() -> None:

@@ -1,16 +1,18 @@
 """Listener capacity: wrk replays the listener mix against every way of serving HLS.
 
-One live room's files (a media playlist of 8 segments of 36,096 bytes, the size of 2 s of
-128 kbps AAC in MPEG-TS) sit in a data dir. For ``SECONDS`` each, wrk (2 threads,
-``CONNECTIONS`` keep-alive connections, ``bench/listeners.lua``) fetches them as listeners
-do: the playlist (with a listener token, ``?lt=…``) then a segment, alternately, against
+One live room's files (its 128 kbps media playlist ``live-128k.m3u8`` naming 8 segments of
+36,096 bytes, the size of 2 s of 128 kbps AAC in MPEG-TS) sit in a data dir. For
+``SECONDS`` each, wrk (2 threads, ``CONNECTIONS`` keep-alive connections,
+``bench/listeners.lua``) fetches them as listeners
+do once they have the master playlist: the media playlist (with the listener token the
+master handed on, ``?lt=…``) then a segment, alternately, against
 
 * (a) the embedded default: ``livestage serve`` and its fast path;
 * (a0) the same server with ``LIVESTAGE_HLS_FAST_PATH=0`` (the Flask route), for reference;
 * (b) the nginx recipe: nginx from ``livestage nginx-config`` in front of (a);
 * (c) the peer: nginx alone serving the same directory with a minimal static config.
 
-(c) and (b) are measured twice, before and after the others, and their runs combined
+(c) and (b) are measured three times each, in turns with the others, and their runs combined
 (requests and seconds added; the worse of the two p50s and p99s), so that load other
 processes put on the machine meanwhile weighs on the recipe and its peer alike.
 
@@ -40,8 +42,8 @@ from room_directory.access import new_listener_token
 
 NAME = "listeners"
 PEER_NAME = "nginx alone"
-#: Seconds of load per target.
-SECONDS = 10
+#: Seconds of load per run (8 runs).
+SECONDS = 8
 #: Keep-alive connections wrk holds open.
 CONNECTIONS = 100
 #: HLS target duration of the replayed room, and requests per listener per target duration.
@@ -49,6 +51,8 @@ TARGET_SECONDS = 2
 REQUESTS_PER_TARGET = 2
 SEGMENT_BYTES = 36_096
 SEGMENTS = 8
+#: What a player polls after the master playlist: a rendition's media playlist.
+MEDIA_PLAYLIST = "live-128k.m3u8"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 _PEER_CONF = """worker_processes auto;
@@ -92,7 +96,7 @@ def write_room(hls_dir: Path, room_id: str) -> list[str]:
     for name in names:
         (room / name).write_bytes(os.urandom(SEGMENT_BYTES))
         lines += ["#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:00.000Z", f"#EXTINF:{TARGET_SECONDS}.000,", name]
-    (room / "live.m3u8").write_text("\n".join(lines) + "\n")
+    (room / MEDIA_PLAYLIST).write_text("\n".join(lines) + "\n")
     return names
 
 
@@ -169,10 +173,10 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             servers.append(flask_server)
             flask_server.wait_ready()
             room = server.create_room("Listener bench").id
+            flask_room = flask_server.create_room("Listener bench").id
             segments = write_room(data_dir / "hls", room)
-            write_room(work / "data-flask" / "hls", room)
-            prefix = f"/hls/{room}/"
-            playlist = f"live.m3u8?lt={new_listener_token(secret)}"
+            write_room(work / "data-flask" / "hls", flask_room)
+            playlist = f"{MEDIA_PLAYLIST}?lt={new_listener_token(secret)}"
 
             peer_port, recipe_port = free_port(), free_port()
             user = "user root;" if os.geteuid() == 0 else ""
@@ -182,22 +186,23 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             recipe = _start_nginx(work / "recipe", _recipe_conf(work / "recipe", data_dir, recipe_port,
                                                                 server.port, secret), "nginx recipe")
             children.append(recipe)
-            targets = {
-                "(c) nginx alone": f"http://127.0.0.1:{peer_port}",
-                "(b) nginx recipe": f"http://127.0.0.1:{recipe_port}",
-                "(a) embedded default (fast path)": server.base_url,
-                "(a0) embedded, Flask route": flask_server.base_url,
+            targets = {  # label -> (base URL, the room's path prefix)
+                "(c) nginx alone": (f"http://127.0.0.1:{peer_port}", f"/hls/{room}/"),
+                "(b) nginx recipe": (f"http://127.0.0.1:{recipe_port}", f"/hls/{room}/"),
+                "(a) embedded default (fast path)": (server.base_url, f"/hls/{room}/"),
+                "(a0) embedded, Flask route": (flask_server.base_url, f"/hls/{flask_room}/"),
             }
-            for url in targets.values():
+            for url, prefix in targets.values():
                 _wait_http(url + prefix + playlist, peer)
-            # (c) and (b) run twice, around the others (c b a a0 b c), so a change in the load
-            # others put on the machine during the run weighs on both alike.
-            order = ["(c) nginx alone", "(b) nginx recipe", "(a) embedded default (fast path)",
-                     "(a0) embedded, Flask route", "(b) nginx recipe", "(c) nginx alone"]
+            # (c) and (b) run three times each, in turns with the others (c b a c b a0 c b), so a
+            # change in the load others put on the machine during the run weighs on all alike.
+            c, b = "(c) nginx alone", "(b) nginx recipe"
+            order = [c, b, "(a) embedded default (fast path)", c, b, "(a0) embedded, Flask route", c, b]
             runs: dict[str, list[WrkSummary]] = {label: [] for label in targets}
             for label in order:
                 print(f"  wrk {SECONDS} s against {label} ...", file=sys.stderr, flush=True)
-                runs[label].append(run_wrk(targets[label], prefix, playlist, segments, seconds=SECONDS,
+                url, prefix = targets[label]
+                runs[label].append(run_wrk(url, prefix, playlist, segments, seconds=SECONDS,
                                            connections=CONNECTIONS))
             measured = {label: combine(summaries) for label, summaries in runs.items()}
             reference = measured["(c) nginx alone"]

@@ -7,6 +7,8 @@ The skill is built on the first call of each container (never at import) from:
 ``LIVESTAGE_PUBLIC_URL``    base of the stream URLs in Play directives (HTTPS)
 ``LIVESTAGE_SKILL_ID``      the skill id to accept; empty accepts any
 ==========================  ================================================
+
+and the skill's own variables (``skill.environment``: URL secret, listener state, time zone).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
 from room_directory import open_directory
-from skill import SkillConfig, build_skill
+from skill import build_skill
+from skill.environment import config_from_env, persistence_from_env
 
 _skill: CustomSkill | None = None
 _skill_lock = threading.Lock()
@@ -33,10 +36,8 @@ def skill_from_env(env: Mapping[str, str]) -> CustomSkill:
     missing = [n for n in ("LIVESTAGE_DIRECTORY", "LIVESTAGE_PUBLIC_URL") if not env.get(n)]
     if missing:
         raise RuntimeError(f"Live Stage skill not configured: set {', '.join(missing)}")
-    config = SkillConfig(
-        public_url=env["LIVESTAGE_PUBLIC_URL"], skill_id=env.get("LIVESTAGE_SKILL_ID", "")
-    )
-    return build_skill(open_directory(env["LIVESTAGE_DIRECTORY"]), config)
+    return build_skill(open_directory(env["LIVESTAGE_DIRECTORY"]), config_from_env(env),
+                       persistence=persistence_from_env(env))
 
 
 def cached_skill() -> CustomSkill:

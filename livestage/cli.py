@@ -49,7 +49,23 @@ def _register_optional_commands() -> None:
     except ImportError:  # the voice simulator is not there yet
         return
     main.add_command(say)
+    from livestage.models_command import models
+    main.add_command(models)
 
 
 _register_optional_commands()
 main.add_command(nginx_config)
+
+
+def _register_performer_commands() -> None:
+    """rooms, go-live and listen: the web engineer's commands, kept in their own modules."""
+    from livestage.go_live_command import go_live
+    from livestage.listen_command import listen
+    from livestage.rooms_command import rooms
+
+    main.add_command(rooms)
+    main.add_command(go_live)
+    main.add_command(listen)
+
+
+_register_performer_commands()

@@ -1,21 +1,35 @@
-"""``livestage say "join the jazz room"``: talk to the skill offline, as Alexa would."""
+"""``livestage say``: talk to the skill offline, as Alexa would, one line or a whole conversation.
+
+``livestage say "join the jazz room"`` says one thing. Without an utterance it reads one
+utterance per line from ``--script FILE`` or from stdin (a prompt when stdin is a
+terminal) and keeps the session and the device's audio player across lines, so a
+developer can hold a whole conversation: launch, list, join, pause, resume, next, stop.
+``--locale`` picks the request locale and that locale's interaction model.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
-from datetime import UTC, datetime
+import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import TextIO
 
 import click
-from ask_sdk_core.serialize import DefaultSerializer
 
 from room_directory import open_directory
-from skill import SkillConfig, build_skill
-from skill.simulator import Resolution, load_interaction_model, simulate
+from skill import build_skill
+from skill.conversation import Conversation, Turn, model_for_locale
+from skill.environment import config_from_env
+from skill.models import LOCALES
+from skill.persistence import persistence_from_url
+from skill.simulator import Resolution, load_interaction_model
 from stream_server.config import settings_from_env
+
+#: Lines read from a script or stdin at most (a bound on any conversation).
+MAX_LINES = 1000
 
 
 def describe(resolution: Resolution) -> str:
@@ -30,41 +44,66 @@ def plain_speech(ssml: str | None) -> str:
     return html.unescape(re.sub(r"</?speak>", "", ssml or "")).strip()
 
 
+def print_turn(turn: Turn, as_json: bool) -> None:
+    """Print what Alexa would say and do for one turn."""
+    if as_json:
+        click.echo(json.dumps(turn.response, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"heard:     {describe(turn.resolution)}")
+    speech = plain_speech(turn.body.get("outputSpeech", {}).get("ssml"))
+    click.echo(f"speech:    {speech or '(none)'}")
+    for directive in turn.directives:
+        click.echo(f"directive: {json.dumps(directive, ensure_ascii=False)}")
+    click.echo(f"session:   {'ends' if turn.body.get('shouldEndSession') is not False else 'stays open'}")
+
+
 @click.command()
 @click.argument("utterance", nargs=-1)
 @click.option("--directory", "directory_url",
               help="Room directory URL [LIVESTAGE_DIRECTORY, DATA_DIR/rooms.db].")
 @click.option("--public-url", help="Base of stream URLs in Play directives [LIVESTAGE_PUBLIC_URL].")
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Interaction model [interaction_models/en-US.json].")
-@click.option("--locale", default="en-US", show_default=True, help="Locale of the request.")
+              help="Interaction model [interaction_models/<locale>.json].")
+@click.option("--locale", default="en-US", show_default=True, type=click.Choice(LOCALES),
+              help="Locale of the requests (and of the model).")
 @click.option("--token", "audio_token",
               help="context.AudioPlayer.token, as left by an earlier play (try: resume).")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole response envelope.")
+@click.option("--script", "script", type=click.File("r", encoding="utf-8"),
+              help="Read one utterance per line from this file (default: stdin).")
+@click.option("--state", "state_url",
+              help="Listener state [LIVESTAGE_SKILL_STATE, DATA_DIR/skill-state.db].")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole response envelopes.")
 def say(utterance: tuple[str, ...], directory_url: str | None, public_url: str | None,
-        model_path: Path | None, locale: str, audio_token: str | None, as_json: bool) -> None:
-    """Say UTTERANCE to the skill; print what Alexa would say and do."""
+        model_path: Path | None, locale: str, audio_token: str | None, script: TextIO | None,
+        state_url: str | None, as_json: bool) -> None:
+    """Say UTTERANCE to the skill (or each line of a conversation); print Alexa's answers."""
     try:
         settings = settings_from_env().with_overrides(
-            directory_url=directory_url, public_url=public_url)
+            directory_url=directory_url, public_url=public_url, skill_state=state_url)
+        persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    skill = build_skill(
-        open_directory(settings.room_directory_url),
-        SkillConfig(public_url=settings.base_url, skill_id=settings.skill_id),
-    )
-    resolution, response = simulate(
-        " ".join(utterance), skill, load_interaction_model(model_path),
-        now=datetime.now(UTC), locale=locale, audio_token=audio_token,
-    )
-    serialized = cast(dict[str, Any], DefaultSerializer().serialize(response))
-    if as_json:
-        click.echo(json.dumps(serialized, indent=2))
+    config = config_from_env(os.environ, public_url=settings.base_url)
+    skill = build_skill(open_directory(settings.room_directory_url), config,
+                        persistence=persistence)
+    model = load_interaction_model(model_path) if model_path else model_for_locale(locale)
+    conversation = Conversation(skill, locale=locale, model=model, audio_token=audio_token)
+    if utterance:
+        print_turn(conversation.say(" ".join(utterance)), as_json)
         return
-    body = serialized.get("response", {})
-    click.echo(f"heard:     {describe(resolution)}")
-    speech = plain_speech(body.get("outputSpeech", {}).get("ssml"))
-    click.echo(f"speech:    {speech or '(none)'}")
-    for directive in body.get("directives", []):
-        click.echo(f"directive: {json.dumps(directive)}")
-    click.echo(f"session:   {'ends' if body.get('shouldEndSession') else 'stays open'}")
+    source = script or sys.stdin
+    interactive = source.isatty()
+    for count in range(MAX_LINES):
+        if interactive:
+            click.echo("you> ", nl=False)
+        line = source.readline()
+        if not line or line.strip() in ("quit", "exit"):
+            break
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if count and not as_json:
+            click.echo("")
+        if not as_json:
+            click.echo(f"you:       {text}")
+        print_turn(conversation.say(text), as_json)

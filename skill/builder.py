@@ -1,23 +1,32 @@
 """The one place where handlers are registered. Order is behaviour: first match wins.
 
 1. the capability guard (a device without AudioPlayer never gets a Play);
-2. the intents and requests of a voice session;
-3. AudioPlayer and PlaybackController events (directives only);
+2. the intents and requests of a voice session (StartOver of a replay before the
+   live-only polite answers);
+3. AudioPlayer, PlaybackController, APL and Connections events;
 4. session ends and system errors;
 5. the catch-all exception handler, last.
+
+The builder carries an ``ApiClient`` (the Reminders API) and the persistence adapter of
+per-listener state (memory unless one is given; see ``skill.persistence``).
 """
 
 from __future__ import annotations
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from room_directory import RoomDirectory
+from skill.api_client import UrllibApiClient
 from skill.config import SkillConfig
 from skill.handlers.audio_player import (
     PlaybackFailedHandler,
+    PlaybackFinishedHandler,
     PlaybackNearlyFinishedHandler,
-    PlaybackProgressHandler,
+    PlaybackStartedHandler,
+    PlaybackStoppedHandler,
 )
 from skill.handlers.builtins import (
     FallbackHandler,
@@ -28,41 +37,76 @@ from skill.handlers.builtins import (
 )
 from skill.handlers.capability import NoAudioPlayerHandler
 from skill.handlers.errors import CatchAllExceptionHandler
+from skill.handlers.follow import FollowHandler
 from skill.handlers.join import JoinRoomHandler
+from skill.handlers.join_code import JoinCodeHandler
 from skill.handlers.launch import LaunchHandler
-from skill.handlers.playback import PauseHandler, ResumeHandler
-from skill.handlers.playback_controller import (
-    PauseCommandHandler,
-    PlayCommandHandler,
-    SkipCommandHandler,
-)
+from skill.handlers.live_list import MoreHandler, WhatsLiveHandler
+from skill.handlers.message import MessageHostHandler
+from skill.handlers.now_playing import NowPlayingHandler
+from skill.handlers.playback import PauseHandler, ResumeHandler, StartOverHandler
+from skill.handlers.playback_controller import PauseCommandHandler, PlayCommandHandler
+from skill.handlers.remind import ConsentAnswerHandler, RemindHandler
+from skill.handlers.replay import ReplayHandler
+from skill.handlers.schedule import ScheduleHandler
+from skill.handlers.screen import TouchJoinHandler
 from skill.handlers.session import ExceptionEncounteredHandler, SessionEndedHandler
+from skill.handlers.skip import SkipCommandHandler, SkipIntentHandler
+from skill.persistence import MemoryPersistenceAdapter
 
 
-def build_skill(directory: RoomDirectory, config: SkillConfig) -> CustomSkill:
-    """A ready skill over ``directory``: every handler wired, in dispatch order."""
-    builder = SkillBuilder()
-    builder.skill_id = config.skill_id or None  # type: ignore[assignment]  # SDK says None
-    for handler in (
+def request_handlers(directory: RoomDirectory, config: SkillConfig) -> list[AbstractRequestHandler]:
+    """Every request handler, in dispatch order."""
+    return [
         NoAudioPlayerHandler(),
         LaunchHandler(directory),
         JoinRoomHandler(directory, config),
+        WhatsLiveHandler(directory, config),
+        MoreHandler(directory),
+        NowPlayingHandler(directory, config),
+        ScheduleHandler(directory, config),
+        RemindHandler(directory, config),
+        ReplayHandler(directory, config),
+        JoinCodeHandler(directory, config),
+        FollowHandler(directory),
+        MessageHostHandler(directory, config),
         PauseHandler(),
         ResumeHandler(directory, config),
+        StartOverHandler(directory, config),
+        SkipIntentHandler(directory, config),
         StopHandler(),
         HelpHandler(),
         FallbackHandler(),
         NavigateHomeHandler(),
         LiveOnlyHandler(),
-        PlaybackProgressHandler(),
+        PlaybackStartedHandler(),
+        PlaybackStoppedHandler(),
+        PlaybackFinishedHandler(),
         PlaybackNearlyFinishedHandler(directory, config),
-        PlaybackFailedHandler(),
+        PlaybackFailedHandler(directory, config),
         PlayCommandHandler(directory, config),
         PauseCommandHandler(),
-        SkipCommandHandler(),
+        SkipCommandHandler(directory, config),
+        TouchJoinHandler(directory, config),
+        ConsentAnswerHandler(directory, config),
         SessionEndedHandler(),
         ExceptionEncounteredHandler(),
-    ):
+    ]
+
+
+def build_skill(
+    directory: RoomDirectory,
+    config: SkillConfig,
+    *,
+    persistence: AbstractPersistenceAdapter | None = None,
+) -> CustomSkill:
+    """A ready skill over ``directory``: every handler wired, in dispatch order."""
+    builder = CustomSkillBuilder(
+        persistence_adapter=persistence if persistence is not None else MemoryPersistenceAdapter(),
+        api_client=UrllibApiClient(),
+    )
+    builder.skill_id = config.skill_id or None  # type: ignore[assignment]  # SDK says None
+    for handler in request_handlers(directory, config):
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler())
     skill: CustomSkill = builder.create()

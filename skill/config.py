@@ -1,8 +1,16 @@
-"""What the skill is told from outside: where streams live and which skill it is."""
+"""What the skill is told from outside: where streams live, which skill it is, its secrets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from room_directory import Room
+from room_directory.access import listen_url
+
+#: How long a Play URL of a private room stays valid (seconds): a long show plus margin.
+PRIVATE_URL_TTL = 12 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -13,7 +21,25 @@ class SkillConfig:
     public_url: str
     #: The Alexa skill id the skill answers; empty accepts any (local testing only).
     skill_id: str = ""
+    #: ``LIVESTAGE_URL_SECRET``: signs listener tokens and private-room paths.
+    url_secret: str = ""
+    #: How long a private room's signed Play URL stays valid (``LIVESTAGE_PRIVATE_URL_TTL``).
+    url_ttl: float = PRIVATE_URL_TTL
+    #: Listeners of a room now, when the stream server's tracker is at hand (Flask host);
+    #: None in Lambda, where the skill then says nothing about listeners.
+    listener_count: Callable[[str], int] | None = None
+    #: The time zone schedules are spoken in when the device's is unknown.
+    time_zone: str = "UTC"
+    #: The clock (epoch seconds); tests pass a fixed one.
+    clock: Callable[[], float] = field(default=time.time)
 
-    def stream_url(self, room_id: str) -> str:
-        """The entry playlist of a room: ``<public_url>/hls/<room id>/live.m3u8``."""
-        return f"{self.public_url.rstrip('/')}/hls/{room_id}/live.m3u8"
+    def stream_url(self, room: Room) -> str:
+        """The live entry playlist of a room with a fresh listener token (signed if private)."""
+        return listen_url(self.public_url.rstrip("/"), room.id, private=room.private,
+                          secret=self.url_secret, now=self.clock(), ttl=self.url_ttl)
+
+    def replay_url(self, room: Room, show_id: str) -> str:
+        """The replay playlist ``<show id>.m3u8`` of a room's show, with a listener token."""
+        return listen_url(self.public_url.rstrip("/"), room.id, private=room.private,
+                          secret=self.url_secret, now=self.clock(), ttl=self.url_ttl,
+                          playlist=f"{show_id}.m3u8")

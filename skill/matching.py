@@ -19,20 +19,29 @@ subset of a long title ("jazz" in "Late Night Jazz Concert") still scores fully.
 A room's score is its best field score times the field's weight (a title beats a
 topic). Under ``MATCH_THRESHOLD`` nothing matches. Live rooms are preferred: when any
 live room passes the threshold, rooms that are not live are dropped. Two candidates
-within ``AMBIGUITY_MARGIN`` make the answer ambiguous.
+within ``AMBIGUITY_MARGIN`` make the answer ambiguous. Tiers: live rooms first, then
+rooms scheduled to start, then the rest (whose replays the skill may offer).
+
+Genre and topic synonyms ("sports talk" → "sports", "rap" → "hip hop") are folded into
+one canonical phrase on both sides by ``normalise``. For thousands of rooms, a
+``RoomIndex`` is built once per batch of requests: an inverted index from every field
+word to its rooms, searched with rapidfuzz's C ``process.extract`` and a metaphone map,
+so only rooms sharing a (fuzzy or sound-alike) word with what was said get scored.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 import jellyfish
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from room_directory import Room
 
@@ -55,7 +64,7 @@ FIELD_WEIGHTS = {"title": 1.0, "genre": 0.97, "host": 0.95, "topics": 0.9, "tags
 _ARTICLES = frozenset({"the", "a", "an"})
 _FILLERS = frozenset(
     {"room", "rooms", "show", "shows", "channel", "channels", "stream", "streams",
-     "station", "live", "please", "now"}
+     "station", "live", "please", "now", "some", "music"}
 )
 _CONNECTIVES = frozenset({"with", "and", "of", "on", "in", "at", "to", "by", "for", "from"})
 _DROPPED = _ARTICLES | _FILLERS | _CONNECTIVES
@@ -73,6 +82,24 @@ _TENS = {
 _TENS_DIGITS = frozenset(str(n) for n in _TENS.values())
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "1st": 0,
              "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
+
+
+#: Spoken genre/topic phrases (normalised) and the canonical phrase both sides fold to.
+SYNONYMS: dict[str, str] = {
+    "sports talk": "sports", "sports radio": "sports", "sport": "sports",
+    "talk radio": "talk", "chat": "talk", "chatter": "talk", "podcast": "talk",
+    "hip hop": "hiphop", "rap": "hiphop",
+    "stand up": "comedy", "standup": "comedy", "funny": "comedy",
+    "orchestral": "classical", "symphony": "classical",
+    "r and b": "rnb", "r n b": "rnb", "rhythm and blues": "rnb",
+    "electronica": "electronic", "edm": "electronic", "techno": "electronic", "house": "electronic",
+    "americana": "country",
+    "current affairs": "news", "headlines": "news",
+    "bebop": "jazz", "be bop": "jazz",
+}
+_SYNONYM_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"
+)
 
 
 class MatchKind(StrEnum):
@@ -115,18 +142,32 @@ def _words_to_numbers(words: list[str]) -> list[str]:
     return out
 
 
+def _without_latin_accents(text: str) -> str:
+    """"Inês" → "ines", but Devanagari vowel signs and kana voicing marks stay."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) and kept and ord(kept[-1]) < 0x250:
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def _plain_words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _without_latin_accents(text.lower())
     text = text.replace("’", "'").replace("&", " and ")
     text = re.sub(r"(\w)'s\b", r"\1", text)  # mia's -> mia
     text = re.sub(r"(\w)s'(?=\W|$)", r"\1s", text)  # the james' -> james
-    return re.findall(r"[a-z0-9]+", text)
+    # letters, marks (Devanagari vowel signs) and digits make words; the rest separates them
+    text = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
+    return text.split()
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower-case words without articles, fillers, possessives or spelled-out numbers."""
-    words = _words_to_numbers(_plain_words(text))
+    plain = " ".join(_plain_words(text))
+    plain = _SYNONYM_PATTERN.sub(lambda m: SYNONYMS[m.group(1)], plain)
+    words = _words_to_numbers(plain.split())
     return " ".join(w for w in words if w not in _DROPPED)
 
 
@@ -142,19 +183,22 @@ def ordinal_choice(spoken: str, count: int) -> int | None:
 
 @lru_cache(maxsize=4096)
 def _metaphone(word: str) -> str:
-    return jellyfish.metaphone(word)
+    """Metaphone (an English sound code) for ASCII words; other scripts get no code."""
+    return jellyfish.metaphone(word) if word.isascii() else ""
 
 
 @lru_cache(maxsize=16384)
 def _word_similarity(said: str, known: str) -> float:
     if said == known:
         return 100.0
+    if said.isdigit() or known.isdigit():  # "studio 4" is not "studio 40"
+        return 0.0
     score = fuzz.ratio(said, known)
     if (
         score >= PHONETIC_MIN_RATIO
         and min(len(said), len(known)) >= 3
         and not (said.isdigit() or known.isdigit())
-        and _metaphone(said) == _metaphone(known)
+        and _metaphone(said) == _metaphone(known) != ""
     ):
         score = max(score, PHONETIC_SCORE)
     return score if score >= WORD_FLOOR else 0.0
@@ -180,29 +224,226 @@ def _fields(room: Room) -> Iterable[tuple[str, str]]:
         yield "tags", tag
 
 
+@lru_cache(maxsize=65536)
+def _normalised_fields(room: Room) -> tuple[tuple[float, str], ...]:
+    fields = ((FIELD_WEIGHTS[name], normalise(value)) for name, value in _fields(room) if value)
+    return tuple((weight, text) for weight, text in fields if text)
+
+
 def room_score(spoken: str, room: Room) -> float:
     """The best weighted field score of ``room`` for normalised ``spoken`` (0-100)."""
-    return max(
-        (FIELD_WEIGHTS[name] * field_score(spoken, normalise(value))
-         for name, value in _fields(room) if value),
-        default=0.0,
-    )
+    return max((weight * field_score(spoken, text) for weight, text in _normalised_fields(room)),
+               default=0.0)
 
 
-def match_room(spoken: str, rooms: Sequence[Room]) -> MatchResult:
-    """Decide which of ``rooms`` the listener named: match, ambiguous or none."""
+class RoomIndex:
+    """Rooms indexed once for many matches: field words → rooms, plus a sound-alike map.
+
+    ``bounds`` gives, for every room sharing a (fuzzy or sound-alike) word with what was
+    said, an upper bound of its ``room_score``: each spoken word's best similarity to any
+    word of the room times the weight of the field holding it, combined as in
+    ``field_score`` (one field can only do worse), or the weighted whole-string
+    similarity to one of its fields (searched over every distinct field with rapidfuzz,
+    cut off at ``MATCH_THRESHOLD``). A room
+    below both cannot pass the threshold, so it is never scored.
+    """
+
+    def __init__(self, rooms: Sequence[Room]) -> None:
+        self.rooms: tuple[Room, ...] = tuple(rooms)
+        #: The ids of the indexed rooms.
+        self.ids = frozenset(room.id for room in self.rooms)
+        #: word → room position → the highest weight of the room's fields holding the word
+        postings: dict[str, dict[int, float]] = {}
+        #: whole field text → room position → the field's weight there
+        fields: dict[str, dict[int, float]] = {}
+        for position, room in enumerate(self.rooms):
+            for weight, text in _normalised_fields(room):
+                owners = fields.setdefault(text, {})
+                owners[position] = max(weight, owners.get(position, 0.0))
+                for word in text.split():
+                    holders = postings.setdefault(word, {})
+                    holders[position] = max(weight, holders.get(position, 0.0))
+        self._postings = postings
+        self._fields = fields
+        #: the words fuzzy matching searches (numbers only ever match themselves)
+        self._vocabulary = [word for word in postings if not word.isdigit()]
+        self._field_texts = list(fields)
+        sounds: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            if len(word) >= 3 and not word.isdigit() and word.isascii():
+                sounds.setdefault(_metaphone(word), []).append(word)
+        self._sounds = sounds
+
+    def _similar(self, word: str) -> dict[str, float]:
+        if word.isdigit():
+            return {word: 100.0} if word in self._postings else {}
+        found = {known: _word_similarity(word, known) for known, _, _ in process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_FLOOR, limit=None)}
+        if len(word) >= 3 and not word.isdigit():
+            for known in self._sounds.get(_metaphone(word), ()):
+                found[known] = max(found.get(known, 0.0), _word_similarity(word, known))
+        return {known: score for known, score in found.items() if score > 0}
+
+    def bounds(self, spoken: str) -> dict[int, float]:
+        """Room position → upper bound of its score for normalised ``spoken``.
+
+        Words are taken rarest first; once the words taken account for more of what was
+        said than a passing room may miss (``1 - MATCH_THRESHOLD/100``), rooms holding
+        none of them cannot pass by word coverage, so later (common) words only raise
+        the bounds of rooms already found.
+        """
+        words = spoken.split()
+        total = sum(len(w) for w in words)
+        similar = {word: self._similar(word) for word in dict.fromkeys(words)}
+
+        def reach(word: str) -> int:
+            return sum(len(self._postings[known]) for known in similar[word])
+
+        bound: dict[int, float] = {}
+        taken = 0.0
+        closed = False
+        for word in sorted(similar, key=reach):
+            best: dict[int, float] = {}
+            for known, score in similar[word].items():
+                holders = self._postings[known]
+                if closed and len(holders) > len(bound):
+                    pairs = ((p, holders[p]) for p in bound if p in holders)
+                else:
+                    pairs = ((p, w) for p, w in holders.items() if not closed or p in bound)
+                for position, weight in pairs:
+                    if score * weight > best.get(position, 0.0):
+                        best[position] = score * weight
+            share = words.count(word) * len(word) / total
+            for position, score in best.items():
+                bound[position] = bound.get(position, 0.0) + share * score
+            taken += share
+            closed = closed or taken > 1 - MATCH_THRESHOLD / 100
+        for text, score, _ in process.extract(spoken, self._field_texts, scorer=fuzz.ratio,
+                                              score_cutoff=MATCH_THRESHOLD, limit=None):
+            for position, weight in self._fields[text].items():
+                if score * weight > bound.get(position, 0.0):
+                    bound[position] = score * weight
+        return bound
+
+    def candidates(self, spoken: str) -> list[Room]:
+        """Rooms sharing at least one word (fuzzily or by sound) with normalised ``spoken``."""
+        return [self.rooms[i] for i in sorted(self.bounds(spoken))]
+
+
+def _tier(room: Room, now: float | None) -> int:
+    if room.is_live:
+        return 0
+    if now is not None and room.scheduled_start is not None and room.scheduled_start >= now:
+        return 1
+    return 2
+
+
+def match_in_index(spoken: str, index: RoomIndex, *, now: float | None = None) -> MatchResult:
+    """Decide which indexed room the listener named: match, ambiguous or none.
+
+    Live rooms first; then rooms scheduled to start at or after ``now``; then the rest.
+    Within a tier, rooms are scored in order of their upper bound, and scoring stops
+    once no further room can change the decision (branch and bound): with thousands of
+    rooms only a handful are scored. Among rooms tied exactly, the two named in an
+    ambiguous answer are the first met.
+    """
     words = normalise(spoken)
     if not words:
         return MatchResult(MatchKind.NONE, words)
-    scored = [(room_score(words, room), room) for room in rooms]
-    passing = [(score, room) for score, room in scored if score >= MATCH_THRESHOLD]
-    if any(room.is_live for _, room in passing):
-        passing = [(score, room) for score, room in passing if room.is_live]
-    if not passing:
-        best = max((score for score, _ in scored), default=0.0)
-        return MatchResult(MatchKind.NONE, words, score=best)
-    passing.sort(key=lambda pair: (-pair[0], pair[1].title))
-    best_score, best_room = passing[0]
-    if len(passing) > 1 and best_score - passing[1][0] < AMBIGUITY_MARGIN:
-        return MatchResult(MatchKind.AMBIGUOUS, words, (best_room, passing[1][1]), best_score)
-    return MatchResult(MatchKind.MATCH, words, (best_room,), best_score)
+    bounds = index.bounds(words)
+    tiers: dict[int, list[tuple[float, int]]] = {}
+    for position, bound in bounds.items():
+        if bound >= MATCH_THRESHOLD:
+            tiers.setdefault(_tier(index.rooms[position], now), []).append((-bound, position))
+    best_seen = 0.0
+    for tier in sorted(tiers):
+        top: list[tuple[float, Room]] = []
+        for negative, position in sorted(tiers[tier]):
+            bound, room = -negative, index.rooms[position]
+            if len(top) >= 2 and bound <= top[1][0]:
+                break
+            if len(top) == 1 and bound < top[0][0] - AMBIGUITY_MARGIN:
+                break
+            score = room_score(words, room)
+            best_seen = max(best_seen, score)
+            if score >= MATCH_THRESHOLD:
+                top.append((score, room))
+                top.sort(key=lambda pair: (-pair[0], pair[1].title, pair[1].id))
+                del top[2:]
+        if top:
+            best_score, best_room = top[0]
+            if len(top) > 1 and best_score - top[1][0] < AMBIGUITY_MARGIN:
+                return MatchResult(MatchKind.AMBIGUOUS, words, (best_room, top[1][1]), best_score)
+            return MatchResult(MatchKind.MATCH, words, (best_room,), best_score)
+    return MatchResult(MatchKind.NONE, words, score=best_seen)
+
+
+def match_room(spoken: str, rooms: Sequence[Room], *, now: float | None = None) -> MatchResult:
+    """Decide which of ``rooms`` the listener named (indexes them for this one call)."""
+    return match_in_index(spoken, RoomIndex(rooms), now=now)
+
+
+class IndexCache:
+    """One ``RoomIndex`` per batch of requests: the rooms are listed and indexed at most
+    once every ``ttl`` seconds, never per request.
+
+    The first index is built on first use; later ones in a background thread while
+    requests keep using the previous one (one rebuild at a time), so no request waits for
+    thousands of rooms to be indexed; when no room changed (same ids, update times and
+    states) the old index is kept. A room found in an index is looked up again before it
+    is played (its status may have changed), so a stale index never plays an ended room; a
+    room created since the last build is found after the next one (rooms offered by the
+    welcome or "what's live" are joined through dynamic entities, by id, meanwhile).
+    """
+
+    def __init__(self, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic,
+                 *, background: bool = True) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._background = background
+        self._built_at = 0.0
+        self._built_from = 0
+        self._index: RoomIndex | None = None
+        self._building = False
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _fingerprint(rooms: Sequence[Room]) -> int:
+        return hash(tuple((r.id, r.updated_at, r.status) for r in rooms))
+
+    def _rebuild(self, list_rooms: Callable[[], Sequence[Room]]) -> None:
+        try:
+            rooms = list_rooms()
+            fingerprint = self._fingerprint(rooms)
+            index = None if fingerprint == self._built_from else RoomIndex(rooms)
+            with self._lock:
+                if index is not None:
+                    self._index, self._built_from = index, fingerprint
+                self._built_at = self._clock()
+        finally:
+            with self._lock:
+                self._building = False
+
+    def index(self, list_rooms: Callable[[], Sequence[Room]]) -> RoomIndex:
+        """The current index; a stale one is rebuilt (in the background by default)."""
+        with self._lock:
+            current = self._index
+            start = (current is not None and not self._building
+                     and self._clock() - self._built_at >= self._ttl)
+            if start:
+                self._building = True
+        if current is None:
+            rooms = list_rooms()
+            index = RoomIndex(rooms)
+            with self._lock:
+                self._index, self._built_at = index, self._clock()
+                self._built_from = self._fingerprint(rooms)
+            return index
+        if start and self._background:
+            threading.Thread(target=self._rebuild, args=(list_rooms,), daemon=True,
+                             name="room-index").start()
+        elif start:
+            self._rebuild(list_rooms)
+            with self._lock:
+                return self._index or current
+        return current

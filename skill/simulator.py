@@ -67,9 +67,14 @@ BUILTIN_PHRASES: Mapping[str, str] = {
 #: The application id of simulated requests when the skill has none configured.
 SIMULATOR_APPLICATION_ID = "amzn1.ask.skill.livestage-simulator"
 
-_LAUNCH_VERBS = ("open", "launch", "start", "begin", "run", "load", "ask", "tell")
-_ONE_SHOT_VERBS = ("ask", "tell")
-_ONE_SHOT_JOINERS = ("to", "for", "about", "and")
+_LAUNCH_VERBS = ("open", "launch", "start", "begin", "run", "load", "ask", "tell",
+                 "öffne", "starte", "abre", "inicia", "ouvre", "lance", "apri", "avvia", "abra",
+                 "open", "start", "खोलो", "افتح")
+#: Launch words said after the invocation name (Japanese, Hindi word order).
+_LAUNCH_SUFFIXES = ("を開いて", "を起動して", "खोलो", "शुरू करो")
+_ONE_SHOT_VERBS = ("ask", "tell", "frag", "sag", "pide a", "demande à", "chiedi a", "pede para o",
+                   "vraag")
+_ONE_SHOT_JOINERS = ("to", "for", "about", "and", "nach", "que", "de", "di", "om")
 
 
 class Resolution(NamedTuple):
@@ -100,7 +105,7 @@ def _language_model(model: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _clean(text: str) -> str:
     text = text.lower().replace("’", "'")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = re.sub(r"[^\w' ]+", " ", text)
     return " ".join(text.split())
 
 
@@ -114,7 +119,7 @@ def sample_pattern(sample: str) -> tuple[re.Pattern[str], int]:
         elif words := _clean(part):
             pieces.append(re.escape(words))
             literal += len(words)
-    return re.compile("^" + " ".join(pieces) + "$"), literal
+    return re.compile("^" + " ?".join(pieces) + "$"), literal
 
 
 @lru_cache(maxsize=8)
@@ -132,6 +137,8 @@ def _strip_invocation(text: str, invocation: str) -> str | None:
     """The request inside a one-shot ("ask live stage to X" -> "X"); "" means a launch."""
     text = "" if text == "alexa" else text.removeprefix("alexa ")
     launches = {"", invocation} | {f"{verb} {invocation}" for verb in _LAUNCH_VERBS}
+    launches |= {f"{invocation}{suffix}" for suffix in _LAUNCH_SUFFIXES}
+    launches |= {f"{invocation} {suffix}" for suffix in _LAUNCH_SUFFIXES}
     if text in launches:
         return ""
     for verb in _ONE_SHOT_VERBS:
@@ -171,13 +178,18 @@ def build_envelope(
     audio_token: str | None = None,
     session_attributes: Mapping[str, Any] | None = None,
     supports_audio: bool = True,
+    session_id: str | None = None,
+    new_session: bool | None = None,
+    offset_ms: int = 0,
+    player_activity: str = "STOPPED",
 ) -> dict[str, Any]:
     """The JSON request envelope Alexa would send for ``resolution`` at ``now``."""
     application = {"applicationId": application_id}
     user = {"userId": "amzn1.ask.account.simulator"}
     player: dict[str, Any] = {"playerActivity": "IDLE"}
     if audio_token:
-        player = {"token": audio_token, "offsetInMilliseconds": 0, "playerActivity": "STOPPED"}
+        player = {"token": audio_token, "offsetInMilliseconds": offset_ms,
+                  "playerActivity": player_activity}
     request: dict[str, Any] = {
         "type": resolution.request_type,
         "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
@@ -196,8 +208,8 @@ def build_envelope(
     return {
         "version": "1.0",
         "session": {
-            "new": not session_attributes,
-            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+            "new": not session_attributes if new_session is None else new_session,
+            "sessionId": session_id or f"amzn1.echo-api.session.{uuid.uuid4()}",
             "application": application,
             "attributes": dict(session_attributes or {}),
             "user": user,

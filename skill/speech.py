@@ -1,8 +1,9 @@
 """Speech is data: per-locale catalogs in ``skill/catalogs/<locale>.json`` and one resolver.
 
 A catalog maps keys to sentences with ``{placeholders}``. Lookups fall back key by key
-along ``locale_chain``: the request's locale (``en-GB``), its language (``en``), then
-the complete default catalog (``en-US``). Placeholder values are escaped for SSML, since
+along ``locale_chain``: the request's locale (``es-MX``, which holds only what Mexico
+says differently), its language's complete catalog (``es-ES``, see ``LANGUAGE_HOMES``),
+then the complete default catalog (``en-US``). Placeholder values are escaped for SSML, since
 the SDK wraps speech in ``<speak>``.
 """
 
@@ -17,6 +18,11 @@ from xml.sax.saxutils import escape
 
 #: The locale whose catalog holds every key; the last stop of every fallback chain.
 DEFAULT_LOCALE = "en-US"
+#: Each language's complete catalog; regional locales override it key by key.
+LANGUAGE_HOMES = {
+    "ar": "ar-SA", "de": "de-DE", "en": "en-US", "es": "es-ES", "fr": "fr-FR", "hi": "hi-IN",
+    "it": "it-IT", "ja": "ja-JP", "nl": "nl-NL", "pt": "pt-BR",
+}
 
 
 class MissingSpeech(KeyError):
@@ -24,10 +30,11 @@ class MissingSpeech(KeyError):
 
 
 def locale_chain(locale: str | None) -> tuple[str, ...]:
-    """Catalog names to try, most specific first: ``en-GB`` → ``en`` → ``en-US``."""
+    """Catalog names to try, most specific first: ``es-MX`` → ``es-ES`` → ``en-US``."""
     chain: list[str] = []
     if locale:
-        chain += [locale, locale.split("-", 1)[0]]
+        language = locale.split("-", 1)[0]
+        chain += [locale, LANGUAGE_HOMES.get(language, language)]
     chain.append(DEFAULT_LOCALE)
     return tuple(dict.fromkeys(chain))
 

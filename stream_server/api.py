@@ -256,10 +256,10 @@ def room_listeners(room_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/rooms/<room_id>/end")
-@require_admin
 def end_room(room_id: str) -> ResponseReturnValue:
-    """End the room's show: the live playlist closes and the show stays as a replay."""
-    _room_or_404(room_id)
+    """End the room's show (admin or the room's host): the live playlist closes, the replay stays."""
+    if not (is_admin() or _is_host(_room_or_404(room_id))):  # the performer console signs in with a key
+        return _unauthorized("admin token or the room's stream key required")
     services = current_services()
     room = services.stage.end_show(room_id)
     if room is None:

@@ -166,13 +166,17 @@ def rotate_key(room: Room) -> ResponseReturnValue:
 @bp.get("/levels")
 @room_owner
 def levels(room: Room) -> ResponseReturnValue:
-    """Program and per-publisher levels (peak and RMS, dBFS, smoothed); publishers before mute."""
+    """Program and per-publisher levels (peak and RMS, dBFS, smoothed).
+
+    Publishers are metered before mute, the program is the mix before loudness normalisation.
+    """
     stream = current_services().stage.stream(room.id)
     registry = ingest_state().registry
     return jsonify(
         room_id=room.id,
         on_air=stream is not None,
         program=stream.bus.program_meter.snapshot() if stream is not None else None,
+        bus_inputs=stream.bus.publisher_count if stream is not None else 0,
         publishers=[c.view() for c in registry.connections(room.id)],
         recent_disconnects=registry.recent_ends(room.id),
     )

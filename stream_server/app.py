@@ -20,7 +20,9 @@ def create_app(
     """Build the app: settings from the env unless given; the stage runs encoders unless told not to."""
     from stream_server import alexa, api, health, hls, index, ingest, metrics_endpoint, shows_api
     from stream_server.api_keys import bp as api_keys_bp
+    from stream_server.api_messages import bp as api_messages_bp
     from stream_server.browser_ingest import bp as browser_ingest_bp
+    from stream_server.console import bp as console_bp
     from stream_server.stage import Stage
     from stream_server.store_factory import open_segment_store
 
@@ -44,4 +46,6 @@ def create_app(
     app.register_blueprint(api_keys_bp)
     app.register_blueprint(browser_ingest_bp)
     app.register_blueprint(shows_api.bp)
+    app.register_blueprint(api_messages_bp)
+    app.register_blueprint(console_bp)
     return app

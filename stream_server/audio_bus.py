@@ -177,7 +177,9 @@ class AudioBus:
         elif len(frames) == 1:
             out = frames[0].tobytes()
         else:
-            mixed = np.sum([f.astype(np.int32) for f in frames], axis=0)
+            mixed = frames[0].astype(np.int32)
+            for more in frames[1:]:
+                mixed += more
             out = np.clip(mixed, -32768, 32767).astype(np.int16).tobytes()
         self.program_meter.update(np.frombuffer(out, dtype=np.int16))
         return out

@@ -40,9 +40,9 @@ class LevelMeter:
         if samples.size == 0:
             self.idle()
             return
-        x = samples.astype(np.float32) * (1.0 / 32768.0)
-        mean_square = float(np.dot(x, x)) / x.size
-        peak = float(max(float(x.max()), -float(x.min())))
+        x = samples.astype(np.float32)
+        mean_square = float(np.dot(x, x)) / (x.size * 32768.0 * 32768.0)
+        peak = max(int(samples.max()), -int(samples.min())) / 32768.0
         self._mean_square += self._alpha * (mean_square - self._mean_square)
         self._peak = max(peak, self._peak * self._fall)
 

@@ -46,6 +46,12 @@ def refused(exc: IngestRefused) -> ResponseReturnValue:
     return exc.response()
 
 
+@bp.errorhandler(413)
+def too_large(_: Exception) -> ResponseReturnValue:
+    """JSON 413 for a chunk over the request size limit."""
+    return IngestRefused(413, "too_large", "a chunk may be at most 1 MiB; use a shorter timeslice").response()
+
+
 def _session_id() -> str:
     session_id = request.args.get("session", "")
     if not SESSION_ID_PATTERN.match(session_id):

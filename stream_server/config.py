@@ -84,6 +84,11 @@ class Settings:
     hls_fast_path: bool = True
     #: nginx access log (``livestage nginx-config`` format) to follow for listener counts; unset: off.
     nginx_access_log: str = ""
+    #: Per-listener skill state: ``sqlite:///PATH``, ``dynamodb://TABLE`` or ``memory:``;
+    #: default ``skill-state.db`` in the data dir.
+    skill_state: str = ""
+    #: Time zone the skill speaks schedules in (IANA name).
+    time_zone: str = "UTC"
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from stream_server import metrics
 from stream_server.config import Settings
+from stream_server.packager import rendition_name
 from stream_server.processes import ManagedProcess, encoder_argv
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class RoomEncoder:
         self.room_id = room_id
         #: seconds between audio leaving the bus and reaching the encoder (air time is shifted back)
         self.latency = latency
-        self.renditions = {f"{kbps}k": kbps for kbps in settings.renditions_kbps}
+        self.renditions = {rendition_name(kbps): kbps for kbps in settings.renditions_kbps}
         self._settings = settings
         self._work_dir = work_dir
         self._on_segment = on_segment

@@ -22,15 +22,15 @@ from http.server import BaseHTTPRequestHandler as Handler
 from pathlib import Path
 from zlib import adler32
 
+from room_directory import RoomDirectory, RoomDirectoryError
 from stream_server.hls_rules import (
     HlsTarget,
-    access_status,
+    add_token_to_variants,
     cache_control,
     content_type,
     listener_token,
-    parse_hls_path,
+    resolve,
 )
-from stream_server.private_markers import is_private
 
 #: Files up to this size are kept in memory and sent with the headers in one write; larger: sendfile.
 INLINE_LIMIT = 256 * 1024
@@ -40,7 +40,34 @@ _MAX_HEADERS = 100
 _MAX_LINE = 65536
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _REASONS = {200: "OK", 206: "Partial Content", 304: "Not Modified", 400: "Bad Request", 403: "Forbidden",
-            404: "Not Found", 416: "Range Not Satisfiable"}
+            404: "Not Found", 416: "Range Not Satisfiable", 503: "Service Unavailable"}
+
+
+class RoomPrivacyCache:
+    """``room_private`` for the fast path: the directory's answer, kept ``ttl`` seconds per room.
+
+    None for a room the directory does not know; directory errors propagate (503). A room
+    made or turned private is seen within ``ttl`` (the nginx recipe's marker sync also takes
+    about a second).
+    """
+
+    def __init__(self, directory: RoomDirectory, ttl: float = 1.0) -> None:
+        self._directory = directory
+        self._ttl = ttl
+        self._known: dict[str, tuple[float, bool | None]] = {}
+
+    def __call__(self, room_id: str) -> bool | None:
+        """Whether the room is private (None: unknown)."""
+        now = time.monotonic()
+        hit = self._known.get(room_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        room = self._directory.get(room_id)
+        private = None if room is None else room.private
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[room_id] = (now + self._ttl, private)
+        return private
 
 
 def _etag(path: str, mtime: float, size: int) -> str:
@@ -70,8 +97,10 @@ class HlsFastPath:
     """Serves the HLS tree under ``hls_dir`` to a request handler, counting listeners."""
 
     def __init__(self, hls_dir: Path, segment_seconds: int, secret: str,
-                 count_listener: Callable[[str, str, float], None]) -> None:
+                 count_listener: Callable[[str, str, float], None],
+                 room_private: Callable[[str], bool | None]) -> None:
         self._root = str(hls_dir.resolve())
+        self._room_private = room_private
         self._segment_seconds = segment_seconds
         self._secret = secret
         self._count = count_listener
@@ -113,17 +142,38 @@ class HlsFastPath:
     def handle(self, handler: Handler, headers: Mapping[str, str]) -> None:
         """Answer one parsed request on ``handler``'s connection; ``headers`` keyed in lower case."""
         path, _, query = handler.path.partition("?")
-        target = parse_hls_path(path)
-        if target is None:
-            return self._error(handler, 404)
         now = time.time()
-        status = access_status(target, private=is_private(self._root, target.room_id),
-                               secret=self._secret, now=now)
-        if status is not None:
-            return self._error(handler, status)
-        self._send_file(handler, headers, target, query, now)
+        try:
+            target = resolve(path, room_private=self._room_private, secret=self._secret, now=now)
+        except RoomDirectoryError:
+            return self._error(handler, 503)
+        if isinstance(target, int):
+            return self._error(handler, target)
+        if target.is_playlist:
+            token = listener_token(query, self._secret)
+            if token is not None:
+                return self._send_counted_playlist(handler, target, token, now)
+        self._send_file(handler, headers, target, now)
 
-    def _send_file(self, handler: Handler, headers: Mapping[str, str], target: HlsTarget, query: str,
+    def _send_counted_playlist(self, handler: Handler, target: HlsTarget, token: str, now: float) -> None:
+        """A playlist fetched with a valid token: counted, variant URIs given the token, never a 304."""
+        path = f"{self._root}/{target.room_id}/{target.name}"
+        try:
+            data = self._load(path).data
+            if data is None:
+                with open(path, "rb") as file:
+                    data = file.read()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return self._error(handler, 404)
+        self._count(target.room_id, token, now)
+        if b"#EXT-X-STREAM-INF" in data:
+            data = add_token_to_variants(data.decode("utf-8", errors="replace"), token).encode()
+        head = (f"Content-Type: {content_type(target)}\r\nContent-Length: {len(data)}\r\n"
+                f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
+                f"Date: {self._http_date(now)}\r\nAccess-Control-Allow-Origin: *\r\n")
+        self._write(handler, 200, head, data if handler.command != "HEAD" else b"")
+
+    def _send_file(self, handler: Handler, headers: Mapping[str, str], target: HlsTarget,
                    now: float) -> None:
         path = f"{self._root}/{target.room_id}/{target.name}"
         try:
@@ -140,7 +190,6 @@ class HlsFastPath:
                   f"ETag: {cached.etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
                   "Access-Control-Allow-Origin: *\r\n")
         if self._not_modified(headers, cached.etag, cached.mtime):
-            self._count_listener(target, query, now)
             return self._write(handler, 304, common, b"")
         size = cached.identity[2]
         start, end = 0, size
@@ -156,7 +205,6 @@ class HlsFastPath:
                 common += f"Content-Range: bytes {start}-{end - 1}/{size}\r\n"
         head = (f"Content-Type: {content_type(target)}\r\nContent-Length: {end - start}\r\n"
                 f"Last-Modified: {cached.last_modified}\r\n" + common)
-        self._count_listener(target, query, now)
         if handler.command == "HEAD":
             return self._write(handler, status, head, b"")
         if cached.data is not None:
@@ -186,12 +234,6 @@ class HlsFastPath:
                     evicted = self._cache.pop(next(iter(self._cache)))
                     self._cache_bytes -= len(evicted.data or b"")
         return entry
-
-    def _count_listener(self, target: HlsTarget, query: str, now: float) -> None:
-        if target.is_playlist:
-            token = listener_token(query, self._secret)
-            if token is not None:
-                self._count(target.room_id, token, now)
 
     @staticmethod
     def _not_modified(headers: Mapping[str, str], etag: str, mtime: float) -> bool:

@@ -11,13 +11,18 @@ Answers, each JSON ``{"error", "reason"}`` when not 200: 401 ``auth``, 429
 ``room_full``/``unavailable``; once streaming: 400 ``decode`` (not the named codec),
 408 ``stall`` (nothing for ``LIVESTAGE_INGEST_IDLE_SECONDS``), 429 ``flood``, 410
 ``revoked``/``rotated``/``room_ended``, 409 ``replaced``.
+
+The legacy ``SOURCE`` method gets Icecast's early ``HTTP/1.0 200 OK`` as soon as it is
+admitted (libshout and BUTT wait for it before sending audio); its later errors end the
+connection. ``PUT`` clients that wait for a go-ahead send ``Expect: 100-continue``
+(ffmpeg, libshout's PUT) and get ``100 Continue``, so their final status stays meaningful.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import IO, Any
 
@@ -54,18 +59,18 @@ def refused(exc: IngestRefused) -> ResponseReturnValue:
 
 
 class BodyReader:
-    """The request body in pieces as they arrive; remembers whether it ended by a read timeout."""
+    """The request body in pieces as they arrive; a read timeout (a stalled source) calls ``on_timeout``."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], on_timeout: Callable[[], None]) -> None:
         self._read = getattr(stream, "read1", None) or stream.read
-        self.timed_out = False
+        self._on_timeout = on_timeout
 
     def __iter__(self) -> Iterator[bytes]:
         while True:
             try:
                 chunk = self._read(CHUNK)
             except TimeoutError:
-                self.timed_out = True
+                self._on_timeout()
                 return
             except (OSError, ValueError, ClientDisconnected):  # connection dropped
                 return
@@ -81,6 +86,8 @@ def _body_stream() -> IO[bytes]:
     ).lower():
         raw: IO[bytes] = request.environ["wsgi.input"]
         return raw
+    # a chunked live stream lasts the show, not MAX_CONTENT_LENGTH (None would mean "use the config")
+    request.max_content_length = 1 << 62
     return request.stream
 
 
@@ -133,13 +140,13 @@ def ingest(room_id: str) -> ResponseReturnValue:
     conn = open_connection(state, room, publisher, fmt, "icecast", _interrupter(sock))
     session = conn.session
     assert session is not None
-    _take_ice_metadata(room_id, publisher)
-    body = BodyReader(_body_stream())
     outcome = "ended"
     try:
-        session.feed(body)
-        if body.timed_out:
-            session.cut("stall")
+        _take_ice_metadata(room_id, publisher)
+        if request.method == "SOURCE" and sock is not None:
+            # legacy sources (libshout's SOURCE, BUTT) wait for Icecast's "200 OK" before sending audio
+            sock.sendall(b"HTTP/1.0 200 OK\r\n\r\n")
+        session.feed(BodyReader(_body_stream(), on_timeout=lambda: session.cut("stall", keep_audio=True)))
         session.finish()
     except DecoderFailed as exc:
         session.abort()
@@ -150,6 +157,10 @@ def ingest(room_id: str) -> ResponseReturnValue:
         outcome = exc.reason
         log.warning("room %s: publisher %s %s", room_id, publisher.key_id, exc)
         raise IngestRefused(CUT_STATUS.get(exc.reason, 400), exc.reason, str(exc)) from exc
+    except BaseException:
+        session.abort()
+        outcome = "error"
+        raise
     finally:
         state.registry.release(conn, outcome)
         log.info("room %s: publisher %s gone after %d bytes (%s)", room_id, publisher.key_id,

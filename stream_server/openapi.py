@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from room_directory import ROOM_ID_PATTERN
+from stream_server.openapi_web import web_paths
 from stream_server.room_fields import (
     MAX_ART_URL_LENGTH,
     MAX_TOPIC_LENGTH,
@@ -83,6 +84,41 @@ _LISTENERS: dict[str, Any] = {
     "required": ["room_id", "live", "listeners", "listeners_per_minute", "peak_listeners"],
 }
 
+_KEY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "key_id": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": "string", "enum": ["host", "cohost"]},
+        "muted": {"type": "boolean"},
+        "revoked": {"type": "boolean"},
+        "created_at": {"type": "number"},
+        "live": {"type": "boolean"},
+    },
+    "required": ["key_id", "name", "role", "muted", "revoked"],
+}
+
+_SHOW: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "room_id": {"type": "string"},
+        "show_id": {"type": "string"},
+        "started_at": {"type": "number"},
+        "ended_at": {"type": ["number", "null"]},
+        "duration": {"type": "number", "minimum": 0},
+        "segments": {"type": "integer", "minimum": 0},
+        "peak_listeners": {"type": "integer", "minimum": 0},
+        "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "live": {"type": "boolean"},
+        "replay_url": {"type": ["string", "null"]},
+    },
+    "required": ["room_id", "show_id", "started_at", "live", "replay_url"],
+}
+
+_LEVEL = {"type": "object", "properties": {"peak_dbfs": {"type": "number"},
+                                           "rms_dbfs": {"type": "number"}},
+          "required": ["peak_dbfs", "rms_dbfs"]}
+
 _ERROR: dict[str, Any] = {
     "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]
 }
@@ -90,6 +126,69 @@ _ERROR: dict[str, Any] = {
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """Co-host keys, mute, host-key rotation and levels (stream_server/api_keys.py)."""
+    key_id = {"name": "key_id", "in": "path", "required": True,
+              "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"}}
+    guarded = {"401": _json(_ERROR, "Admin token or the room's host key required"),
+               "403": _json(_ERROR, "A co-host key can only publish"),
+               "404": _json(_ERROR, "No such room or key"),
+               "429": _json(_ERROR, "Too many wrong keys from this address")}
+    body = {"type": "object", "properties": {}}
+    return {
+        "/api/rooms/{room_id}/keys": {
+            "parameters": [room_id],
+            "get": {"summary": "The host and co-host keys, with who is on air", "security": security,
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "keys": {"type": "array", "items": _KEY}}, "required": ["keys"]}, "Keys"),
+                        **guarded}},
+            "post": {"summary": "Issue a co-host key (answer includes it, once)", "security": security,
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"name": {"type": "string", "minLength": 1,
+                                                                   "maxLength": 80}},
+                         "required": ["name"]}}}},
+                     "responses": {"201": _json(_KEY | {"properties": _KEY["properties"] | {
+                         "stream_key": {"type": "string"}, "ingest_url": {"type": "string"}},
+                         "required": [*_KEY["required"], "stream_key"]}, "Issued"),
+                         "400": _json(_ERROR, "Invalid name"),
+                         "409": _json(_ERROR, "Too many co-host keys"), **guarded}},
+        },
+        "/api/rooms/{room_id}/keys/{key_id}": {
+            "parameters": [room_id, key_id],
+            "delete": {"summary": "Revoke a co-host key, cutting off its connection", "security": security,
+                       "responses": {"200": _json(_KEY, "Revoked"),
+                                     "400": _json(_ERROR, "The host key cannot be revoked"), **guarded}},
+        },
+        "/api/rooms/{room_id}/keys/{key_id}/mute": {
+            "parameters": [room_id, key_id],
+            "post": {"summary": "Mute or unmute a publisher (``host`` for the host)", "security": security,
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"muted": {"type": "boolean"}},
+                         "required": ["muted"]}}}},
+                     "responses": {"200": _json(_KEY, "Muted or unmuted"),
+                                   "400": _json(_ERROR, "Body must say muted true or false"), **guarded}},
+        },
+        "/api/rooms/{room_id}/rotate-key": {
+            "parameters": [room_id],
+            "post": {"summary": "A new host key (shown once); the old one stops working",
+                     "security": security,
+                     "responses": {"200": _json({"type": "object", "properties": {
+                         "stream_key": {"type": "string"}, "disconnected": {"type": ["boolean", "integer"]}},
+                         "required": ["stream_key"]}, "Rotated"), **guarded}},
+        },
+        "/api/rooms/{room_id}/levels": {
+            "parameters": [room_id],
+            "get": {"summary": "Program and per-publisher peak and RMS levels (dBFS)", "security": security,
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "room_id": {"type": "string"}, "on_air": {"type": "boolean"},
+                        "program": {"oneOf": [_LEVEL, {"type": "null"}]},
+                        "publishers": {"type": "array", "items": body},
+                        "recent_disconnects": {"type": "array", "items": body}},
+                        "required": ["room_id", "on_air", "publishers"]}, "Levels"), **guarded}},
+        },
+    }
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -112,7 +211,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "streamKey": {"type": "http", "scheme": "bearer",
                               "description": "the room's stream key (its host)"},
             },
-            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Error": _ERROR},
+            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW,
+                        "Error": _ERROR},
         },
         "paths": {
             "/api/rooms": {
@@ -161,9 +261,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "/api/rooms/{room_id}/end": {
                 "parameters": [room_id],
                 "post": {"summary": "End the room's show (it stays as a replay)",
-                         "security": admin,
+                         "security": admin_or_host,
                          "responses": {"200": _json(_ROOM, "Ended"),
-                                       "401": _json(_ERROR, "Admin token required"),
+                                       "401": _json(_ERROR, "Admin token or stream key required"),
                                        "404": _json(_ERROR, "No such room")}},
             },
             "/api/rooms/{room_id}/listeners": {
@@ -174,6 +274,17 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                       "401": _json(_ERROR, "Admin token or stream key required"),
                                       "404": _json(_ERROR, "No such room")}},
             },
+            **_cohost_paths(room_id, admin_or_host),
+            "/api/rooms/{room_id}/shows": {
+                "parameters": [room_id],
+                "get": {"summary": "The room's shows, newest first, ended ones with their replay URL",
+                        "security": [{}, *admin],
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "room_id": {"type": "string"}, "shows": {"type": "array", "items": _SHOW}},
+                            "required": ["room_id", "shows"]}, "Shows"),
+                            "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
+            },
+            **web_paths(),
             "/api/openapi.json": {
                 "get": {"summary": "This document",
                         "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {

@@ -145,16 +145,17 @@ def measured_bandwidth(
     if len(segments) < MIN_MEASURED_SEGMENTS:
         return nominal_bandwidth(nominal_kbps)
     peak = 0.0
+    low, high = 0.5 * target_duration, 1.5 * target_duration
     for start in range(len(segments)):
         size = 0
         seconds = 0.0
-        for nbytes, duration in segments[start:]:
+        for nbytes, duration in segments[start:]:  # every run starting here that lasts low..high
             size += nbytes
             seconds += duration
-            if seconds >= 0.5 * target_duration:
+            if seconds > high:
                 break
-        if 0.5 * target_duration <= seconds <= 1.5 * target_duration:
-            peak = max(peak, size * 8 / seconds)
+            if seconds >= low:
+                peak = max(peak, size * 8 / seconds)
     total_seconds = sum(d for _, d in segments)
     average = sum(b for b, _ in segments) * 8 / total_seconds if total_seconds > 0 else 0.0
     if peak <= 0:
@@ -175,4 +176,20 @@ def render_master_playlist(variants: Sequence[Variant]) -> str:
             f"AVERAGE-BANDWIDTH={variant.average_bandwidth},CODECS=\"{variant.codecs}\""
         )
         lines.append(variant.uri)
+    return "\n".join(lines) + "\n"
+
+
+def with_query(playlist_text: str, query: str) -> str:
+    """The playlist with ``?query`` added to every URI line (e.g. a listener token ``lt=…``).
+
+    Players resolve a master's relative URIs without the master's own query string; a
+    server that counts listeners by a token in the URL can pass it on with this.
+    """
+    if not query:
+        return playlist_text
+    lines = []
+    for line in playlist_text.splitlines():
+        if line and not line.startswith("#"):
+            line += ("&" if "?" in line else "?") + query
+        lines.append(line)
     return "\n".join(lines) + "\n"

@@ -46,11 +46,11 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 #: Without decoded audio for this long while bytes keep coming, the stream is not its codec.
-DECODE_GRACE_SECONDS = 8.0
+DECODE_GRACE_SECONDS = 5.0
 #: … and at least this many bytes arrived meanwhile (a slow start is not a wrong codec).
 DECODE_GRACE_BYTES = 32 * 1024
-#: A publisher this far ahead of the bus for the whole flood window is flooding (its bus input
-#: holds 5 s, so only a sender far faster than real time stays there; real tools run ≤ 1-2 s ahead).
+#: A publisher that has delivered this much more audio than wall-clock time allows, for the
+#: whole flood window, is flooding (its bus input holds 5 s; real tools run at most 1-2 s ahead).
 FLOOD_AHEAD_SECONDS = 4.0
 
 #: Why this server ended a session, as told to the publisher.
@@ -88,6 +88,7 @@ class PublisherSession:
 
     def __init__(self, ffmpeg: str, fmt: str, sample_rate: int, bus_input: PublisherInput,
                  label: str, *, flood_seconds: float = 30.0,
+                 flood_ahead: float = FLOOD_AHEAD_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.fmt = fmt
         self.label = label
@@ -98,7 +99,10 @@ class PublisherSession:
         self.last_activity = clock()
         self._input = bus_input
         self._flood_seconds = flood_seconds
+        self._flood_ahead = flood_ahead
         self._ahead_since: float | None = None
+        self._started = self.last_activity
+        self._pcm_rate = sample_rate * 4  # bytes per second of s16le stereo
         self._progress = (self.last_activity, 0, 0)  # (when, pcm bytes, bytes in) at last progress
         self._lock = threading.Lock()
         self._proc = ManagedProcess(f"decoder[{label}]", decoder_argv(ffmpeg, fmt, sample_rate),
@@ -133,11 +137,18 @@ class PublisherSession:
         self._input.close()
 
     def _flooding(self) -> bool:
-        """Whether the publisher has stayed ``FLOOD_AHEAD_SECONDS`` ahead of the bus for the flood window."""
+        """Whether the publisher has stayed ``flood_ahead`` seconds ahead of real time for the flood window.
+
+        Ahead means: more audio delivered since the session began than wall-clock time
+        has passed. A real-time source never gets there (it cannot send what it has not
+        recorded yet, so a backlog after a network gap does not count); only a sender
+        far faster than real time does, held back by back-pressure.
+        """
         if self._flood_seconds <= 0:
             return False
         now = self._clock()
-        if self._input.buffered_seconds < FLOOD_AHEAD_SECONDS:
+        ahead = self.pcm_bytes / self._pcm_rate - (now - self._started)
+        if ahead < self._flood_ahead:
             self._ahead_since = None
             return False
         if self._ahead_since is None:
@@ -163,11 +174,9 @@ class PublisherSession:
             raise DecoderFailed(self._failure_reason()) from exc
 
     def feed(self, chunks: Iterable[bytes]) -> None:
-        """Send the publisher's bytes to the decoder until they end (see ``write``)."""
+        """Send the publisher's bytes to the decoder until they end (see ``write``); then ``finish``."""
         for chunk in chunks:
             self.write(chunk)
-        if self.cut_reason:
-            raise PublisherCut(self.cut_reason)
 
     def _check_decoding(self, now: float) -> None:
         when, pcm_then, bytes_then = self._progress
@@ -198,13 +207,18 @@ class PublisherSession:
         self._input.drop()
         self._proc.kill()
 
-    def cut(self, reason: str) -> None:
-        """End the session from outside (flood, revoke, rotation, …): audio stops now."""
+    def cut(self, reason: str, *, keep_audio: bool = False) -> None:
+        """End the session from outside (flood, revoke, rotation, …): audio stops now.
+
+        With ``keep_audio`` (a stalled source) what was sent still plays out; ``finish``
+        then reports the reason.
+        """
         with self._lock:
             if self.cut_reason:
                 return
             self.cut_reason = reason
-        self.abort()
+        if not keep_audio:
+            self.abort()
 
     def _failure_reason(self) -> str:
         self._proc.stop(grace=1.0)

@@ -8,8 +8,9 @@ playlist that made it (stale, never going backwards); the show log records every
 so the replay is complete once the store is back.
 
 The spool is bounded (``max_pending`` segments per room); past that, publishing fails as
-the inner store does. Spooled segments live only as long as the process: a restart while
-the store is down loses the ones not yet flushed.
+the inner store does. A spool left by an earlier process (killed while the store was down)
+is picked up when the store is built and published first, since the show log already names
+those segments.
 """
 
 from __future__ import annotations
@@ -49,6 +50,19 @@ class RetryingSegmentStore:
         self._max_pending = max_pending
         self._lock = threading.Lock()
         self._pending: dict[str, _Pending] = {}
+        self._recover_spools()
+
+    def _recover_spools(self) -> None:
+        """Queue segments a previous process spooled but never published, then try to flush them."""
+        for folder in sorted(self._work_root.glob(f"*/{SPOOL_FOLDER}")):
+            room_id = folder.parent.name
+            files = sorted(folder.glob("*.ts"), key=lambda p: (p.stem.rsplit("-", 1)[-1], p.name))
+            if not files:
+                continue
+            pending = self._room(room_id)
+            pending.segments.extend((path.name, path) for path in files)
+            with self._lock:
+                self._flush_locked(room_id, pending)
 
     def pending_segments(self, room_id: str) -> int:
         """Segments of the room waiting for the store."""

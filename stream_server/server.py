@@ -18,7 +18,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from stream_server.app import create_app
 from stream_server.config import Settings
 from stream_server.demo import DemoPerformers, ensure_demo_rooms
-from stream_server.hls_fast import HlsFastPath
+from stream_server.hls_fast import HlsFastPath, RoomPrivacyCache
 from stream_server.listeners import ListenerTracker
 from stream_server.nginx_log import NginxLogTailer
 from stream_server.private_markers import PrivateMarkerSync
@@ -186,7 +186,8 @@ def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
     if settings.hls_fast_path:
         tracker = listener_tracker(services)
         setattr(server, "hls_fast", HlsFastPath(  # noqa: B010 - read back by RequestHandler
-            settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen))
+            settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen,
+            RoomPrivacyCache(services.directory)))
     return server, services
 
 

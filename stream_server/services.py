@@ -32,13 +32,21 @@ class Services:
         """The voice skill, built on first use (not at import, not at start-up)."""
         with self._skill_lock:
             if self._skill is None:
-                from skill import SkillConfig, build_skill
-
-                self._skill = build_skill(
-                    self.directory,
-                    SkillConfig(public_url=self.settings.base_url, skill_id=self.settings.skill_id),
-                )
+                self._skill = self._build_skill()
             return self._skill
+
+    def _build_skill(self) -> Any:
+        from skill import SkillConfig, build_skill
+        from skill.persistence import persistence_from_url
+
+        settings = self.settings
+        config = SkillConfig(
+            public_url=settings.base_url, skill_id=settings.skill_id,
+            url_secret=settings.url_secret, url_ttl=float(settings.private_url_ttl),
+            listener_count=self.listeners.count, time_zone=settings.time_zone,
+        )
+        persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
+        return build_skill(self.directory, config, persistence=persistence)
 
 
 def current_services() -> Services:

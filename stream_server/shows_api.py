@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hmac
+import time
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, Show
+from room_directory.access import room_path_prefix
 from stream_server.services import current_services
 
 bp = Blueprint("shows_api", __name__, url_prefix="/api")
@@ -37,6 +39,13 @@ def list_shows(room_id: str) -> ResponseReturnValue:
     if room is None or (room.private and not _is_admin()):
         return jsonify(error="no such room"), 404
     stage = services.stage
-    shows = [show_view(s, services.settings.base_url, stage.replay_playlist(s))
-             for s in stage.replays(room_id)]
+    settings = services.settings
+    replays = stage.replays(room_id)
+    shows = [show_view(s, settings.base_url, stage.replay_playlist(s)) for s in replays]
+    if room.private:  # its replays are served only under the room's signed prefix
+        prefix = room_path_prefix(room.id, private=True, secret=settings.url_secret,
+                                  now=time.time(), ttl=settings.private_url_ttl)
+        for view, show in zip(shows, replays, strict=True):
+            if view["replay_url"]:
+                view["replay_url"] = f"{settings.base_url}{prefix}/{stage.replay_playlist(show)}"
     return jsonify(room_id=room_id, shows=shows)

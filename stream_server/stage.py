@@ -164,9 +164,12 @@ class Stage:
                 now = time.monotonic()
                 try:
                     self.end_dead_air_shows(now)
-                    self.leases.tick(self)
                 except Exception:
                     log.exception("dead-air check failed")
+                try:
+                    self.leases.tick(self)
+                except Exception:
+                    log.exception("lease renewal failed")
                 if now >= progress_due:
                     progress_due = now + SHOW_PROGRESS_INTERVAL
                     self.record_all_progress()
@@ -265,7 +268,8 @@ class Stage:
         just before a crash, never recorded) and replay playlists of shows no longer
         in the log. Only for the local segment store (a bucket's lifecycle rules do it there).
         """
-        if not isinstance(self._store, LocalSegmentStore):
+        store = self._store.inner if isinstance(self._store, RetryingSegmentStore) else self._store
+        if not isinstance(store, LocalSegmentStore):
             return 0
         removed = 0
         for leftover in [*self._settings.work_dir.glob("*/*.ts"), *self._settings.work_dir.glob("*/.tmp-*")]:

@@ -5,21 +5,21 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from stream_server.config import Settings
-from stream_server.segment_store import SegmentStore
+from stream_server.retrying_store import RetryingSegmentStore
+from stream_server.segment_store import LocalSegmentStore, SegmentStore
 
 
-def open_segment_store(settings: Settings) -> SegmentStore | None:
-    """None (the stage's default: the local ``hls`` directory) unless ``LIVESTAGE_SEGMENT_STORE``
-    names ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]``.
+def open_segment_store(settings: Settings) -> SegmentStore:
+    """The local ``hls`` directory by default; ``s3://BUCKET[/PREFIX][?region=R&endpoint=URL]`` for S3.
 
     The S3 store spools under ``DATA_DIR/s3-spool/<node id>`` (so nodes may share a data
-    dir) and uses the prefix ``hls`` unless the URL names another, so object keys read
-    ``hls/<room>/<file>`` as listeners' URLs do. It has its own ordered spool, so it is not
-    wrapped in ``RetryingSegmentStore``.
+    dir) and uses the prefix ``hls`` unless the URL
+    names another, so object keys read ``hls/<room>/<file>`` as listeners' URLs do.
     """
     url = settings.segment_store
     if not url:
-        return None
+        # a local disk can fail too (full, read-only): spool and retry rather than lose segments
+        return RetryingSegmentStore(LocalSegmentStore(settings.hls_dir), settings.work_dir)
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc:
         raise ValueError(f"LIVESTAGE_SEGMENT_STORE={url!r}: use s3://BUCKET[/PREFIX] or leave it empty")

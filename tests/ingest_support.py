@@ -175,12 +175,18 @@ def levels(server: LiveServer, room_id: str) -> dict[str, Any]:
 
 
 def tone_strength(pcm: bytes, freq: float) -> float:
-    """How far ``freq`` stands above the spectrum's median, in dB (mono s16le at 48 kHz)."""
+    """How far a tone at ``freq`` stands above the spectrum around it, in dB (mono s16le, 48 kHz).
+
+    Measured against the median of the band ±150 Hz (without the tone itself), so a click
+    (energy everywhere) does not count as a tone.
+    """
     x = np.frombuffer(pcm, dtype=np.int16).astype(np.float64)
     spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x)))) + 1e-9
     bins = np.fft.rfftfreq(len(x), 1 / SR)
-    near = spectrum[(bins > freq - 8) & (bins < freq + 8)]
-    return float(20 * np.log10(near.max() / np.median(spectrum)))
+    offset = np.abs(bins - freq)
+    near = spectrum[offset < 8]
+    around = spectrum[(offset > 20) & (offset < 150)]
+    return float(20 * np.log10(near.max() / np.median(around)))
 
 
 def windows(pcm: bytes, seconds: float = 1.0, step: float = 0.5) -> list[bytes]:

@@ -1,8 +1,10 @@
 """The AMAZON built-in intents other than Pause and Resume.
 
 Stop and Cancel stop the stream. Help and Fallback explain and keep listening.
-The audio built-ins (Next, Previous, StartOver, Repeat, Loop, Shuffle) make no sense
-on a live room: they get a polite answer, and the session ends so playback carries on.
+The audio built-ins that make no sense on a live room (StartOver of a live room,
+Repeat, Loop, Shuffle) get a polite answer, and the session ends so playback carries on.
+Next and Previous switch live rooms (``skill.handlers.skip``); StartOver of a replay
+plays it from the top (``skill.handlers.playback``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from skill.envelope import speech_for
 
 #: Audio built-in intent -> the catalog key of its polite answer.
 LIVE_ONLY_ANSWERS = {
-    "AMAZON.NextIntent": "skip_not_live",
-    "AMAZON.PreviousIntent": "skip_not_live",
     "AMAZON.StartOverIntent": "start_over_not_live",
     "AMAZON.RepeatIntent": "start_over_not_live",
     "AMAZON.LoopOnIntent": "loop_not_live",
@@ -90,7 +90,7 @@ class NavigateHomeHandler(AbstractRequestHandler):
 
 
 class LiveOnlyHandler(AbstractRequestHandler):
-    """Next, Previous, StartOver, Repeat, Loop and Shuffle: not possible on a live room."""
+    """StartOver, Repeat, Loop and Shuffle: not possible on a live room."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         """One of the audio built-ins of ``LIVE_ONLY_ANSWERS``."""

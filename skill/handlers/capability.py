@@ -11,7 +11,9 @@ from skill.envelope import speech_for, supports_audio_player
 
 #: Intents that need no audio and keep their own handlers on any device.
 AUDIO_FREE_INTENTS = frozenset(
-    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
+    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent",
+     "AMAZON.HelpIntent", "AMAZON.FallbackIntent", "ScheduleIntent", "RemindIntent",
+     "FollowIntent"}
 )
 
 

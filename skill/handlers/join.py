@@ -9,22 +9,46 @@ from ask_sdk_model import Response
 
 from room_directory import Room, RoomDirectory
 from skill.config import SkillConfig
-from skill.directives import play_room
+from skill.entities import live_room_entities, resolved_room_id
 from skill.envelope import session_attributes, slot_text, speech_for
-from skill.matching import MatchKind, match_room, ordinal_choice
-from skill.offers import forget_offer, offered_room_ids, remember_offer
+from skill.handlers.replay import play_latest_replay
+from skill.matching import (
+    IndexCache,
+    MatchKind,
+    match_in_index,
+    match_room,
+    ordinal_choice,
+)
+from skill.offers import offer_kind, offered_room_ids, remember_offer
+from skill.playing import live_rooms, start_live
+from skill.schedule_words import spoken_time
 from skill.speech import Speech
 
 #: How many live titles a "couldn't find" answer reads out.
 TITLES_SPOKEN = 3
 
 
+def offer_live(handler_input: HandlerInput, speech: Speech, key: str, live: list[Room],
+               **values: object) -> Response:
+    """Say ``key`` with the first live titles as ``rooms``, remember them, and listen."""
+    offered = live[:TITLES_SPOKEN]
+    remember_offer(session_attributes(handler_input), offered)
+    rooms = speech.titles([r.title for r in live], limit=TITLES_SPOKEN)
+    return (
+        handler_input.response_builder.speak(speech.say(key, rooms=rooms, **values))
+        .ask(speech.say("which_room"))
+        .add_directive(live_room_entities(live))
+        .response
+    )
+
+
 class JoinRoomHandler(AbstractRequestHandler):
-    """"Join the jazz room", "play Mia's show", "take me to morning talk"."""
+    """"Join the jazz room", "play Mia's show", "put on some sports talk"."""
 
     def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
+        self._index = IndexCache()
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         """A JoinRoomIntent."""
@@ -35,17 +59,33 @@ class JoinRoomHandler(AbstractRequestHandler):
         speech = speech_for(handler_input)
         spoken = slot_text(handler_input, "room")
         attributes = session_attributes(handler_input)
-        live = self._directory.list_rooms(live_only=True)
         if not spoken:
-            return self._ask_which(handler_input, speech, live)
+            live = live_rooms(self._directory)
+            if not live:
+                return handler_input.response_builder.speak(
+                    speech.say("nothing_live")).set_should_end_session(True).response
+            return offer_live(handler_input, speech, "which_room_live", live)
 
         chosen = self._choose_from_offer(spoken, offered_room_ids(attributes))
+        if chosen is not None and offer_kind(attributes) == "replay":
+            replay = play_latest_replay(handler_input, self._directory, self._config, speech,
+                                        chosen)
+            if replay is not None:
+                return replay
+        if chosen is None:
+            resolved = resolved_room_id(handler_input, "room")
+            chosen = self._directory.get(resolved) if resolved else None
+            if chosen is not None and chosen.private:
+                chosen = None
         if chosen is not None:
             return self._join(handler_input, speech, chosen)
 
-        result = match_room(spoken, self._directory.list_rooms())
+        index = self._index.index(self._directory.list_rooms)
+        result = match_in_index(spoken, index, now=self._config.clock())
         if result.kind is MatchKind.MATCH and result.room is not None:
-            return self._join(handler_input, speech, result.room)
+            current = self._directory.get(result.room.id)  # the index may be a second old
+            if current is not None and not current.private:
+                return self._join(handler_input, speech, current)
         if result.kind is MatchKind.AMBIGUOUS:
             first, second = result.candidates
             remember_offer(attributes, result.candidates)
@@ -55,7 +95,17 @@ class JoinRoomHandler(AbstractRequestHandler):
                 .ask(speech.say("ambiguous_reprompt", choices=choices))
                 .response
             )
-        return self._not_found(handler_input, speech, spoken, live)
+        live = live_rooms(self._directory)
+        newer = [room for room in live if room.id not in index.ids]
+        if newer:  # live rooms younger than the index: match them too
+            late = match_room(spoken, newer, now=self._config.clock())
+            if late.kind is MatchKind.MATCH and late.room is not None:
+                return self._join(handler_input, speech, late.room)
+        if not live:
+            return handler_input.response_builder.speak(
+                speech.say("not_found_nothing_live", spoken=spoken)).set_should_end_session(
+                True).response
+        return offer_live(handler_input, speech, "not_found", live, spoken=spoken)
 
     def _choose_from_offer(self, spoken: str, offered_ids: list[str]) -> Room | None:
         offered = [room for room in map(self._directory.get, offered_ids) if room is not None]
@@ -67,53 +117,23 @@ class JoinRoomHandler(AbstractRequestHandler):
         return match_room(spoken, offered).room
 
     def _join(self, handler_input: HandlerInput, speech: Speech, room: Room) -> Response:
+        if room.is_live:
+            return start_live(handler_input, room, self._config,
+                              speak=speech.say("joining", title=room.title))
         builder = handler_input.response_builder
-        attributes = session_attributes(handler_input)
-        if not room.is_live:
-            live = [r for r in self._directory.list_rooms(live_only=True) if r.id != room.id]
+        now = self._config.clock()
+        live = [r for r in live_rooms(self._directory) if r.id != room.id]
+        if room.scheduled_start is not None and room.scheduled_start >= now:
+            when = spoken_time(room.scheduled_start, now, speech, self._config.time_zone)
+            key = "scheduled_later" if live else "scheduled_later_nothing_live"
             if not live:
-                return builder.speak(
-                    speech.say("not_live_nothing_live", title=room.title)
-                ).set_should_end_session(True).response
-            remember_offer(attributes, live[:TITLES_SPOKEN])
-            rooms = speech.titles([r.title for r in live], limit=TITLES_SPOKEN)
-            return (
-                builder.speak(speech.say("not_live", title=room.title, rooms=rooms))
-                .ask(speech.say("which_room"))
-                .response
-            )
-        forget_offer(attributes)
-        return (
-            builder.speak(speech.say("joining", title=room.title))
-            .add_directive(play_room(room, self._config))
-            .set_should_end_session(True)
-            .response
-        )
-
-    def _ask_which(self, handler_input: HandlerInput, speech: Speech, live: list[Room]) -> Response:
-        builder = handler_input.response_builder
+                return builder.speak(speech.say(key, title=room.title, when=when)) \
+                    .set_should_end_session(True).response
+            return offer_live(handler_input, speech, key, live, title=room.title, when=when)
+        has_replay = bool(self._directory.list_shows(room.id, ended_only=True))
         if not live:
-            return builder.speak(speech.say("nothing_live")).set_should_end_session(True).response
-        remember_offer(session_attributes(handler_input), live[:TITLES_SPOKEN])
-        rooms = speech.titles([r.title for r in live], limit=TITLES_SPOKEN)
-        return (
-            builder.speak(speech.say("which_room_live", rooms=rooms))
-            .ask(speech.say("which_room"))
-            .response
-        )
-
-    def _not_found(
-        self, handler_input: HandlerInput, speech: Speech, spoken: str, live: list[Room]
-    ) -> Response:
-        builder = handler_input.response_builder
-        if not live:
-            return builder.speak(
-                speech.say("not_found_nothing_live", spoken=spoken)
-            ).set_should_end_session(True).response
-        remember_offer(session_attributes(handler_input), live[:TITLES_SPOKEN])
-        rooms = speech.titles([r.title for r in live], limit=TITLES_SPOKEN)
-        return (
-            builder.speak(speech.say("not_found", spoken=spoken, rooms=rooms))
-            .ask(speech.say("which_room"))
-            .response
-        )
+            key = "not_live_replay_nothing_live" if has_replay else "not_live_nothing_live"
+            return builder.speak(speech.say(key, title=room.title)).set_should_end_session(
+                True).response
+        key = "not_live_replay" if has_replay else "not_live"
+        return offer_live(handler_input, speech, key, live, title=room.title)

@@ -1,4 +1,4 @@
-"""LaunchRequest: say what is live (up to three titles) and ask which one."""
+"""LaunchRequest: followed hosts who are live first, then what is live (three titles)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from room_directory import RoomDirectory
+from skill.entities import live_room_entities
 from skill.envelope import session_attributes, speech_for
+from skill.listener_state import ListenerState
 from skill.offers import remember_offer
+from skill.playing import live_rooms
 
 #: How many live titles the welcome reads out.
 TITLES_SPOKEN = 3
@@ -26,19 +29,25 @@ class LaunchHandler(AbstractRequestHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """List what is live and ask which room, or say nothing is live and end."""
+        """Offer followed live hosts first, else list what is live; or say nothing is live."""
         speech = speech_for(handler_input)
         builder = handler_input.response_builder
-        live = self._directory.list_rooms(live_only=True)
+        live = live_rooms(self._directory)
         if not live:
             return builder.speak(speech.say("launch_nothing_live")).set_should_end_session(
                 True
             ).response
-        offered = live[:TITLES_SPOKEN]
-        remember_offer(session_attributes(handler_input), offered)
+        follows = {host.casefold() for host in ListenerState(handler_input).follows}
+        followed = [room for room in live if room.host and room.host.casefold() in follows]
+        attributes = session_attributes(handler_input)
+        builder.add_directive(live_room_entities(live)).ask(speech.say("which_room"))
+        if followed:
+            first = followed[0]
+            others = [room for room in live if room.id != first.id]
+            remember_offer(attributes, [first, *others[: TITLES_SPOKEN - 1]])
+            return builder.speak(
+                speech.say("launch_followed", host=first.host, title=first.title)
+            ).response
+        remember_offer(attributes, live[:TITLES_SPOKEN])
         rooms = speech.titles([room.title for room in live], limit=TITLES_SPOKEN)
-        return (
-            builder.speak(speech.say("launch_live", rooms=rooms))
-            .ask(speech.say("which_room"))
-            .response
-        )
+        return builder.speak(speech.say("launch_live", rooms=rooms)).response

@@ -73,7 +73,7 @@ def create_room(server: LiveServer, title: str) -> dict[str, Any]:
 
 
 def live_playlist(server: LiveServer, room_id: str) -> m3u8.M3U8 | None:
-    text = server.get_text(f"/hls/{room_id}/live.m3u8")
+    text = server.get_text(f"/hls/{room_id}/live-128k.m3u8")  # the 128 kbps rendition
     return m3u8.loads(text) if text else None
 
 
@@ -139,7 +139,10 @@ def test_listener_load_with_a_performer_dropping_and_returning(make_server: Any,
     assert status == 200 and analytics["peak_listeners"] >= LISTENERS_PER_ROOM
     status, ended = server.request("POST", f"/api/rooms/{dropping['id']}/end", admin=True)
     assert status == 200
-    replay = m3u8.loads(server.get_text(f"/hls/{dropping['id']}/{show_id}.m3u8") or "")
-    sequences = [int(s.uri.rsplit("-", 1)[1].removesuffix(".ts")) for s in replay.segments]
-    assert replay.is_endlist and sequences == list(range(sequences[0], sequences[0] + len(sequences)))
-    assert not any(s.discontinuity for s in replay.segments)  # the drop never restarted the encoder
+    master = m3u8.loads(server.get_text(f"/hls/{dropping['id']}/{show_id}.m3u8") or "")
+    assert len(master.playlists) >= 2
+    for variant in master.playlists:  # every rendition of the replay holds the whole show
+        replay = m3u8.loads(server.get_text(f"/hls/{dropping['id']}/{variant.uri}") or "")
+        sequences = [int(s.uri.rsplit("-", 1)[1].removesuffix(".ts")) for s in replay.segments]
+        assert replay.is_endlist and sequences == list(range(sequences[0], sequences[0] + len(sequences)))
+        assert not any(s.discontinuity for s in replay.segments)  # the drop never restarted the encoder

@@ -88,7 +88,7 @@ def test_store_outage_loses_no_segment_and_sequence_never_goes_down(tmp_path: Pa
     stream = stage.go_live(room)
     room_dir = settings.hls_dir / room.id
     try:
-        with PlaylistWatcher(room_dir / "live.m3u8") as watcher:
+        with PlaylistWatcher(room_dir / "live-128k.m3u8") as watcher:  # the 128 kbps rendition
             wait_for(lambda: watcher.last_listed >= 2, 30, what="three segments before the outage")
             flaky.down.set()
             listed_at_outage = watcher.last_listed
@@ -103,14 +103,18 @@ def test_store_outage_loses_no_segment_and_sequence_never_goes_down(tmp_path: Pa
     finally:
         ended = stage.end_show(room.id)
     assert ended is not None and ended.show_id == stream.show_id
-    replay = m3u8.loads((room_dir / f"{stream.show_id}.m3u8").read_text())
-    assert replay.is_endlist
-    sequences = [int(s.uri.rsplit("-", 1)[1].removesuffix(".ts")) for s in replay.segments]
-    assert sequences == list(range(sequences[0], sequences[0] + len(sequences)))
-    assert len(sequences) >= watcher.last_listed + 1
-    for seg in replay.segments:  # every file is there and in order on the air clock
-        assert (room_dir / seg.uri).stat().st_size > 0
-    times = [s.current_program_date_time.timestamp() for s in replay.segments]
-    for (start, seg), following in zip(zip(times, replay.segments, strict=False), times[1:], strict=False):
-        assert following - (start + seg.duration) == pytest.approx(0, abs=0.1)  # no hole in the audio
+    master = m3u8.loads((room_dir / f"{stream.show_id}.m3u8").read_text())
+    assert len(master.playlists) >= 2
+    for variant in master.playlists:  # every rendition's replay is whole
+        replay = m3u8.loads((room_dir / variant.uri).read_text())
+        assert replay.is_endlist
+        sequences = [int(s.uri.rsplit("-", 1)[1].removesuffix(".ts")) for s in replay.segments]
+        assert sequences == list(range(sequences[0], sequences[0] + len(sequences)))
+        assert sequences[-1] >= watcher.last_listed
+        for seg in replay.segments:  # every file is there and in order on the air clock
+            assert (room_dir / seg.uri).stat().st_size > 0
+        times = [s.current_program_date_time.timestamp() for s in replay.segments]
+        for (start, seg), following in zip(zip(times, replay.segments, strict=False), times[1:],
+                                           strict=False):
+            assert following - (start + seg.duration) == pytest.approx(0, abs=0.1)  # no hole in the audio
     assert spool_is_empty(settings.work_dir, room.id)

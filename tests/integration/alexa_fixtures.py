@@ -12,8 +12,10 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from room_directory import Room, RoomDirectory, RoomStatus
+from room_directory.access import listener_token_valid
 
 APPLICATION_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 USER_ID = "amzn1.ask.account.TESTUSER"
@@ -46,6 +48,15 @@ def seed_rooms(directory: RoomDirectory, rooms: tuple[Room, ...] = ROOMS) -> Non
             directory.update(dataclasses.replace(created, status=RoomStatus.ENDED))
 
 
+def checked_listen_path(url: str, public_url: str, secret: str) -> str:
+    """The path of a Play URL after checking its base and that ``?lt=`` is a genuine token."""
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == public_url, url
+    (token,) = parse_qs(parts.query)["lt"]
+    assert listener_token_valid(token, secret), url
+    return parts.path
+
+
 def alexa_timestamp(moment: datetime | None = None) -> str:
     """An ISO 8601 UTC timestamp the way Alexa writes it (default: now)."""
     return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -60,14 +71,25 @@ def _envelope(
     player_activity: str | None = None,
     attributes: dict[str, Any] | None = None,
     supports_audio: bool = True,
+    supports_apl: bool = False,
+    api_endpoint: str = "https://api.amazonalexa.com",
+    consent_token: str | None = None,
+    user_id: str = USER_ID,
+    locale: str = "en-US",
+    offset_ms: int = 52000,
 ) -> dict[str, Any]:
     application = {"applicationId": application_id}
-    user = {"userId": USER_ID}
+    user: dict[str, Any] = {"userId": user_id}
+    if consent_token:
+        user["permissions"] = {"consentToken": consent_token}
+    interfaces: dict[str, Any] = {"AudioPlayer": {}} if supports_audio else {}
+    if supports_apl:
+        interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2023.3"}}
     player: dict[str, Any] = {"playerActivity": player_activity or "IDLE"}
     if audio_token:
         player = {
             "token": audio_token,
-            "offsetInMilliseconds": 52000,
+            "offsetInMilliseconds": offset_ms,
             "playerActivity": player_activity or "STOPPED",
         }
     envelope: dict[str, Any] = {
@@ -78,9 +100,9 @@ def _envelope(
                 "user": user,
                 "device": {
                     "deviceId": DEVICE_ID,
-                    "supportedInterfaces": {"AudioPlayer": {}} if supports_audio else {},
+                    "supportedInterfaces": interfaces,
                 },
-                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiEndpoint": api_endpoint,
                 "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test",
             },
             "AudioPlayer": player,
@@ -88,7 +110,7 @@ def _envelope(
         "request": {
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
             "timestamp": alexa_timestamp(),
-            "locale": "en-US",
+            "locale": locale,
             **request,
         },
     }
@@ -135,7 +157,7 @@ def audio_player_event(event: str, token: str, **options: Any) -> dict[str, Any]
     request: dict[str, Any] = {
         "type": f"AudioPlayer.{event}",
         "token": token,
-        "offsetInMilliseconds": 52000,
+        "offsetInMilliseconds": options.get("offset_ms", 52000),
     }
     if event == "PlaybackFailed":
         request["error"] = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "503"}
@@ -161,3 +183,19 @@ def playback_controller_event(command: str, token: str | None, **options: Any) -
 def session_ended_request(reason: str = "USER_INITIATED", **options: Any) -> dict[str, Any]:
     """The session closed."""
     return _envelope({"type": "SessionEndedRequest", "reason": reason}, with_session=True, **options)
+
+
+def apl_touch(room_id: str, **options: Any) -> dict[str, Any]:
+    """A touch on a room of the rooms list (``SendEvent ["join", room_id]``)."""
+    request = {"type": "Alexa.Presentation.APL.UserEvent", "token": "livestage-rooms",
+               "arguments": ["join", room_id], "source": {"type": "TouchWrapper"}}
+    return _envelope(request, with_session=True, supports_apl=True, **options)
+
+
+def consent_answer(status: str, room_id: str, **options: Any) -> dict[str, Any]:
+    """The Connections.Response to the skill's AskFor (reminders permission)."""
+    request = {"type": "Connections.Response", "name": "AskFor", "token": room_id,
+               "status": {"code": "200", "message": "OK"},
+               "payload": {"status": status, "permissionScope":
+                           "alexa::alerts:reminders:skill:readwrite"}}
+    return _envelope(request, with_session=True, **options)

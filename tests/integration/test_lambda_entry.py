@@ -17,6 +17,7 @@ from room_directory import SqliteRoomDirectory
 from tests.integration.alexa_fixtures import (
     APPLICATION_ID,
     audio_player_event,
+    checked_listen_path,
     intent_request,
     join_room,
     launch_request,
@@ -27,7 +28,8 @@ from tests.integration.alexa_fixtures import (
 
 PUBLIC_URL = "https://live.example.test"
 LAMBDA_APP = Path(__file__).resolve().parents[2] / "lambda" / "app.py"
-JAZZ_URL = f"{PUBLIC_URL}/hls/jazz-night/live.m3u8"
+JAZZ_PATH = "/hls/jazz-night/live.m3u8"
+SECRET = "test-url-secret"
 
 
 def load_lambda_module() -> ModuleType:
@@ -51,6 +53,8 @@ def entry(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType
     monkeypatch.setenv("LIVESTAGE_DIRECTORY", f"sqlite:///{db_path}")
     monkeypatch.setenv("LIVESTAGE_PUBLIC_URL", PUBLIC_URL)
     monkeypatch.delenv("LIVESTAGE_SKILL_ID", raising=False)
+    monkeypatch.setenv("LIVESTAGE_URL_SECRET", SECRET)
+    monkeypatch.setenv("LIVESTAGE_SKILL_STATE", f"sqlite:///{db_path.parent / 'state.db'}")
     module = load_lambda_module()
     yield module
     module.reset_skill()
@@ -68,6 +72,15 @@ def speech(result: dict[str, Any]) -> str:
 def directives(result: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = result["response"].get("directives", [])
     return found
+
+
+def audio_directives(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in directives(result) if d["type"].startswith("AudioPlayer.")]
+
+
+def listen_path(url: str) -> str:
+    """The path of a Play URL, after checking its base and its listener token."""
+    return checked_listen_path(url, PUBLIC_URL, SECRET)
 
 
 def only_play(result: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +112,7 @@ def test_join_jazz_plays_the_jazz_room_from_the_live_edge(entry: ModuleType) -> 
     play = only_play(result)
     stream = play["audioItem"]["stream"]
     assert play["playBehavior"] == "REPLACE_ALL"
-    assert stream["url"] == JAZZ_URL
+    assert listen_path(stream["url"]) == JAZZ_PATH
     assert stream["offsetInMilliseconds"] == 0
     assert stream["token"].startswith("jazz-night:")
     assert play["audioItem"]["metadata"]["title"] == "Late Night Jazz Concert"
@@ -127,12 +140,12 @@ def test_join_understands_how_people_name_rooms(
     entry: ModuleType, spoken: str, room_id: str
 ) -> None:
     stream = only_play(call(entry, join_room(spoken)))["audioItem"]["stream"]
-    assert stream["url"] == f"{PUBLIC_URL}/hls/{room_id}/live.m3u8"
+    assert listen_path(stream["url"]) == f"/hls/{room_id}/live.m3u8"
 
 
 def test_unknown_room_plays_nothing_and_says_what_is_live(entry: ModuleType) -> None:
     result = call(entry, join_room("polka"))
-    assert directives(result) == []
+    assert audio_directives(result) == []
     assert "couldn't find polka" in speech(result)
     assert "Late Night Jazz Concert" in speech(result)
     assert result["response"]["shouldEndSession"] is False
@@ -140,13 +153,13 @@ def test_unknown_room_plays_nothing_and_says_what_is_live(entry: ModuleType) -> 
 
 def test_a_room_that_is_not_live_is_not_played(entry: ModuleType) -> None:
     result = call(entry, join_room("classical"))
-    assert directives(result) == []
+    assert audio_directives(result) == []
     assert "Classical Mornings isn't live" in speech(result)
 
 
 def test_join_without_a_room_asks_which(entry: ModuleType) -> None:
     result = call(entry, join_room(None))
-    assert directives(result) == []
+    assert audio_directives(result) == []
     assert "Which room" in speech(result)
     assert result["response"]["shouldEndSession"] is False
 
@@ -167,7 +180,7 @@ def test_ambiguous_asks_for_both_and_the_next_turn_joins_the_named_one(
 
     second = call(entry, join_room("brunch", attributes=attributes))
     stream = only_play(second)["audioItem"]["stream"]
-    assert stream["url"] == f"{PUBLIC_URL}/hls/jazz-brunch/live.m3u8"
+    assert listen_path(stream["url"]) == "/hls/jazz-brunch/live.m3u8"
 
 
 def test_the_first_one_after_launch_joins_the_first_room_offered(entry: ModuleType) -> None:
@@ -190,7 +203,7 @@ def test_resume_plays_the_last_room_again_from_the_live_edge(entry: ModuleType) 
     result = call(entry, intent_request("AMAZON.ResumeIntent", audio_token=token))
     play = only_play(result)
     stream = play["audioItem"]["stream"]
-    assert stream["url"] == JAZZ_URL
+    assert listen_path(stream["url"]) == JAZZ_PATH
     assert stream["offsetInMilliseconds"] == 0
     assert stream["token"] != token and stream["token"].startswith("jazz-night:")
     assert play["playBehavior"] == "REPLACE_ALL"
@@ -226,8 +239,7 @@ def test_help_and_fallback_explain_and_listen(entry: ModuleType, intent: str) ->
 
 @pytest.mark.parametrize(
     "intent",
-    ["AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent",
-     "AMAZON.RepeatIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
+    ["AMAZON.StartOverIntent", "AMAZON.RepeatIntent", "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent",
      "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent"],
 )
 def test_audio_built_ins_get_a_polite_answer_and_the_stream_plays_on(
@@ -264,8 +276,12 @@ def test_audio_player_events_get_no_speech_card_or_reprompt(entry: ModuleType, e
     assert "sessionAttributes" not in result or not result["sessionAttributes"]
 
 
-def test_playback_failed_clears_the_queue(entry: ModuleType) -> None:
-    result = call(entry, audio_player_event("PlaybackFailed", "jazz-night:abc"))
+def test_playback_failed_is_retried_once_then_clears_the_queue(entry: ModuleType) -> None:
+    retry = only_play(call(entry, audio_player_event("PlaybackFailed", "jazz-night:abc")))
+    token = retry["audioItem"]["stream"]["token"]
+    assert token.startswith("jazz-night:") and token.endswith(":retry")
+    assert listen_path(retry["audioItem"]["stream"]["url"]) == JAZZ_PATH
+    result = call(entry, audio_player_event("PlaybackFailed", token))
     assert directives(result) == [{"type": "AudioPlayer.ClearQueue", "clearBehavior": "CLEAR_ALL"}]
 
 
@@ -275,7 +291,7 @@ def test_nearly_finished_enqueues_the_live_edge_after_the_current_token(
     play = only_play(call(entry, audio_player_event("PlaybackNearlyFinished", "jazz-night:abc")))
     assert play["playBehavior"] == "ENQUEUE"
     assert play["audioItem"]["stream"]["expectedPreviousToken"] == "jazz-night:abc"
-    assert play["audioItem"]["stream"]["url"] == JAZZ_URL
+    assert listen_path(play["audioItem"]["stream"]["url"]) == JAZZ_PATH
 
 
 def test_nearly_finished_of_an_ended_show_enqueues_nothing(entry: ModuleType) -> None:
@@ -286,7 +302,7 @@ def test_nearly_finished_of_an_ended_show_enqueues_nothing(entry: ModuleType) ->
 @pytest.mark.parametrize(
     ("command", "expected"),
     [("PlayCommandIssued", "AudioPlayer.Play"), ("PauseCommandIssued", "AudioPlayer.Stop"),
-     ("NextCommandIssued", None), ("PreviousCommandIssued", None)],
+     ("NextCommandIssued", "AudioPlayer.Play"), ("PreviousCommandIssued", "AudioPlayer.Play")],
 )
 def test_playback_controller_events_get_directives_only(
     entry: ModuleType, command: str, expected: str | None

@@ -32,7 +32,7 @@ from tests.support import LiveServer
 pytestmark = pytest.mark.e2e
 
 #: generated requests per operation and auth variant (keeps the whole module well under a minute)
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 

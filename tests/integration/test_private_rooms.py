@@ -158,3 +158,19 @@ def test_files_of_a_room_the_directory_does_not_know_are_404(client: FlaskClient
     publish_files(app, "ghost-room")
     assert client.get("/hls/ghost-room/live.m3u8").status_code == 404
     assert client.get(_signed("ghost-room", int(time.time()) + 60) + "/live.m3u8").status_code == 404
+
+
+def test_a_private_rooms_replays_are_listed_with_signed_urls_that_play(client: FlaskClient, app: Any) -> None:
+    from room_directory import Show
+
+    room = create(client, private=True)
+    publish_files(app, room["id"])
+    (app.extensions["livestage"].settings.hls_dir / room["id"] / "show-1.m3u8").write_text("#EXTM3U\n")
+    app.extensions["livestage"].directory.save_show(
+        Show(room_id=room["id"], show_id="show-1", started_at=1000.0, ended_at=1100.0))
+    assert client.get(f"/api/rooms/{room['id']}/shows").status_code == 404
+    shows = client.get(f"/api/rooms/{room['id']}/shows", headers=ADMIN).get_json()["shows"]
+    url = shows[0]["replay_url"]
+    assert "/s/" in url and url.endswith("/show-1.m3u8")
+    assert client.get(path_of(url)).status_code == 200
+    assert client.get(f"/hls/{room['id']}/show-1.m3u8").status_code == 403

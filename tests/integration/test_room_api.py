@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from room_directory import stream_key_matches
+from room_directory import RoomStatus, stream_key_matches
 from stream_server.app import create_app
 from stream_server.config import Settings
 
@@ -119,8 +120,10 @@ def test_ingest_refuses_an_unknown_codec(client: FlaskClient) -> None:
     assert resp.status_code == 415
 
 
-def test_index_lists_rooms_with_fields_escaped(client: FlaskClient) -> None:
-    create(client, title="<script>alert(1)</script> Jazz", host="Mia & Co")
+def test_index_lists_rooms_with_fields_escaped(client: FlaskClient, app: Any) -> None:
+    room = create(client, title="<script>alert(1)</script> Jazz", host="Mia & Co")
+    directory = app.extensions["livestage"].directory  # the page lists live rooms first
+    directory.update(replace(directory.get(room["id"]), status=RoomStatus.LIVE))
     page = client.get("/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Content-Security-Policy" in page.headers

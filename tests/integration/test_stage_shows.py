@@ -137,3 +137,34 @@ def test_shows_api_lists_replays_and_hides_private_rooms(tmp_path: Path) -> None
     assert client.get("/api/rooms/room-2/shows").status_code == 404
     assert client.get("/api/rooms/room-2/shows", headers={"Authorization": "Bearer admin"}).status_code == 200
     assert client.get("/api/rooms/nope/shows").status_code == 404
+
+
+def test_clean_restart_continues_the_show_in_both_renditions_and_loses_nothing(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, segment_seconds=1, window_segments=6)
+    directory = directory_with_room()
+    first = Stage(settings, directory)
+    room = directory.get("room-1")
+    assert room is not None
+    show_id = first.go_live(room).show_id
+
+    def listed(rendition: str) -> list[str]:
+        path = settings.hls_dir / "room-1" / f"live-{rendition}.m3u8"
+        return [s.uri for s in m3u8.loads(path.read_text()).segments] if path.exists() else []
+
+    wait_for(lambda: len(listed("64k")) >= 3, 30, what="segments before the restart")
+    first.shutdown()  # a clean stop: the last segment is published, the show stays live
+    before = {r: listed(r) for r in ("128k", "64k")}
+    second = Stage(settings, directory)
+    assert second.resume_live_rooms() == ["room-1"]
+    try:
+        wait_for(lambda: len(set(listed("64k")) - set(before["64k"])) >= 2, 30, what="segments after")
+    finally:
+        second.end_show("room-1")
+    for rendition in ("128k", "64k"):
+        replay = m3u8.loads((settings.hls_dir / "room-1" / f"{show_id}-{rendition}.m3u8").read_text())
+        uris = [s.uri for s in replay.segments]
+        assert set(before[rendition]) <= set(uris)  # nothing lost
+        assert sum(1 for s in replay.segments if s.discontinuity) == 1  # the restart, marked once
+        assert all((settings.hls_dir / "room-1" / uri).exists() for uri in uris)
+    show = directory.get_show("room-1", show_id)
+    assert show is not None and show.ended and show.segments == len(uris)

@@ -132,3 +132,10 @@ def test_a_wrong_key_on_the_chunk_path_is_401(ingest_server: LiveServer, recordi
     status, body = post(ingest_server, room["id"], "not-a-key", uuid.uuid4().hex, 0, recording[:500],
                         source="127.0.0.41")
     assert status == 401 and body["reason"] == "auth"
+
+
+def test_an_oversized_chunk_is_a_json_413(ingest_server: LiveServer) -> None:
+    room = create_room(ingest_server, "Big chunk")
+    status, body = post(ingest_server, room["id"], room["stream_key"], uuid.uuid4().hex, 0,
+                        b"\0" * ((1 << 20) + 1024))
+    assert status == 413 and body["reason"] == "too_large"

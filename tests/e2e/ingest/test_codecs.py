@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import http.client
+import json
+import socket
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -9,8 +13,17 @@ from typing import Any
 import pytest
 
 from tests.audio_checks import dominant_frequency
-from tests.ingest_support import CODECS, create_room, end_show, loud_seconds, publishing, replay_pcm
-from tests.support import LiveServer
+from tests.ingest_support import (
+    CODECS,
+    create_room,
+    encode_file,
+    end_show,
+    levels,
+    loud_seconds,
+    publishing,
+    replay_pcm,
+)
+from tests.support import LiveServer, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -54,3 +67,35 @@ def test_unknown_content_type_is_refused_with_415(ingest_server: LiveServer, tmp
         "PUT", f"/ingest/{room['id']}", raw=b"\0" * 1000,
         headers={"Authorization": f"Bearer {room['stream_key']}", "Content-Type": "video/mp4"})
     assert status == 415 and body["reason"] == "codec" and "audio/mpeg" in body["error"]
+
+
+def test_legacy_source_method_gets_icecasts_early_200_then_streams(
+    ingest_server: LiveServer, tmp_path: Path
+) -> None:
+    room = create_room(ingest_server, "Legacy room")
+    mp3 = encode_file(tmp_path / "t.mp3", freq=440, seconds=2, codec="mp3").read_bytes()
+    auth = base64.b64encode(f"source:{room['stream_key']}".encode()).decode()
+    with socket.create_connection(("127.0.0.1", ingest_server.port), timeout=20) as sock:
+        sock.sendall(f"SOURCE /ingest/{room['id']} HTTP/1.0\r\nAuthorization: Basic {auth}\r\n"
+                     "Content-Type: audio/mpeg\r\nice-public: 0\r\n\r\n".encode())
+        assert sock.recv(100).startswith(b"HTTP/1.0 200 OK\r\n\r\n")  # before any audio is sent
+        sock.sendall(mp3)
+        wait_for(lambda: [p for p in levels(ingest_server, room["id"])["publishers"]
+                          if p["bytes_in"] == len(mp3)], 15, what="the whole stream taken")
+
+
+def test_chunked_put_is_taken_and_answered_with_its_byte_count(
+    ingest_server: LiveServer, tmp_path: Path
+) -> None:
+    room = create_room(ingest_server, "Chunked room")
+    flac = encode_file(tmp_path / "t.flac", freq=440, seconds=2, codec="flac").read_bytes()
+    conn = http.client.HTTPConnection("127.0.0.1", ingest_server.port, timeout=30)
+    try:
+        conn.request("PUT", f"/ingest/{room['id']}",
+                     body=iter([flac[i : i + 5000] for i in range(0, len(flac), 5000)]),
+                     headers={"Authorization": f"Bearer {room['stream_key']}",
+                              "Content-Type": "audio/flac"}, encode_chunked=True)
+        resp = conn.getresponse()
+        assert resp.status == 200 and json.loads(resp.read())["bytes"] == len(flac)
+    finally:
+        conn.close()

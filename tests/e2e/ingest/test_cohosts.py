@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def test_host_and_eight_cohosts_are_mixed_into_one_program(ingest_server: LiveSe
     keys = [room["stream_key"]] + [c["stream_key"] for c in cohosts]
     key_ids = ["host"] + [c["key_id"] for c in cohosts]
     with ExitStack() as stack:
-        procs = [stack.enter_context(publishing(ingest_server, key, room["id"], freq=freq, seconds=5))
+        procs = [stack.enter_context(publishing(ingest_server, key, room["id"], freq=freq, seconds=4))
                  for key, freq in zip(keys, TONES, strict=True)]
         seen = wait_for(lambda: (lambda pubs: pubs if len(pubs) == 9 else None)(
             [p for p in levels(ingest_server, room["id"])["publishers"] if p["rms_dbfs"] > -40]),
@@ -82,8 +83,8 @@ def test_mute_takes_a_cohost_out_of_the_program_and_unmute_is_remembered(
 ) -> None:
     room = create_room(ingest_server, "Mute room")
     guest = add_cohost(ingest_server, room["id"], "Loud guest")
-    with publishing(ingest_server, room["stream_key"], room["id"], freq=500, seconds=7) as host, \
-            publishing(ingest_server, guest["stream_key"], room["id"], freq=1300, seconds=7) as g:
+    with publishing(ingest_server, room["stream_key"], room["id"], freq=500, seconds=60) as host, \
+            publishing(ingest_server, guest["stream_key"], room["id"], freq=1300, seconds=60) as g:
         wait_for(lambda: on_air(ingest_server, room["id"], guest["key_id"]), 20, what="guest on air")
         wait_for(lambda: on_air(ingest_server, room["id"], "host"), 20, what="host on air")
         status, body, _ = call(ingest_server, "POST",
@@ -93,12 +94,15 @@ def test_mute_takes_a_cohost_out_of_the_program_and_unmute_is_remembered(
         muted = wait_for(lambda: on_air(ingest_server, room["id"], guest["key_id"]), 5,
                          what="the muted guest still metered")
         assert muted["muted"] is True  # the host still sees the guest talking
-        assert host.wait(30) == 0 and g.wait(30) == 0
+        time.sleep(2.5)  # the show goes on a while after the mute
+        assert host.poll() is None and g.poll() is None
     ended = end_show(ingest_server, room["id"])
     pcm = replay_pcm(ingest_server, room["id"], ended["show_id"], tmp_path)
-    with_host = [w for w in windows(pcm) if present(w, 500)]
-    assert with_host and present(with_host[0], 1300), "both voices before the mute"
-    assert not present(with_host[-1], 1300), "the muted guest is gone from the program"
+    with_host = [present(w, 1300) for w in windows(pcm) if present(w, 500)]
+    assert True in with_host, "both voices before the mute"
+    first_both = with_host.index(True)
+    assert False in with_host[first_both:], "after the mute the host is heard without the guest"
+    assert with_host[-1] is False, "the muted guest stays out of the program to the end"
     status, listed, _ = call(ingest_server, "GET", f"/api/rooms/{room['id']}/keys",
                              token=ingest_server.admin_token)
     assert {k["key_id"]: k["muted"] for k in listed["keys"]}[guest["key_id"]] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from room_directory import Room, RoomStatus
-from skill.matching import MatchKind, match_room, normalise, ordinal_choice
+from skill.matching import MatchKind, match_in_index, match_room, normalise, ordinal_choice
 
 LIVE, IDLE, ENDED = RoomStatus.LIVE, RoomStatus.IDLE, RoomStatus.ENDED
 
@@ -133,3 +133,109 @@ def test_normalise(text: str, expected: str) -> None:
 )
 def test_ordinal_choice(spoken: str, count: int, expected: int | None) -> None:
     assert ordinal_choice(spoken, count) == expected
+
+
+def brute_force(spoken: str, rooms: tuple[Room, ...]) -> tuple[MatchKind, float]:
+    """Score every room (no index, no bounds): the reference the indexed matcher must equal."""
+    from skill.matching import AMBIGUITY_MARGIN, MATCH_THRESHOLD, room_score
+
+    words = normalise(spoken)
+    passing = sorted(((room_score(words, r), r) for r in rooms if words),
+                     key=lambda pair: -pair[0])
+    passing = [(s, r) for s, r in passing if s >= MATCH_THRESHOLD]
+    if any(r.is_live for _, r in passing):
+        passing = [(s, r) for s, r in passing if r.is_live]
+    if not passing:
+        return MatchKind.NONE, 0.0
+    if len(passing) > 1 and passing[0][0] - passing[1][0] < AMBIGUITY_MARGIN:
+        return MatchKind.AMBIGUOUS, passing[0][0]
+    return MatchKind.MATCH, passing[0][0]
+
+
+def test_the_indexed_matcher_decides_like_scoring_every_room() -> None:
+    from bench.voice_matching import load
+
+    rooms, cases = load()
+    many = (*rooms, *ROOMS)
+    spoken_values = [spoken for spoken, _ in cases] + ["jazz", "talk", "mia", "the", "top"]
+    for spoken in spoken_values:
+        kind, score = brute_force(spoken, many)
+        result = match_room(spoken, many)
+        assert result.kind is kind, spoken
+        if kind is not MatchKind.NONE:
+            assert result.score == pytest.approx(score), spoken
+
+
+def test_the_index_cache_rebuilds_when_stale_and_only_then() -> None:
+    from skill.matching import IndexCache
+
+    now = [100.0]
+    listed: list[int] = []
+    rooms = list(ROOMS)
+
+    def list_rooms() -> list[Room]:
+        listed.append(1)
+        return list(rooms)
+
+    cache = IndexCache(ttl=2.0, clock=lambda: now[0], background=False)
+    first = cache.index(list_rooms)
+    assert cache.index(list_rooms) is first and len(listed) == 1  # one batch, one listing
+    rooms.append(Room("polka-party", "Polka Party", "x", genre="polka", status=LIVE))
+    now[0] += 2.5
+    fresh = cache.index(list_rooms)
+    assert fresh is not first and len(listed) == 2
+    assert match_in_index("polka party", fresh).room is not None
+
+
+def test_a_live_room_younger_than_the_index_is_still_joined() -> None:
+    from room_directory import InMemoryRoomDirectory
+    from skill import SkillConfig, build_skill
+    from skill.conversation import Conversation
+
+    directory = InMemoryRoomDirectory()
+    for room in ROOMS:
+        directory.create(room)
+    alexa = Conversation(build_skill(directory, SkillConfig(public_url="https://x.example")))
+    assert alexa.say("play the jazz room").directives  # builds the index
+    directory.create(Room("polka-party", "Polka Party", "x", genre="polka", status=LIVE))
+    played = [d for d in alexa.say("play polka party").directives
+              if d["type"] == "AudioPlayer.Play"]
+    assert [d["audioItem"]["stream"]["token"].split(":")[0] for d in played] == ["polka-party"]
+
+
+def test_an_ended_room_is_not_played_from_a_stale_index() -> None:
+    import dataclasses
+
+    from room_directory import InMemoryRoomDirectory
+    from skill import SkillConfig, build_skill
+    from skill.conversation import Conversation
+
+    directory = InMemoryRoomDirectory()
+    for room in ROOMS:
+        directory.create(room)
+    alexa = Conversation(build_skill(directory, SkillConfig(public_url="https://x.example")))
+    assert alexa.say("play the jazz room").directives  # builds the index
+    jazz = directory.get("jazz-night")
+    assert jazz is not None
+    directory.update(dataclasses.replace(jazz, status=ENDED))
+    ended = alexa.say("play late night jazz concert")
+    assert not [d for d in ended.directives if d["type"] == "AudioPlayer.Play"]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "room_id"),
+    [("जैज़ रात", "hi-jazz"), ("जैज़", "hi-jazz"), ("ジャズ", "ja-jazz"), ("الطرب", "ar-tarab"),
+     ("طرب", "ar-tarab"), ("klassik am morgen", "de-klassik"), ("música", "es-musica")],
+    ids=["hindi-title", "hindi-genre", "japanese-genre", "arabic-title", "arabic-genre",
+         "german", "spanish-accent"],
+)
+def test_rooms_named_in_other_scripts_are_found(spoken: str, room_id: str) -> None:
+    rooms = (
+        Room("hi-jazz", "जैज़ रात", "x", genre="जैज़", status=LIVE),
+        Room("ja-jazz", "ナイトセッション", "x", genre="ジャズ", status=LIVE),
+        Room("ar-tarab", "الطرب", "x", genre="طرب", status=LIVE),
+        Room("de-klassik", "Klassik am Morgen", "x", genre="klassik", status=LIVE),
+        Room("es-musica", "Música Latina", "x", genre="latina", status=LIVE),
+    )
+    result = match_room(spoken, rooms)
+    assert result.room is not None and result.room.id == room_id, result

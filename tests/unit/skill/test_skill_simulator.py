@@ -107,7 +107,7 @@ def directory_url(tmp_path: Path) -> str:
 def run_say(directory_url: str, *args: str) -> str:
     result = CliRunner().invoke(
         say, ["--directory", directory_url, "--public-url", "https://live.example.test", *args],
-        env={"LIVESTAGE_SKILL_ID": ""},
+        env={"LIVESTAGE_SKILL_ID": "", "LIVESTAGE_SKILL_STATE": "memory:"},
     )
     assert result.exit_code == 0, result.output
     return result.output
@@ -117,7 +117,7 @@ def test_say_prints_the_speech_and_the_play_directive(directory_url: str) -> Non
     output = run_say(directory_url, "join the jazz room")
     assert "JoinRoomIntent room=jazz" in output
     assert "Joining Late Night Jazz Concert." in output
-    assert '"url": "https://live.example.test/hls/jazz-night/live.m3u8"' in output
+    assert '"url": "https://live.example.test/hls/jazz-night/live.m3u8?lt=' in output
 
 
 def test_say_json_prints_the_whole_response(directory_url: str) -> None:

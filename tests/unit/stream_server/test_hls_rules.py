@@ -7,11 +7,12 @@ import pytest
 from room_directory.access import new_listener_token, room_signature
 from stream_server.hls_rules import (
     HlsTarget,
-    access_status,
+    add_token_to_variants,
     cache_control,
     content_type,
     listener_token,
     parse_hls_path,
+    resolve,
 )
 
 SECRET = "unit-secret"
@@ -23,7 +24,7 @@ SIG = room_signature("jazz", 2000, SECRET)
     [
         ("/hls/jazz/live.m3u8", HlsTarget("jazz", "live.m3u8")),
         ("/hls/jazz/show-1-128k-00000007.ts", HlsTarget("jazz", "show-1-128k-00000007.ts")),
-        (f"/hls/jazz/s/2000/{SIG}/live-64k.m3u8", HlsTarget("jazz", "live-64k.m3u8", 2000, SIG)),
+        (f"/hls/jazz/s/2000/{SIG}/live-64k.m3u8", HlsTarget("jazz", "live-64k.m3u8", signed=True)),
         ("/hls/jazz/.private", None),
         ("/hls/jazz/segments.jsonl", None),
         ("/hls/jazz/a..m3u8", None),
@@ -42,27 +43,46 @@ def test_parse_hls_path(path: str, expected: HlsTarget | None) -> None:
     assert parse_hls_path(path) == expected
 
 
+ROOMS = {"jazz": True, "rock": False}  # room -> private
+
+
 @pytest.mark.parametrize(
-    ("target", "private", "now", "status"),
+    ("path", "now", "expected"),
     [
-        (HlsTarget("jazz", "live.m3u8"), False, 1000, None),
-        (HlsTarget("jazz", "live.m3u8"), True, 1000, 403),
-        (HlsTarget("jazz", "live.m3u8", 2000, SIG), True, 1000, None),
-        (HlsTarget("jazz", "live.m3u8", 2000, SIG), True, 2000, None),
-        (HlsTarget("jazz", "live.m3u8", 2000, SIG), True, 2001, 403),
-        (HlsTarget("jazz", "live.m3u8", 2000, SIG), False, 2001, 403),
-        (HlsTarget("rock", "live.m3u8", 2000, SIG), True, 1000, 403),
-        (HlsTarget("jazz", "live.m3u8", 2001, SIG), True, 1000, 403),
+        ("/hls/rock/live.m3u8", 1000, HlsTarget("rock", "live.m3u8")),
+        ("/hls/jazz/live.m3u8", 1000, 403),
+        (f"/hls/jazz/s/2000/{SIG}/live.m3u8", 1000, HlsTarget("jazz", "live.m3u8", signed=True)),
+        (f"/hls/jazz/s/2000/{SIG}/live.m3u8", 2000, HlsTarget("jazz", "live.m3u8", signed=True)),
+        (f"/hls/jazz/s/2000/{SIG}/live.m3u8", 2001, 403),
+        (f"/hls/rock/s/2000/{SIG}/live.m3u8", 1000, 403),
+        (f"/hls/jazz/s/2001/{SIG}/live.m3u8", 1000, 403),
+        ("/hls/jazz/s/2000/short/live.m3u8", 1000, 403),
+        (f"/hls/jazz/s/2000/{SIG}/secret.txt", 1000, 404),
+        ("/hls/jazz/secret.txt", 1000, 403),
+        ("/hls/rock/secret.txt", 1000, 404),
+        ("/hls/nobody/live.m3u8", 1000, 404),
+        (f"/hls/nobody/s/2000/{SIG}/live.m3u8", 1000, 404),
+        ("/hls/Jazz/live.m3u8", 1000, 404),
+        ("/hls/rock/a/live.m3u8", 1000, 404),
     ],
-    ids=["public", "private-unsigned", "signed", "signed-last-second", "expired",
-         "expired-public-room", "other-room", "other-expiry"],
+    ids=["public", "private-unsigned", "signed", "signed-last-second", "expired", "other-room",
+         "other-expiry", "malformed-signature", "signed-bad-name", "private-bad-name", "public-bad-name",
+         "unknown-room", "unknown-room-signed", "bad-room-id", "other-shape"],
 )
-def test_access_status(target: HlsTarget, private: bool, now: float, status: int | None) -> None:
-    assert access_status(target, private=private, secret=SECRET, now=now) == status
+def test_resolve_follows_the_flask_routes_order(path: str, now: float, expected: HlsTarget | int) -> None:
+    assert resolve(path, room_private=ROOMS.get, secret=SECRET, now=now) == expected
 
 
 def test_no_secret_opens_no_signed_path() -> None:
-    assert access_status(HlsTarget("jazz", "live.m3u8", 2000, SIG), private=True, secret="", now=0) == 403
+    assert resolve(f"/hls/jazz/s/2000/{SIG}/live.m3u8", room_private=ROOMS.get, secret="", now=0) == 403
+
+
+def test_token_added_to_variant_uris_only() -> None:
+    master = ("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=140000\nlive-128k.m3u8\n"
+              "#EXT-X-STREAM-INF:BANDWIDTH=70000\nlive-64k.m3u8\n")
+    assert add_token_to_variants(master, "t.k").splitlines() == [
+        "#EXTM3U", "#EXT-X-STREAM-INF:BANDWIDTH=140000", "live-128k.m3u8?lt=t.k",
+        "#EXT-X-STREAM-INF:BANDWIDTH=70000", "live-64k.m3u8?lt=t.k"]
 
 
 def test_headers_by_kind() -> None:

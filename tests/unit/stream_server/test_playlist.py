@@ -111,3 +111,37 @@ def test_playlist_cache_is_at_most_half_a_target(target: int, age: int) -> None:
 
 def test_program_date_time_format_has_milliseconds_and_zone() -> None:
     assert format_program_date_time(T0 + 0.25) == "2027-01-15T08:00:00.250Z"
+
+
+def test_master_playlist_parses_with_bandwidth_average_and_codecs() -> None:
+    from stream_server.playlist import Variant, render_master_playlist
+
+    parsed = m3u8.loads(render_master_playlist(
+        [Variant("live-128k.m3u8", 148_000, 141_000), Variant("live-64k.m3u8", 74_000, 71_000)]))
+    assert parsed.is_variant
+    assert [(p.uri, p.stream_info.bandwidth, p.stream_info.average_bandwidth, p.stream_info.codecs)
+            for p in parsed.playlists] == [("live-128k.m3u8", 148_000, 141_000, "mp4a.40.2"),
+                                           ("live-64k.m3u8", 74_000, 71_000, "mp4a.40.2")]
+
+
+@pytest.mark.parametrize(
+    ("segments", "peak", "average"),
+    [([(35_000, 2.0)] * 2, 147_200, 140_800),
+     ([(35_000, 2.0)] * 4, 140_000, 140_000),
+     ([(35_000, 2.0), (70_000, 2.0), (35_000, 2.0)], 280_000, 186_667),
+     ([(35_000, 2.0), (35_000, 2.0), (10_000, 0.2)], 163_637, 152_381)],
+    ids=["nominal-until-three", "steady", "one-big-segment", "short-tail-judged-with-neighbour"],
+)
+def test_measured_bandwidth_follows_rfc_8216_peak_rule(
+    segments: list[tuple[int, float]], peak: int, average: int
+) -> None:
+    from stream_server.playlist import measured_bandwidth
+
+    assert measured_bandwidth(segments, target_duration=2, nominal_kbps=128) == (peak, average)
+
+
+def test_with_query_passes_a_token_to_every_uri() -> None:
+    from stream_server.playlist import Variant, render_master_playlist, with_query
+
+    text = with_query(render_master_playlist([Variant("live-64k.m3u8", 74_000, 71_000)]), "lt=abc")
+    assert [p.uri for p in m3u8.loads(text).playlists] == ["live-64k.m3u8?lt=abc"]

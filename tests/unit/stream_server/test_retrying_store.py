@@ -86,3 +86,16 @@ def test_serve_keeps_one_url_secret_in_the_data_dir(tmp_path: Path) -> None:
     assert len(first) >= 40 and url_secret(settings) == first
     assert (tmp_path / "url-secret").stat().st_mode & 0o077 == 0
     assert url_secret(Settings(data_dir=tmp_path, url_secret="configured")) == "configured"
+
+
+def test_a_spool_left_by_a_killed_process_is_published_by_the_next(tmp_path: Path) -> None:
+    inner = RecordingStore()
+    inner.down = True
+    first = RetryingSegmentStore(inner, tmp_path / "work")
+    for name in ("show-128k-00000010.ts", "show-128k-00000011.ts"):
+        first.publish_segment("r", name, segment(tmp_path, name))
+    assert not spool_is_empty(tmp_path / "work", "r")
+    inner.down = False  # the process died; the store came back; a new process starts
+    RetryingSegmentStore(inner, tmp_path / "work")
+    assert [c[1] for c in inner.calls] == ["show-128k-00000010.ts", "show-128k-00000011.ts"]
+    assert spool_is_empty(tmp_path / "work", "r")

@@ -1,0 +1,53 @@
+"""ScheduleIntent: "what's on tonight / tomorrow / on Friday" from ``scheduled_between``."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from room_directory import RoomDirectory
+from skill.config import SkillConfig
+from skill.device_time import device_time_zone
+from skill.envelope import slot_text, speech_for
+from skill.schedule_words import date_range, spoken_time
+
+#: Scheduled shows read out per answer.
+SHOWS_SPOKEN = 3
+
+
+class ScheduleHandler(AbstractRequestHandler):
+    """What is scheduled in the range the listener named."""
+
+    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+        self._directory = directory
+        self._config = config
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        """A ScheduleIntent."""
+        return is_intent_name("ScheduleIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """List up to three shows with their start times, and offer a reminder."""
+        speech = speech_for(handler_input)
+        builder = handler_input.response_builder
+        now = self._config.clock()
+        zone = device_time_zone(handler_input, self._config.time_zone)
+        span = date_range(slot_text(handler_input, "date") or None, now, zone)
+        if span is None:
+            return builder.speak(speech.say("schedule_unknown_date")).ask(
+                speech.say("schedule_reprompt")).response
+        shows = self._directory.scheduled_between(*span)
+        if not shows:
+            return builder.speak(speech.say("schedule_nothing")).ask(
+                speech.say("schedule_reprompt")).response
+        items = [
+            speech.template("schedule_item").format(
+                title=room.title,
+                when=spoken_time(room.scheduled_start or now, now, speech, zone))
+            for room in shows[:SHOWS_SPOKEN]
+        ]
+        listing = speech.titles(items, limit=SHOWS_SPOKEN)
+        return builder.speak(speech.say("schedule_list", shows=listing)).ask(
+            speech.say("schedule_reprompt")).response

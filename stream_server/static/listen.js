@@ -1,0 +1,122 @@
+/* Listener page: plays a room's HLS with hls.js (served by us) and keeps "now playing" and
+ * the listener count fresh while you listen. Room data is only ever set as text. */
+(function () {
+  "use strict";
+
+  var POLL_MS = 5000;
+  var audio = document.getElementById("audio");
+  var nowPlaying = document.getElementById("now-playing");
+  var listenersText = document.getElementById("player-listeners");
+  var statusText = document.getElementById("player-status");
+  var stopButton = document.getElementById("stop");
+  var hls = null;
+  var current = null;   // {room, kind, title, host}
+  var pollTimer = null;
+  var recoveries = 0;
+
+  function listenersLabel(n) {
+    return n === 1 ? "1 listening" : n + " listening";
+  }
+
+  function describe(room) {
+    var text = (room.kind === "live" ? "Live: " : "Replay: ") + room.title;
+    if (room.host) { text += " with " + room.host; }
+    return text;
+  }
+
+  function stop() {
+    if (hls) { hls.destroy(); hls = null; }
+    audio.pause();
+    audio.removeAttribute("src");
+    audio.load();
+    if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    current = null;
+    stopButton.disabled = true;
+    nowPlaying.textContent = "Stopped. Choose a room to listen.";
+    listenersText.textContent = "";
+    statusText.textContent = "";
+  }
+
+  function poll() {
+    if (!current || current.kind !== "live") { return; }
+    var room = current.room;
+    fetch("/api/rooms/" + encodeURIComponent(room), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (info) {
+        if (!info || !current || current.room !== room) { return; }
+        current.title = info.title || current.title;
+        current.host = info.host || "";
+        var text = describe(current);
+        if (!info.live) { text = "The show has ended: " + current.title; }
+        if (nowPlaying.textContent !== text) { nowPlaying.textContent = text; }
+        if (typeof info.listeners === "number") {
+          var label = listenersLabel(info.listeners);
+          if (listenersText.textContent !== label) { listenersText.textContent = label; }
+          var cards = document.querySelectorAll(".listeners[data-room]");
+          for (var i = 0; i < cards.length; i++) {
+            if (cards[i].dataset.room === room) { cards[i].textContent = label; }
+          }
+        }
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  function play(button) {
+    var src = button.dataset.src;
+    stop();
+    current = { room: button.dataset.room, kind: button.dataset.kind,
+                title: button.dataset.title, host: button.dataset.host };
+    nowPlaying.textContent = describe(current);
+    statusText.textContent = "Connecting…";
+    stopButton.disabled = false;
+    recoveries = 0;
+    if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ enableWorker: false, liveSyncDurationCount: 3 });
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+        audio.play().catch(function () { statusText.textContent = "Press play to start."; });
+      });
+      hls.on(window.Hls.Events.ERROR, function (_event, data) {
+        if (!data.fatal) { return; }
+        if (recoveries >= 5) {
+          statusText.textContent = "The stream stopped (" + data.details + "). Try again later.";
+          hls.destroy(); hls = null;
+          return;
+        }
+        recoveries += 1;
+        statusText.textContent = "Reconnecting…";
+        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) { hls.recoverMediaError(); }
+        else { setTimeout(function () { if (hls) { hls.startLoad(); } }, 2000); }
+      });
+      hls.loadSource(src);
+      hls.attachMedia(audio);
+    } else if (audio.canPlayType("application/vnd.apple.mpegurl")) {
+      audio.src = src;   // Safari plays HLS natively
+      audio.play().catch(function () { statusText.textContent = "Press play to start."; });
+    } else {
+      statusText.textContent = (window.Hls ? "This browser cannot play HLS." :
+        "The player (hls.js) is not installed on this server: run scripts/bootstrap.") +
+        " Open the stream in VLC or ffplay: " + src;
+      return;
+    }
+    poll();
+    pollTimer = setInterval(poll, POLL_MS);
+  }
+
+  audio.addEventListener("playing", function () { statusText.textContent = ""; });
+  audio.addEventListener("waiting", function () { statusText.textContent = "Buffering…"; });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.listen") : null;
+    if (button) { play(button); }
+  });
+  stopButton.addEventListener("click", stop);
+
+  // Scheduled and aired times in the reader's own time zone.
+  var times = document.querySelectorAll("time.local");
+  for (var i = 0; i < times.length; i++) {
+    var when = new Date(times[i].getAttribute("datetime"));
+    if (!isNaN(when.getTime())) {
+      times[i].textContent = when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    }
+  }
+})();
