@@ -9,9 +9,11 @@ Access rules (room_directory/access.py holds the signing scheme):
 * the signed path of a public room is served as well when its signature is genuine (a room
   made public mid-show keeps playing for listeners who hold signed URLs); a forged or
   expired one is 403 whatever the room;
-* a room the directory no longer knows is served as its ``.private`` marker says (as on
-  the fast path and nginx); any name outside the HLS file pattern is 404 (so no path
-  ever leaves ``<hls_dir>/<room>/``).
+* a room the directory does not know is 404, and so is any name outside the HLS file
+  pattern (so no path ever leaves ``<hls_dir>/<room>/``); a malformed signed prefix is 403.
+
+The rules themselves live in ``hls_rules.resolve``, shared with the embedded fast path; the
+nginx recipe implements the same ones in njs.
 
 A playlist fetch carrying a valid listener token (``?lt=``) counts that listener. A master
 playlist fetched with a token is served with the token added to its variant URIs, so the
@@ -26,8 +28,9 @@ import time
 from flask import Blueprint, Response, abort, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
-from room_directory import ROOM_ID_PATTERN, RoomDirectoryError
-from room_directory.access import listener_token_valid, signature_valid
+from room_directory import RoomDirectoryError
+from room_directory.access import listener_token_valid
+from stream_server.hls_rules import add_token_to_variants, resolve
 from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CONTENT_TYPE, playlist_max_age
 from stream_server.private_markers import is_private
 from stream_server.services import Services, current_services
@@ -35,10 +38,6 @@ from stream_server.services import Services, current_services
 bp = Blueprint("hls", __name__)
 
 _FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts)$")
-#: epoch seconds, at most 12 digits (no sign, no spaces)
-_EXPIRES_PATTERN = re.compile(r"^[0-9]{1,12}$")
-#: base64url of a SHA-256 HMAC, no padding: 43 characters
-_SIGNATURE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 #: the characters a listener token may have (base64url and the dot before its tag)
 _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{16}$")
 
@@ -51,20 +50,19 @@ def playlist_cache_control(target_duration: int) -> str:
     return f"public, max-age={playlist_max_age(target_duration)}"
 
 
-def _room_private(services: Services, room_id: str) -> bool:
-    """Whether the room's files need a signed path: the directory says private or the folder is marked.
+def _room_private(services: Services, room_id: str) -> bool | None:
+    """Whether the room's files need a signed path; None when the directory does not know the room.
 
-    Decided as the fast path and nginx decide (the ``.private`` marker kept by
-    ``PrivateMarkerSync``), and also from the directory, so a room made private is closed
-    here at once. A room the directory no longer knows is closed when its marker says so.
-    503 when the directory fails.
+    The directory decides, and the ``.private`` marker kept by ``PrivateMarkerSync`` (what the
+    fast path and nginx read) can only close a room further. 503 when the directory fails.
     """
     try:
         room = services.directory.get(room_id)
     except RoomDirectoryError:
         abort(503)
-    marked = is_private(services.settings.hls_dir, room_id)
-    return marked or (room is not None and room.private)
+    if room is None:
+        return None
+    return room.private or is_private(services.settings.hls_dir, room_id)
 
 
 def _listener_token(services: Services) -> str | None:
@@ -72,17 +70,6 @@ def _listener_token(services: Services) -> str | None:
     if _TOKEN_PATTERN.match(token) and listener_token_valid(token, services.settings.url_secret):
         return token
     return None
-
-
-def add_token_to_variants(master: str, token: str) -> str:
-    """The master playlist with ``?lt=<token>`` on every variant URI (lines not starting with #)."""
-    lines = []
-    for line in master.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and "?" not in stripped:
-            line = f"{stripped}?lt={token}"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
 
 
 def _serve(room_id: str, name: str) -> ResponseReturnValue:
@@ -118,24 +105,16 @@ def _serve(room_id: str, name: str) -> ResponseReturnValue:
     return response
 
 
-@bp.get("/hls/<room_id>/<name>")
-def hls_file(room_id: str, name: str) -> ResponseReturnValue:
-    """A public room's playlist or segment (conditional GET included); 403 for a private room."""
-    if not ROOM_ID_PATTERN.match(room_id):
-        abort(404)
-    if _room_private(current_services(), room_id):
-        abort(403)
-    return _serve(room_id, name)
+@bp.get("/hls/<path:rest>")
+def hls_file(rest: str) -> ResponseReturnValue:
+    """A playlist or segment (conditional GET included), under the rules of ``hls_rules.resolve``.
 
-
-@bp.get("/hls/<room_id>/s/<expires>/<signature>/<name>")
-def signed_hls_file(room_id: str, expires: str, signature: str, name: str) -> ResponseReturnValue:
-    """A file under a signed prefix: 403 unless genuine and unexpired; 404 when malformed."""
-    if not ROOM_ID_PATTERN.match(room_id):
-        abort(404)
+    The same rules as the fast path and nginx: 404 for an unknown room or a name outside the
+    layout, 403 for a private room's plain path or a malformed, forged or expired signature.
+    """
     services = current_services()
-    if not (_EXPIRES_PATTERN.match(expires) and _SIGNATURE_PATTERN.match(signature)):
-        abort(404)  # not a signed path at all (as hls_rules.parse_hls_path says for every path)
-    if not signature_valid(room_id, int(expires), signature, services.settings.url_secret, now=time.time()):
-        abort(403)
-    return _serve(room_id, name)
+    target = resolve(f"/hls/{rest}", room_private=lambda room_id: _room_private(services, room_id),
+                     secret=services.settings.url_secret, now=time.time())
+    if isinstance(target, int):
+        abort(target)
+    return _serve(target.room_id, target.name)
