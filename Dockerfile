@@ -3,6 +3,12 @@
 #   docker run -p 8080:8080 -e LIVESTAGE_DIRECTORY=dynamodb://<table>?region=<r> \
 #              -e LIVESTAGE_SEGMENT_STORE=s3://<bucket>/hls?region=<r> livestage-stream
 # Debian 12 (bookworm) as everywhere else: ffmpeg 5.1 with the native AAC encoder.
+# hls.js for the listener page, from the npm lockfile (web/package-lock.json), no CDN
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json web/.npmrc ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
@@ -17,6 +23,7 @@ COPY stream_server/ stream_server/
 COPY skill/ skill/
 COPY livestage/ livestage/
 COPY interaction_models/ interaction_models/
+COPY --from=web /web/node_modules/hls.js/dist/hls.min.js stream_server/static/vendor/hls.min.js
 RUN pip install --no-cache-dir . \
  && useradd --system --home-dir /data --create-home livestage
 
