@@ -68,6 +68,10 @@ class SpoolEntry:
         return f"{self.room_id}/{self.name}"
 
 
+#: How long a process that ends drains its spool before leaving the rest for the next start.
+EXIT_DRAIN_SECONDS = 20.0
+
+
 class S3SegmentStore:
     """Segments and playlists in ``bucket`` under ``prefix``, through an ordered disk spool."""
 
@@ -130,8 +134,9 @@ class S3SegmentStore:
                 self._thread.start()
                 if not self._atexit_registered:
                     # a stopping server's last segments and playlists still go up (a container's
-                    # disk, and so its spool, may not outlive the process)
-                    atexit.register(self.close)
+                    # disk, and so its spool, may not outlive the process); up to 20 s, inside
+                    # ECS's default 30 s stop timeout (the first upload also builds the client)
+                    atexit.register(self.close, EXIT_DRAIN_SECONDS)
                     self._atexit_registered = True
 
     def pending(self) -> int:
