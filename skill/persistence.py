@@ -6,7 +6,7 @@ per Alexa user). ``persistence_from_url`` picks one from configuration
 
 ==============================  ==================================================
 ``sqlite:///PATH``              ``SqlitePersistenceAdapter`` (the embedded default)
-``dynamodb://TABLE``            ask-sdk's ``DynamoDbAdapter`` (region from the env)
+``dynamodb://TABLE[?region=R]`` ask-sdk's ``DynamoDbAdapter`` (``skill.state_dynamodb``)
 ``memory:``                     ``MemoryPersistenceAdapter`` (tests, throwaway runs)
 ==============================  ==================================================
 
@@ -157,20 +157,6 @@ class LazyPersistenceAdapter(AbstractPersistenceAdapter):
         self.adapter.delete_attributes(request_envelope)
 
 
-def _dynamodb_adapter(table: str) -> AbstractPersistenceAdapter:
-    try:
-        import boto3
-        from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-        from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
-    except ImportError as exc:  # the aws extra is not installed
-        raise PersistenceException(
-            "dynamodb:// listener state needs ask-sdk-dynamodb-persistence-adapter") from exc
-    adapter: AbstractPersistenceAdapter = DynamoDbAdapter(
-        table_name=table, partition_keygen=user_id_partition_keygen, create_table=False,
-        dynamodb_resource=boto3.resource("dynamodb"))
-    return adapter
-
-
 def persistence_from_url(url: str, *, data_dir: Path | None = None) -> AbstractPersistenceAdapter:
     """The adapter a ``LIVESTAGE_SKILL_STATE`` URL names, built lazily.
 
@@ -179,18 +165,20 @@ def persistence_from_url(url: str, *, data_dir: Path | None = None) -> AbstractP
     if not url:
         if data_dir is None:
             return MemoryPersistenceAdapter()
-        url = f"sqlite:///{Path(data_dir) / 'skill-state.db'}"
+        url = f"sqlite://{Path(data_dir).resolve() / 'skill-state.db'}"
     if url == "memory:":
         return MemoryPersistenceAdapter()
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
+        # sqlite:///abs/path.db names /abs/path.db, as LIVESTAGE_DIRECTORY does
         if not url.removeprefix("sqlite:///"):
             raise ValueError("LIVESTAGE_SKILL_STATE sqlite:/// needs a file path")
+        path = Path(url.removeprefix("sqlite://"))
         return LazyPersistenceAdapter(lambda: SqlitePersistenceAdapter(path))
     if url.startswith("dynamodb://"):
-        table = url.removeprefix("dynamodb://").strip("/")
-        if not table:
+        if not url.removeprefix("dynamodb://").partition("?")[0].strip("/"):
             raise ValueError("LIVESTAGE_SKILL_STATE dynamodb:// needs a table name")
-        return LazyPersistenceAdapter(lambda: _dynamodb_adapter(table))
+        from skill.state_dynamodb import skill_state_adapter  # boto3 only when asked for
+
+        return LazyPersistenceAdapter(lambda: skill_state_adapter(url))
     raise ValueError(f"LIVESTAGE_SKILL_STATE: unknown scheme in {url!r} "
                      "(sqlite:///PATH, dynamodb://TABLE or memory:)")

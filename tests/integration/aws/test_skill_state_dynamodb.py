@@ -57,3 +57,15 @@ def test_works_with_only_the_url_naming_the_region(moto_server: MotoServer) -> N
                          cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "{'x': 'y'}"
+
+
+def test_the_templates_url_reaches_the_table_through_the_skill_config(moto_server: MotoServer) -> None:
+    """``LIVESTAGE_SKILL_STATE=dynamodb://TABLE?region=…`` as template.yaml sets it, read by the skill."""
+    from skill.persistence import persistence_from_url
+
+    table = unique_name("state")
+    create_state_table(moto_server.client("dynamodb"), table)
+    adapter = persistence_from_url(f"dynamodb://{table}?region=us-east-1&endpoint={moto_server.endpoint}")
+    adapter.save_attributes(envelope("amzn1.ask.account.A"), {"lastRoomId": "jazz"})
+    stored = moto_server.client("dynamodb").scan(TableName=table)["Items"]
+    assert [item["id"]["S"] for item in stored] == ["amzn1.ask.account.A"]

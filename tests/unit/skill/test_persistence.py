@@ -80,6 +80,12 @@ def test_the_url_picks_the_adapter_and_builds_nothing_yet(url: str, kind: type) 
     assert not {"boto3", "ask_sdk_dynamodb"} & (set(sys.modules) - before)
 
 
+def test_a_sqlite_url_names_an_absolute_path_as_the_room_directory_does(tmp_path: Path) -> None:
+    adapter = persistence_from_url(f"sqlite://{tmp_path / 'state.db'}")
+    adapter.save_attributes(envelope("alice"), {"lastRoomId": "jazz"})
+    assert (tmp_path / "state.db").is_file()
+
+
 def test_the_default_is_a_file_in_the_data_dir(tmp_path: Path) -> None:
     adapter = persistence_from_url("", data_dir=tmp_path)
     adapter.save_attributes(envelope("alice"), {"lastRoomId": "jazz"})
