@@ -43,8 +43,6 @@ class Settings:
     segment_seconds: int = 2
     #: Segments in the live window (at least 6 and at least 3 target durations).
     window_segments: int = 8
-    #: AAC-LC bitrate of the live rendition (kbit/s, 16-384 for Alexa).
-    bitrate_kbps: int = 128
     #: Sample rate of the room audio bus and the encoder.
     sample_rate: int = 48000
     #: The ffmpeg binary.
@@ -95,8 +93,6 @@ class Settings:
             raise ValueError("LIVESTAGE_WINDOW_SEGMENTS must be at least 6 (RFC 8216 live window)")
         if not 1 <= self.segment_seconds <= 10:
             raise ValueError("LIVESTAGE_SEGMENT_SECONDS must be a whole number from 1 to 10")
-        if not 16 <= self.bitrate_kbps <= 384:
-            raise ValueError("LIVESTAGE_BITRATE_KBPS must be from 16 to 384 (Alexa's range)")
         if not 60 <= self.private_url_ttl <= 7 * 24 * 3600:
             raise ValueError("LIVESTAGE_PRIVATE_URL_TTL must be from 60 s to 7 days")
         if not self.renditions_kbps or len(set(self.renditions_kbps)) != len(self.renditions_kbps) or not all(

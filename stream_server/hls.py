@@ -22,32 +22,24 @@ player's polls of the media playlist keep counting.
 
 from __future__ import annotations
 
-import re
 import time
 
 from flask import Blueprint, Response, abort, request, send_from_directory
 from flask.typing import ResponseReturnValue
 
 from room_directory import RoomDirectoryError
-from room_directory.access import listener_token_valid
-from stream_server.hls_rules import add_token_to_variants, resolve
-from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CONTENT_TYPE, playlist_max_age
+from stream_server.hls_rules import (
+    HlsTarget,
+    add_token_to_variants,
+    cache_control,
+    content_type,
+    listener_token,
+    resolve,
+)
 from stream_server.private_markers import is_private
 from stream_server.services import Services, current_services
 
 bp = Blueprint("hls", __name__)
-
-_FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts)$")
-#: the characters a listener token may have (base64url and the dot before its tag)
-_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{16}$")
-
-#: Segments never change once published: their names are unique per room, show and sequence.
-SEGMENT_CACHE_CONTROL = "public, max-age=31536000, immutable"
-
-
-def playlist_cache_control(target_duration: int) -> str:
-    """Cache-Control of a playlist: at most half a target duration."""
-    return f"public, max-age={playlist_max_age(target_duration)}"
 
 
 def _room_private(services: Services, room_id: str) -> bool | None:
@@ -65,42 +57,26 @@ def _room_private(services: Services, room_id: str) -> bool | None:
     return room.private or is_private(services.settings.hls_dir, room_id)
 
 
-def _listener_token(services: Services) -> str | None:
-    token = request.args.get("lt", "")
-    if _TOKEN_PATTERN.match(token) and listener_token_valid(token, services.settings.url_secret):
-        return token
-    return None
-
-
-def _serve(room_id: str, name: str) -> ResponseReturnValue:
-    match = _FILE_PATTERN.match(name)
-    if match is None or ".." in name:
-        abort(404)
+def _serve(target: HlsTarget) -> ResponseReturnValue:
     services = current_services()
     settings = services.settings
-    is_playlist = match.group(1) == "m3u8"
-    token = _listener_token(services) if is_playlist else None
-    room_dir = settings.hls_dir.resolve() / room_id
+    token = (listener_token(request.query_string.decode("latin-1"), settings.url_secret)
+             if target.is_playlist else None)
+    room_dir = settings.hls_dir.resolve() / target.room_id
     response: Response
     if token is not None:
-        services.listeners.seen(room_id, token)
-        path = room_dir / name
+        services.listeners.seen(target.room_id, token)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = (room_dir / target.name).read_text(encoding="utf-8")
         except OSError:
             abort(404)
         if "#EXT-X-STREAM-INF" in text:
             text = add_token_to_variants(text, token)
-        response = Response(text, mimetype=PLAYLIST_CONTENT_TYPE)
+        response = Response(text, mimetype=content_type(target))
     else:
-        response = send_from_directory(
-            room_dir, name,
-            mimetype=PLAYLIST_CONTENT_TYPE if is_playlist else SEGMENT_CONTENT_TYPE,
-            max_age=None, conditional=True,
-        )
-    response.headers["Cache-Control"] = (
-        playlist_cache_control(settings.segment_seconds) if is_playlist else SEGMENT_CACHE_CONTROL
-    )
+        response = send_from_directory(room_dir, target.name, mimetype=content_type(target),
+                                       max_age=None, conditional=True)
+    response.headers["Cache-Control"] = cache_control(target, settings.segment_seconds)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -117,4 +93,4 @@ def hls_file(rest: str) -> ResponseReturnValue:
                      secret=services.settings.url_secret, now=time.time())
     if isinstance(target, int):
         abort(target)
-    return _serve(target.room_id, target.name)
+    return _serve(target)

@@ -177,19 +177,3 @@ def render_master_playlist(variants: Sequence[Variant]) -> str:
         )
         lines.append(variant.uri)
     return "\n".join(lines) + "\n"
-
-
-def with_query(playlist_text: str, query: str) -> str:
-    """The playlist with ``?query`` added to every URI line (e.g. a listener token ``lt=…``).
-
-    Players resolve a master's relative URIs without the master's own query string; a
-    server that counts listeners by a token in the URL can pass it on with this.
-    """
-    if not query:
-        return playlist_text
-    lines = []
-    for line in playlist_text.splitlines():
-        if line and not line.startswith("#"):
-            line += ("&" if "?" in line else "?") + query
-        lines.append(line)
-    return "\n".join(lines) + "\n"

@@ -19,7 +19,6 @@ from stream_server.app import create_app
 from stream_server.config import Settings
 from stream_server.demo import DemoPerformers, ensure_demo_rooms
 from stream_server.hls_fast import HlsFastPath, RoomPrivacyCache
-from stream_server.listeners import ListenerTracker
 from stream_server.nginx_log import NginxLogTailer
 from stream_server.private_markers import PrivateMarkerSync
 from stream_server.processes import stop_all
@@ -172,11 +171,6 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     return token, True
 
 
-def listener_tracker(services: Services) -> ListenerTracker:
-    """The app's listener tracker, shared by the Flask route, the fast path and the nginx log tailer."""
-    return services.listeners
-
-
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
     """The WSGI server (with the HLS fast path unless turned off) and the app's services, not yet serving."""
     app = create_app(settings)
@@ -184,7 +178,7 @@ def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
                          request_handler=RequestHandler)
     services: Services = app.extensions["livestage"]
     if settings.hls_fast_path:
-        tracker = listener_tracker(services)
+        tracker = services.listeners
         setattr(server, "hls_fast", HlsFastPath(  # noqa: B010 - read back by RequestHandler
             settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen,
             RoomPrivacyCache(services.directory)))
@@ -197,7 +191,7 @@ def start_serving_helpers(settings: Settings, services: Services) -> list[Privat
         PrivateMarkerSync(services.directory, settings.hls_dir)]
     if settings.nginx_access_log:
         helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
-                                      listener_tracker(services).seen))
+                                      services.listeners.seen))
     for helper in helpers:
         helper.start()
     return helpers

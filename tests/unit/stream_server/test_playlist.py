@@ -140,8 +140,9 @@ def test_measured_bandwidth_follows_rfc_8216_peak_rule(
     assert measured_bandwidth(segments, target_duration=2, nominal_kbps=128) == (peak, average)
 
 
-def test_with_query_passes_a_token_to_every_uri() -> None:
-    from stream_server.playlist import Variant, render_master_playlist, with_query
+def test_a_listener_token_added_to_a_rendered_master_reaches_every_variant() -> None:
+    from stream_server.hls_rules import add_token_to_variants
+    from stream_server.playlist import Variant, render_master_playlist
 
-    text = with_query(render_master_playlist([Variant("live-64k.m3u8", 74_000, 71_000)]), "lt=abc")
+    text = add_token_to_variants(render_master_playlist([Variant("live-64k.m3u8", 74_000, 71_000)]), "abc")
     assert [p.uri for p in m3u8.loads(text).playlists] == ["live-64k.m3u8?lt=abc"]
