@@ -241,5 +241,7 @@ def test_a_process_that_exits_right_after_publishing_still_uploads(
                             timeout=60)
     assert result.returncode == 0, result.stderr
     names = {o["Key"] for o in client.list_objects_v2(Bucket=store.bucket).get("Contents", [])}
-    assert names == {f"hls/r/show-{i}.m3u8" for i in range(20)}
-    assert list((tmp_path / "child-spool").iterdir()) == []
+    left = sorted(p.name for p in (tmp_path / "child-spool").iterdir())
+    assert names == {f"hls/r/show-{i}.m3u8" for i in range(20)}, (
+        f"uploaded {sorted(names)}; left in the spool {left}; the child said: {result.stderr[-2000:]}")
+    assert left == []
