@@ -125,6 +125,10 @@ class S3SegmentStore:
 
     def start(self) -> None:
         """Start the uploader thread (publishing calls start it too)."""
+        # Build the client here, on the caller's thread: made lazily by the uploader, it
+        # could come too late, in a process already shutting down ("can't register atexit
+        # after shutdown"), and a stopping server's last uploads would stay spooled.
+        _ = self.client
         with self._cond:
             if self._closed:
                 return
@@ -135,7 +139,7 @@ class S3SegmentStore:
                 if not self._atexit_registered:
                     # a stopping server's last segments and playlists still go up (a container's
                     # disk, and so its spool, may not outlive the process); up to 20 s, inside
-                    # ECS's default 30 s stop timeout (the first upload also builds the client)
+                    # ECS's default 30 s stop timeout
                     atexit.register(self.close, EXIT_DRAIN_SECONDS)
                     self._atexit_registered = True
 
