@@ -75,3 +75,12 @@ def cpu_between(before: list[Usage], after: list[Usage]) -> float:
     """CPU seconds the tree used between two snapshots (processes started meanwhile count in full)."""
     earlier = {u.pid: u.cpu_seconds for u in before}
     return sum(u.cpu_seconds - earlier.get(u.pid, 0.0) for u in after)
+
+
+def mem_available_mib() -> float:
+    """The kernel's estimate of memory available to new work (``MemAvailable``), in MiB."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == "MemAvailable":
+            return int(value.split()[0]) / 1024
+    raise RuntimeError("/proc/meminfo has no MemAvailable")

@@ -12,8 +12,12 @@ The ramp stops at the first failing step, at ``MAX_ROOMS`` or at ``TIME_CAP``.
 
 Per room, at the largest passing step: CPU (% of one core) of the server and its
 children (encoders, decoders), the server's idle CPU taken off; RSS and PSS (MiB) of
-its encoder and decoder plus its share of the server's growth. The peer is ffmpeg
-alone doing one room's encoding job (same input, both renditions, segment muxers).
+its encoder and decoder plus its share of the server's growth; and the machine's view:
+how much ``MemAvailable`` fell per room (the load generator's and the peer's PSS taken
+off). RSS counts the ≈40 MiB of ffmpeg's shared libraries again in every process; the
+last two figures are what a machine actually gives up per room. The peer is ffmpeg
+alone doing one room's encoding job (same input, dithered like ours, both renditions,
+segment muxers).
 Ingest → listed latency p50/p99 per rendition comes from the first step (watching
 files every 0.1 s, so figures are good to about 0.1 s).
 """
@@ -29,7 +33,7 @@ from pathlib import Path
 from bench.loopback_server import LoopbackServer
 from bench.percentile import nearest_rank
 from bench.playlist_watch import listed_segments
-from bench.proc_usage import cpu_between, tree_usage
+from bench.proc_usage import cpu_between, mem_available_mib, tree_usage
 from bench.processes import Child
 from bench.results import BenchOptions, Result
 
@@ -57,12 +61,20 @@ def publisher_argv(urls: list[str], ffmpeg: str = "ffmpeg") -> list[str]:
 
 
 def peer_argv(out_dir: Path, ffmpeg: str = "ffmpeg") -> list[str]:
-    """ffmpeg alone doing one room's job: decode-free PCM in, both AAC renditions cut into segments."""
+    """ffmpeg alone doing one room's job: decode-free PCM in, both AAC renditions cut into segments.
+
+    Like our loudness stage, it hands the encoders 48 kHz s16 with triangular dither
+    (ffmpeg's resampler does it): on an undithered pure tone the AAC encoder's rate
+    control works up to six times as hard, which would flatter our figure against it.
+    """
+    chain = ("[0:a]aresample=48000:internal_sample_fmt=fltp:osf=s16:dither_method=triangular,"
+             "aformat=channel_layouts=stereo,asplit[r128][r64]")
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i", SINE,
-            "-ar", "48000", "-ac", "2"]
+            "-filter_complex", chain]
     for kbps in (128, 64):
-        argv += ["-map", "0:a", "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{kbps}k", "-f", "segment",
-                 "-segment_time", "2", "-segment_format", "mpegts", str(out_dir / f"{kbps}-%05d.ts")]
+        argv += ["-map", f"[r{kbps}]", "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{kbps}k",
+                 "-f", "segment", "-segment_time", "2", "-segment_format", "mpegts",
+                 str(out_dir / f"{kbps}-%05d.ts")]
     return argv
 
 
@@ -86,6 +98,8 @@ class Step:
     cpu_per_room: float
     rss_per_room: float
     pss_per_room: float
+    #: the drop in the machine's MemAvailable per room, the load generator's and peer's PSS taken off
+    system_per_room: float
     latencies: dict[str, list[float]]
     #: CPU per room (% of a core) by process kind: server (Python), encoder, decoder
     cpu_by_kind: dict[str, float]
@@ -131,7 +145,8 @@ def _observe(hls: Path, rooms: list[str], seconds: float, check: object) -> tupl
 
 
 def _step(server: LoopbackServer, hls: Path, rooms: list[str], idle_cpu_rate: float,
-          idle_server_mib: tuple[float, float]) -> Step:
+          idle_server_mib: tuple[float, float], idle_available_mib: float,
+          other_pids: list[int]) -> Step:
     pid = server.process.pid
     before = tree_usage(pid)
     started = time.monotonic()
@@ -146,6 +161,8 @@ def _step(server: LoopbackServer, hls: Path, rooms: list[str], idle_cpu_rate: fl
     server_pss = own[0].pss_mib - idle_server_mib[1] if own else 0.0
     rss = (sum(u.rss_mib for u in children) + server_rss) / count
     pss = (sum(u.pss_mib for u in children) + server_pss) / count
+    load_generator = sum(u.pss_mib for pid in other_pids for u in tree_usage(pid))
+    system = (idle_available_mib - mem_available_mib() - load_generator) / count
     latencies = {r: [x for key, w in watches.items() if key.endswith(f"/{r}") for x in w.latencies]
                  for r in RENDITIONS}
     every = [x for values in latencies.values() for x in values]
@@ -156,7 +173,7 @@ def _step(server: LoopbackServer, hls: Path, rooms: list[str], idle_cpu_rate: fl
         if kind == "server":
             spent -= idle_cpu_rate * window
         by_kind[kind] = spent / window / count * 100
-    return Step(count, len(every), late, missing, cpu, rss, pss, latencies, by_kind)
+    return Step(count, len(every), late, missing, cpu, rss, pss, system, latencies, by_kind)
 
 
 def run(options: BenchOptions | None = None) -> list[Result]:
@@ -174,6 +191,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             idle_after = tree_usage(server.process.pid)
             idle_rate = cpu_between(idle_before, idle_after) / 3.0
             idle_mib = (idle_after[0].rss_mib, idle_after[0].pss_mib)
+            idle_available = mem_available_mib()
             peer = Child("peer ffmpeg", peer_argv(work / "peer"), work / "peer.log")
             children.append(peer)
             peer_start = tree_usage(peer.pid)
@@ -187,7 +205,9 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                                       work / f"publisher-{len(rooms)}.log"))
                 rooms += [r.id for r in batch]
                 time.sleep(WARMUP)
-                step = _step(server, work / "data" / "hls", rooms, idle_rate, idle_mib)
+                others = [c.pid for c in children]  # publishers and the peer: not the server's memory
+                step = _step(server, work / "data" / "hls", rooms, idle_rate, idle_mib, idle_available,
+                             others)
                 steps.append(step)
                 print(f"  {step.rooms} rooms: {step.segments} segments, {step.late} late, {step.missing} "
                       f"missing, {step.cpu_per_room:.2f} % CPU/room, {step.rss_per_room:.0f} MiB RSS/room",
@@ -221,6 +241,8 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                round(best.rss_per_room, 1), "MiB", round(peer_rss, 1), PEER_NAME),
         Result(NAME, f"PSS per room at {best.rooms} rooms (shared pages split)", round(best.pss_per_room, 1),
                "MiB", round(peer_pss, 1), PEER_NAME),
+        Result(NAME, f"machine memory per room at {best.rooms} rooms (MemAvailable drop)",
+               round(best.system_per_room, 1), "MiB"),
         Result(NAME, "load generator CPU per room (publisher ffmpeg, not in the figures above)",
                round(publisher_cpu, 2), "% core"),
     ]

@@ -1,8 +1,10 @@
 """The room audio bus: mixes publishers into one program, on the wall clock.
 
-Every 20 ms it hands the encoder one frame of s16le stereo PCM: the sum of the
-publishers that have audio, or a quiet room tone when nobody does, so the
-encoder never starves and never restarts because a performer dropped.
+For every 20 ms of wall clock it hands the encoder one frame of s16le stereo PCM:
+the sum of the publishers that have audio, or a quiet room tone when nobody does,
+so the encoder never starves and never restarts because a performer dropped.
+The frames go out five at a time, when the process's bus clock ticks
+(``stream_server.bus_clock``).
 """
 
 from __future__ import annotations
@@ -121,7 +123,10 @@ class PublisherInput:
 
 
 class AudioBus:
-    """Mixes a room's publisher inputs and feeds ``sink`` one frame per 20 ms of wall clock."""
+    """Mixes a room's publisher inputs and feeds ``sink`` one frame per 20 ms of wall clock.
+
+    It has no thread of its own: the process's ``BusClock`` calls ``advance`` every 100 ms.
+    """
 
     def __init__(self, sample_rate: int, sink: Callable[[bytes], None], *,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -133,6 +138,10 @@ class AudioBus:
         self._lock = threading.Lock()
         self._tone = _room_tone(sample_rate, ROOM_TONE_DBFS)
         self._tone_pos = 0
+        self._frame_seconds = self._frame / (sample_rate * CHANNELS * SAMPLE_BYTES)
+        self._frames_per_second = int(1.0 / self._frame_seconds)
+        self._started_at: float | None = None
+        self._sent = 0
         self.frames_out = 0
         self.late_frames = 0
         self.last_audio_at = clock()
@@ -195,22 +204,25 @@ class AudioBus:
         chunk = self._tone[start : start + self._frame]
         return chunk if len(chunk) == self._frame else chunk + self._tone[: self._frame - len(chunk)]
 
-    def run(self, stop: threading.Event) -> None:
-        """Feed the sink in real time until ``stop`` is set; catch up after a stall, at most 1 s."""
-        frame_s = self._frame / (self.sample_rate * CHANNELS * SAMPLE_BYTES)
-        start = self._clock()
-        sent = 0
-        while not stop.is_set():
-            due = int((self._clock() - start) / frame_s) + 1
-            if due - sent > int(1.0 / frame_s):
-                self.late_frames += due - sent - 1
-                log.warning("audio bus fell %d frames behind; skipping ahead", due - sent)
-                sent = due - 1
-            while sent < due:
-                self._sink(self.mix_next_frame())
-                sent += 1
-                self.frames_out += 1
-            stop.wait(max(0.0, start + sent * frame_s - self._clock()))
+    def advance(self) -> None:
+        """Send the sink every frame due by now on the wall clock (the bus clock calls this each tick).
+
+        The first call starts the bus's clock. A frame is due once its start time has come,
+        so the encoder never gets audio ahead of real time. After a stall of more than a
+        second the backlog is dropped (counted in ``late_frames``) rather than rushed out.
+        """
+        now = self._clock()
+        if self._started_at is None:
+            self._started_at = now
+        due = int((now - self._started_at) / self._frame_seconds) + 1
+        if due - self._sent > self._frames_per_second:
+            self.late_frames += due - self._sent - 1
+            log.warning("audio bus fell %d frames behind; skipping ahead", due - self._sent)
+            self._sent = due - 1
+        while self._sent < due:
+            self._sink(self.mix_next_frame())
+            self._sent += 1
+            self.frames_out += 1
 
 
 def _room_tone(sample_rate: int, dbfs: float) -> bytes:

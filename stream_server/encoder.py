@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import select
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -23,6 +24,10 @@ from stream_server.packager import rendition_name
 from stream_server.processes import ManagedProcess, encoder_argv
 
 log = logging.getLogger(__name__)
+
+#: How far (seconds of audio) the encoder may fall behind before it counts as hung and is
+#: restarted. Writes never block: the bus clock drives every room from one thread.
+MAX_BACKLOG_SECONDS = 5.0
 
 #: (finished file per rendition name, duration in seconds, air time of its first sample)
 SegmentCallback = Callable[[Mapping[str, Path], float, float], None]
@@ -51,6 +56,8 @@ class RoomEncoder:
         self._stopping = False
         self._last_start = 0.0
         self._write_failed = False
+        self._backlog = bytearray()
+        self._max_backlog = int(MAX_BACKLOG_SECONDS * settings.sample_rate) * 4  # s16le stereo
         self.restarts = 0
         self.segments = 0
         work_dir.mkdir(parents=True, exist_ok=True)
@@ -84,6 +91,8 @@ class RoomEncoder:
         finally:
             for _, write_fd in pipes.values():
                 os.close(write_fd)
+        os.set_blocking(self._proc.stdin.fileno(), False)
+        self._backlog.clear()
         self._epoch = None
         self._write_failed = False
         self._last_start = time.monotonic()
@@ -113,12 +122,41 @@ class RoomEncoder:
             assert proc is not None
         if self._epoch is None:
             self._epoch = time.time() - self.latency
+        self._backlog += pcm
         try:
-            proc.stdin.write(pcm)
+            written = os.write(proc.stdin.fileno(), self._backlog)
+        except BlockingIOError:
+            written = 0  # the pipe is full: the encoder is behind for now
         except (BrokenPipeError, OSError, ValueError):
+            self._backlog.clear()
             if not self._write_failed:  # once per process; the restart logs its stderr
                 self._write_failed = True
                 log.warning("encoder of room %s stopped taking audio", self.room_id)
+            return
+        del self._backlog[:written]
+        if len(self._backlog) > self._max_backlog:
+            log.error("encoder of room %s is over %.0f s behind; restarting it", self.room_id,
+                      MAX_BACKLOG_SECONDS)
+            self._backlog.clear()
+            proc.kill()  # the next write starts a new one, marked as a discontinuity
+
+    def _drain(self, proc: ManagedProcess, timeout: float) -> None:
+        """Write what is still queued for ``proc`` (at the end of a show), for at most ``timeout``."""
+        deadline = time.monotonic() + timeout
+        fd = proc.stdin.fileno()
+        while self._backlog and proc.poll() is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning("encoder of room %s did not take its last %d bytes", self.room_id,
+                            len(self._backlog))
+                return
+            select.select([], [fd], [], min(remaining, 0.5))
+            try:
+                del self._backlog[: os.write(fd, self._backlog)]
+            except BlockingIOError:
+                continue
+            except (OSError, ValueError):
+                return
 
     def _restart(self) -> None:
         old = self._proc
@@ -177,6 +215,7 @@ class RoomEncoder:
         proc = self._proc
         if proc is None:
             return
+        self._drain(proc, timeout)
         proc.stop(grace=timeout)
         for reader in self._readers:
             reader.join(timeout=timeout)

@@ -147,6 +147,7 @@ class LoudnessProcessor:
         self._history = np.zeros((TAPS_PER_PHASE - 1, CHANNELS))
         self._held: Float | None = None
         self._held_limits: Float | None = None
+        self._rng = np.random.default_rng()
 
     @property
     def latency(self) -> float:
@@ -183,7 +184,7 @@ class LoudnessProcessor:
             padded[: len(tail)] = tail
             out = self._push(padded)[: len(tail) * CHANNELS * 2]
         if self._held is not None and self._held_limits is not None:
-            out += _to_pcm(self._limit(self._held, self._held_limits, float(self._held_limits[-1])))
+            out += to_pcm(self._limit(self._held, self._held_limits, float(self._held_limits[-1])), self._rng)
             self._held = self._held_limits = None
         return out
 
@@ -194,7 +195,8 @@ class LoudnessProcessor:
         limits = self._subblock_limits(gained)
         out = b""
         if self._held is not None and self._held_limits is not None:
-            out = _to_pcm(self._limit(self._held, self._held_limits, float(limits[0]), self._held_steady))
+            out = to_pcm(self._limit(self._held, self._held_limits, float(limits[0]), self._held_steady),
+                         self._rng)
         self._held, self._held_limits = gained, limits
         # only blocks with sound and a settled AGC gain teach the limiter's make-up
         self._held_steady = self._sounding and abs(self.gain_db - self._block_start_db) < 0.1
@@ -270,5 +272,33 @@ class LoudnessProcessor:
         return np.asarray(block * envelope[:, None], dtype=np.float64)
 
 
-def _to_pcm(samples: Float) -> bytes:
-    return bytes(np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes())
+def _tpdf_table(size: int) -> npt.NDArray[np.float32]:
+    """Triangular noise of ±1 LSB (the difference of two uniform values); blocks take it at random offsets."""
+    rng = np.random.default_rng(1770)
+    return np.asarray(rng.random(size, dtype=np.float32) - rng.random(size, dtype=np.float32))
+
+
+#: Ten seconds of stereo dither, shared by every room (read only): cheaper than drawing it per block.
+_TPDF = _tpdf_table(48000 * 2 * 10)
+
+
+def to_pcm(samples: Float, rng: np.random.Generator) -> bytes:
+    """Float samples (frames × channels, full scale 1.0) to s16le, with TPDF dither.
+
+    The gain and the limiter leave values between the 16-bit steps; rounding them
+    alone gives an error that follows the signal (distortion on quiet, simple
+    sounds). Triangular dither of ±1 LSB makes that error plain, steady noise at
+    about -101 dBFS. It also spares the AAC encoder: on a plain tone its rate
+    control finds no use for its bits and codes each frame up to six times over
+    (measured: a dual-mono 440 Hz sine costs 3.2× the CPU undithered). Each 10 ms
+    that is digital silence stays exact zeros ("auto-blank"): zeros are the
+    encoder's cheapest input, while dither alone would be its dearest.
+    """
+    scaled = samples * 32768.0
+    pieces = SUBBLOCKS if len(scaled) % SUBBLOCKS == 0 else 1
+    flat = scaled.reshape(pieces, -1)  # 10 ms each (whole blocks), else one piece
+    sounding = np.maximum(flat.max(axis=1), -flat.min(axis=1)) >= 0.5
+    start = int(rng.integers(0, len(_TPDF) - flat.size))
+    dither = _TPDF[start : start + flat.size].reshape(flat.shape) * sounding[:, None]
+    scaled = (flat + dither).reshape(scaled.shape)
+    return bytes(np.clip(np.round(scaled), -32768, 32767).astype("<i2").tobytes())

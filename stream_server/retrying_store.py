@@ -36,6 +36,8 @@ class _Pending:
     segments: deque[tuple[str, Path]] = field(default_factory=deque)
     playlists: dict[str, str] = field(default_factory=dict)
     deletes: list[str] = field(default_factory=list)
+    #: held while this room's files are published; rooms never wait for each other
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __bool__(self) -> bool:
         return bool(self.segments or self.playlists or self.deletes)
@@ -48,7 +50,7 @@ class RetryingSegmentStore:
         self.inner = inner
         self._work_root = work_root
         self._max_pending = max_pending
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the dict only; each room has its own lock
         self._pending: dict[str, _Pending] = {}
         self._recover_spools()
 
@@ -60,15 +62,18 @@ class RetryingSegmentStore:
             if not files:
                 continue
             pending = self._room(room_id)
-            pending.segments.extend((path.name, path) for path in files)
-            with self._lock:
+            with pending.lock:
+                pending.segments.extend((path.name, path) for path in files)
                 self._flush_locked(room_id, pending)
 
     def pending_segments(self, room_id: str) -> int:
         """Segments of the room waiting for the store."""
         with self._lock:
             pending = self._pending.get(room_id)
-            return len(pending.segments) if pending else 0
+        if pending is None:
+            return 0
+        with pending.lock:
+            return len(pending.segments)
 
     def _spool(self, room_id: str, name: str, source: Path, pending: _Pending) -> None:
         if len(pending.segments) >= self._max_pending:
@@ -101,21 +106,25 @@ class RetryingSegmentStore:
         return True
 
     def _room(self, room_id: str) -> _Pending:
-        pending = self._pending.get(room_id)
-        if pending is None:
-            pending = self._pending[room_id] = _Pending()
-        return pending
+        with self._lock:
+            pending = self._pending.get(room_id)
+            if pending is None:
+                pending = self._pending[room_id] = _Pending()
+            return pending
 
     def flush(self, room_id: str) -> bool:
         """Try to publish everything waiting for the room; True when nothing is left."""
         with self._lock:
             pending = self._pending.get(room_id)
+        if pending is None:
+            return True
+        with pending.lock:
             return not pending or self._flush_locked(room_id, pending)
 
     def publish_segment(self, room_id: str, name: str, source: Path) -> None:
         """Publish the segment, or spool it (in order) while the store is failing."""
-        with self._lock:
-            pending = self._room(room_id)
+        pending = self._room(room_id)
+        with pending.lock:
             if pending and not self._flush_locked(room_id, pending):
                 self._spool(room_id, name, source, pending)
                 return
@@ -129,8 +138,8 @@ class RetryingSegmentStore:
 
     def publish_playlist(self, room_id: str, name: str, text: str) -> None:
         """Publish the playlist once every earlier segment is out; else hold its latest text."""
-        with self._lock:
-            pending = self._room(room_id)
+        pending = self._room(room_id)
+        with pending.lock:
             pending.playlists.pop(name, None)
             if pending and not self._flush_locked(room_id, pending):
                 pending.playlists[name] = text
@@ -143,8 +152,8 @@ class RetryingSegmentStore:
 
     def delete(self, room_id: str, name: str) -> None:
         """Remove a published (or still spooled) file; retried later while the store fails."""
-        with self._lock:
-            pending = self._room(room_id)
+        pending = self._room(room_id)
+        with pending.lock:
             for item in list(pending.segments):
                 if item[0] == name:
                     pending.segments.remove(item)

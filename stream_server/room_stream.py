@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 from stream_server.audio_bus import AudioBus, PublisherInput
+from stream_server.bus_clock import BusClock
 from stream_server.config import Settings
 from stream_server.encoder import RoomEncoder
 from stream_server.loudness import LoudnessProcessor
@@ -21,7 +21,7 @@ class RoomStream:
     """The live pipeline of one show: publishers → bus → loudness → encoder → packager."""
 
     def __init__(self, room_id: str, show_id: str, settings: Settings, packager: Packager,
-                 work_dir: Path) -> None:
+                 work_dir: Path, *, bus_clock: BusClock | None = None) -> None:
         self.room_id = room_id
         self.show_id = show_id
         self._packager = packager
@@ -33,10 +33,9 @@ class RoomStream:
             latency=self.loudness.latency if self.loudness else 0.0,
         )
         self.bus = AudioBus(settings.sample_rate, self._program)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self.bus.run, args=(self._stop,), name=f"bus[{room_id}]", daemon=True
-        )
+        #: the process's shared clock (the stage's); a stream made alone gets a clock of its own
+        self._own_clock = bus_clock is None
+        self._clock = bus_clock or BusClock(name=f"bus-clock[{room_id}]")
         self.started_at = time.time()
         self.last_segment_at: float | None = None
 
@@ -54,13 +53,13 @@ class RoomStream:
         self.last_segment_at = time.time()
 
     def start(self) -> None:
-        """Start the encoder, then the clock that feeds it."""
+        """Start the encoder, then put the bus on the clock that feeds it."""
         self.encoder.start()
-        self._thread.start()
+        self._clock.add(self.bus)
 
     def bus_thread_alive(self) -> bool:
-        """Whether the clock feeding the encoder still runs."""
-        return self._thread.is_alive()
+        """Whether the clock feeding the encoder still drives this room's bus."""
+        return self._clock.drives(self.bus)
 
     def add_publisher(self, label: str) -> PublisherInput:
         """A new input on the room's bus."""
@@ -68,8 +67,9 @@ class RoomStream:
 
     def stop(self, *, end_show: bool) -> None:
         """Stop the clock and the encoder (its last segment is published); optionally end the show."""
-        self._stop.set()
-        self._thread.join(timeout=5)
+        self._clock.remove(self.bus)  # no tick touches the bus after this
+        if self._own_clock:
+            self._clock.stop()
         if self.loudness is not None:
             tail = self.loudness.flush()
             if tail:

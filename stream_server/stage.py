@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from room_directory import Room, RoomDirectory, RoomStatus, Show
 from stream_server.audio_bus import PublisherInput
+from stream_server.bus_clock import BusClock
 from stream_server.config import Settings
 from stream_server.leases import RoomLeases, default_node_id
 from stream_server.packager import Packager, replay_name, show_of_playlist
@@ -57,6 +58,8 @@ class Stage:
         self._streams: dict[str, RoomStream] = {}
         self._packagers: dict[str, Packager] = {}
         self._lock = threading.RLock()
+        #: one clock thread drives every room's bus (see ``bus_clock``)
+        self._bus_clock = BusClock()
         self.leases = RoomLeases(directory, settings.node_id or default_node_id(settings.port),
                                  settings.lease_seconds)
         #: called with (room id, show id) once a show has ended and its record is written
@@ -101,7 +104,7 @@ class Stage:
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
-                                self._settings.work_dir / room.id)
+                                self._settings.work_dir / room.id, bus_clock=self._bus_clock)
             try:
                 stream.start()
             except OSError as exc:
@@ -327,6 +330,7 @@ class Stage:
             self._streams.clear()
         for stream in streams:
             stream.stop(end_show=False)
+        self._bus_clock.stop()
         self.leases.release_all()
 
     def drop(self, room_id: str) -> None:

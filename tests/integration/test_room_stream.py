@@ -176,3 +176,30 @@ def test_a_failed_restart_does_not_kill_the_room_and_a_later_one_recovers(tmp_pa
         wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments after recovery")
     finally:
         s.stop(end_show=True)
+
+
+def test_a_hung_encoder_never_holds_up_the_bus_and_is_replaced(tmp_path: Path) -> None:
+    s = make_stream(tmp_path)
+    s.start()
+    pid = None
+    try:
+        feed(s, tone(440, 60))
+        wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments before the hang")
+        pid = s.encoder.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGSTOP)  # alive, but taking no audio: its pipe fills
+        frames = s.bus.frames_out
+        wait_for(lambda: s.bus.frames_out >= frames + 100, 10, what="bus frames while the encoder hangs")
+        wait_for(lambda: s.encoder.restarts >= 1, 20, what="the hung encoder replaced")
+        assert s.encoder.pid != pid
+        before = segment_count(tmp_path)
+        wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments from the new encoder")
+        parsed = live(tmp_path)
+        assert parsed is not None and any(seg.discontinuity for seg in parsed.segments)
+    finally:
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        s.stop(end_show=True)

@@ -88,25 +88,28 @@ def test_muted_publisher_is_silent_but_keeps_draining() -> None:
     assert inp.frames_played == 1
 
 
-def test_run_feeds_the_sink_at_wall_clock_pace() -> None:
+def test_advance_sends_the_frames_due_on_the_wall_clock() -> None:
     clock = [0.0]
     out: list[bytes] = []
-    stop = threading.Event()
     bus = AudioBus(SR, out.append, clock=lambda: clock[0])
+    bus.advance()
+    assert len(out) == 1  # the first frame is due at once
+    for step in range(1, 11):  # one simulated second, in 100 ms ticks
+        clock[0] = step / 10
+        bus.advance()
+        assert len(out) == step * 5 + 1  # never ahead of the clock, never behind
+    bus.advance()
+    assert len(out) == 51 and bus.late_frames == 0
 
-    def advance_then_stop() -> None:
-        # one simulated second in 0.1 s steps, letting the bus catch up after each
-        while not out:
-            stop.wait(0.01)
-        for step in range(1, 11):
-            clock[0] = step / 10
-            deadline = 200
-            while len(out) < step * 5 and deadline:
-                stop.wait(0.01)
-                deadline -= 1
-        stop.wait(0.05)
-        stop.set()
 
-    threading.Thread(target=advance_then_stop).start()
-    bus.run(stop)
-    assert 49 <= len(out) <= 52  # 1 s of 20 ms frames, no more, no less
+def test_after_a_long_stall_the_bus_skips_ahead_instead_of_rushing() -> None:
+    clock = [0.0]
+    out: list[bytes] = []
+    bus = AudioBus(SR, out.append, clock=lambda: clock[0])
+    bus.advance()
+    clock[0] = 5.0  # the process was stopped for five seconds
+    bus.advance()
+    assert len(out) == 2 and bus.late_frames == 249
+    clock[0] = 5.1 + 1e-9  # (5.1 / 0.02 is a hair under 255 in floating point)
+    bus.advance()
+    assert len(out) == 7  # back to real time

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stream_server.loudness import LoudnessProcessor
+from stream_server.loudness import LoudnessProcessor, to_pcm
 from tests.loudness_meter import measure_pcm
 
 SR = 48000
@@ -52,3 +52,29 @@ def test_a_pause_does_not_raise_the_gain() -> None:
     held = proc.gain_db
     proc.process(bytes(SR * 4 * 3))  # then 3 s of digital silence
     assert proc.gain_db == held and abs(held - before) < 0.5
+
+
+def test_digital_silence_stays_exact_zeros() -> None:
+    out = np.frombuffer(to_pcm(np.zeros((4800, 2)), np.random.default_rng(1)), dtype="<i2")
+    assert len(out) == 9600 and not out.any()
+
+
+def _harmonic_db(samples: np.ndarray, fundamental: int, harmonic: int) -> float:
+    """Level of a harmonic against the fundamental (1 s of audio: 1 Hz bins)."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(20 * np.log10(spectrum[harmonic * fundamental] / spectrum[fundamental]))
+
+
+def test_dither_turns_quantisation_distortion_into_plain_noise() -> None:
+    t = np.arange(SR) / SR
+    wave = 1.3 * np.sin(2 * np.pi * 1000 * t)  # a 1 kHz tone 1.3 steps of 16 bits high
+    block = np.repeat(wave[:, None], 2, axis=1) / 32768
+    rng = np.random.default_rng(2)
+    pcm = b"".join(to_pcm(block[i : i + 4800], rng) for i in range(0, SR, 4800))
+    dithered = np.frombuffer(pcm, dtype="<i2").reshape(-1, 2)[:, 0].astype(np.float64)
+    rounded = np.round(wave)  # rounding alone makes a staircase of it
+    assert _harmonic_db(rounded, 1000, 3) > -30  # the distortion dither is there to remove
+    assert _harmonic_db(dithered, 1000, 3) < -35
+    assert np.dot(dithered, wave) / np.dot(wave, wave) == pytest.approx(1.0, abs=0.05)  # level kept
+    error_rms = float(np.sqrt(np.mean((dithered - wave) ** 2)))
+    assert error_rms == pytest.approx(0.5, rel=0.15)  # triangular ±1 step plus rounding: √(1/6 + 1/12)
