@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make run` and `make test`.
-.PHONY: run test lint bench
+.PHONY: run test lint bench screenshots
 
 run:
 	scripts/bootstrap
@@ -14,3 +14,8 @@ test:
 bench:
 	scripts/bootstrap --test
 	.venv/bin/python -m bench
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots:
+	scripts/bootstrap --test
+	LIVESTAGE_SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/browser

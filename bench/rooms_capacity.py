@@ -12,12 +12,13 @@ The ramp stops at the first failing step, at ``MAX_ROOMS`` or at ``TIME_CAP``.
 
 Per room, at the largest passing step: CPU (% of one core) of the server and its
 children (encoders, decoders), the server's idle CPU taken off; RSS and PSS (MiB) of
-its encoder and decoder plus its share of the server's growth; and the machine's view:
-how much ``MemAvailable`` fell per room (the load generator's and the peer's PSS taken
-off). RSS counts the ≈40 MiB of ffmpeg's shared libraries again in every process; the
-last two figures are what a machine actually gives up per room. The peer is ffmpeg
-alone doing one room's encoding job (same input, dithered like ours, both renditions,
-segment muxers).
+its encoder and decoder plus its share of the server's growth; and the machine's
+view: how much ``MemAvailable`` fell per room (the load generator's PSS taken off).
+RSS counts the ≈40 MiB of ffmpeg's shared libraries again in every process; the
+last two figures are what a machine actually gives up per room. The peer, measured
+for ``PEER_SECONDS`` before the ramp (so it takes no CPU from the rooms), is ffmpeg
+alone doing one room's encoding job (same input, dithered like ours, both
+renditions, segment muxers).
 Ingest → listed latency p50/p99 per rendition comes from the first step (watching
 files every 0.1 s, so figures are good to about 0.1 s).
 """
@@ -44,6 +45,7 @@ MAX_ROOMS = 80
 WARMUP = 8.0
 OBSERVE = 14.0
 TIME_CAP = 300.0
+PEER_SECONDS = 15.0
 POLL = 0.1
 #: Listed no later than this after its air-time end (half a 2 s target).
 ON_TIME_SLACK = 1.0
@@ -98,7 +100,7 @@ class Step:
     cpu_per_room: float
     rss_per_room: float
     pss_per_room: float
-    #: the drop in the machine's MemAvailable per room, the load generator's and peer's PSS taken off
+    #: the drop in the machine's MemAvailable per room, the load generator's PSS taken off
     system_per_room: float
     latencies: dict[str, list[float]]
     #: CPU per room (% of a core) by process kind: server (Python), encoder, decoder
@@ -191,11 +193,17 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             idle_after = tree_usage(server.process.pid)
             idle_rate = cpu_between(idle_before, idle_after) / 3.0
             idle_mib = (idle_after[0].rss_mib, idle_after[0].pss_mib)
-            idle_available = mem_available_mib()
+            # the peer runs alone first: during the ramp it would take CPU from the rooms
             peer = Child("peer ffmpeg", peer_argv(work / "peer"), work / "peer.log")
-            children.append(peer)
-            peer_start = tree_usage(peer.pid)
-            began = time.monotonic()
+            time.sleep(2.0)
+            peer_start, peer_began = tree_usage(peer.pid), time.monotonic()
+            time.sleep(PEER_SECONDS)
+            peer_end = tree_usage(peer.pid)
+            peer_cpu = cpu_between(peer_start, peer_end) / (time.monotonic() - peer_began) * 100
+            peer_rss, peer_pss = peer_end[0].rss_mib, peer_end[0].pss_mib
+            peer.stop(grace=5.0)
+            idle_available = mem_available_mib()
+            began, watcher_began = time.monotonic(), time.process_time()
             rooms: list[str] = []
             while len(rooms) < MAX_ROOMS and time.monotonic() - began < TIME_CAP:
                 batch = [server.create_room(f"Capacity {len(rooms) + i}") for i in range(STEP)]
@@ -205,7 +213,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                                       work / f"publisher-{len(rooms)}.log"))
                 rooms += [r.id for r in batch]
                 time.sleep(WARMUP)
-                others = [c.pid for c in children]  # publishers and the peer: not the server's memory
+                others = [c.pid for c in children]  # the publishers: not the server's memory
                 step = _step(server, work / "data" / "hls", rooms, idle_rate, idle_mib, idle_available,
                              others)
                 steps.append(step)
@@ -214,13 +222,10 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                       file=sys.stderr, flush=True)
                 if not step.passed:
                     break
-            peer_end = tree_usage(peer.pid)
-            peer_cpu = cpu_between(peer_start, peer_end) / (time.monotonic() - peer.started) * 100
-            peer_rss, peer_pss = peer_end[0].rss_mib, peer_end[0].pss_mib
-            publishers = [c for c in children if c.name.startswith("publisher")]
-            publisher_cpu = sum(
-                u.cpu_seconds for c in publishers for u in tree_usage(c.pid)
-            ) / max(1e-9, time.monotonic() - began) / max(1, len(rooms)) * 100
+            ramp = max(1e-9, time.monotonic() - began)
+            publisher_cpu = sum(u.cpu_seconds for c in children for u in tree_usage(c.pid)) / ramp
+            publisher_cpu = publisher_cpu / max(1, len(rooms)) * 100
+            watcher_cpu = (time.process_time() - watcher_began) / ramp * 100
         except Exception as exc:
             raise RuntimeError(f"{exc}\n--- server log ---\n{server.log_tail()}") from exc
         finally:
@@ -245,6 +250,8 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                round(best.system_per_room, 1), "MiB"),
         Result(NAME, "load generator CPU per room (publisher ffmpeg, not in the figures above)",
                round(publisher_cpu, 2), "% core"),
+        Result(NAME, "this benchmark's own CPU (playlist watcher, on the same 2 cores)",
+               round(watcher_cpu, 1), "% core"),
     ]
     if not best.passed or best is not steps[-1]:
         last = steps[-1]

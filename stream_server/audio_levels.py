@@ -1,8 +1,8 @@
 """Level meters of the audio bus: peak and RMS in dBFS, smoothed like a console's meter.
 
 The bus updates one meter per publisher (before mute, so the host sees a muted
-co-host talking) and one for the program, once per 20 ms frame. Cheap: one pass
-of numpy over 1,920 samples per frame.
+co-host talking) and one for the program, once per bus tick (five 20 ms frames).
+Cheap: one pass of numpy over the tick's samples.
 """
 
 from __future__ import annotations
@@ -35,21 +35,22 @@ class LevelMeter:
         self._mean_square = 0.0
         self._peak = 0.0
 
-    def update(self, samples: np.ndarray) -> None:
-        """Take one frame of int16 samples."""
+    def update(self, samples: np.ndarray, frames: int = 1) -> None:
+        """Take ``frames`` frames of int16 samples at once (smoothed as if they came one by one)."""
         if samples.size == 0:
-            self.idle()
+            self.idle(frames)
             return
         x = samples.astype(np.float32)
         mean_square = float(np.dot(x, x)) / (x.size * 32768.0 * 32768.0)
         peak = max(int(samples.max()), -int(samples.min())) / 32768.0
-        self._mean_square += self._alpha * (mean_square - self._mean_square)
-        self._peak = max(peak, self._peak * self._fall)
+        alpha = 1.0 - (1.0 - self._alpha) ** frames
+        self._mean_square += alpha * (mean_square - self._mean_square)
+        self._peak = max(peak, self._peak * self._fall**frames)
 
-    def idle(self) -> None:
-        """A frame without audio from this source: the meter falls."""
-        self._mean_square -= self._alpha * self._mean_square
-        self._peak *= self._fall
+    def idle(self, frames: int = 1) -> None:
+        """``frames`` frames without audio from this source: the meter falls."""
+        self._mean_square *= (1.0 - self._alpha) ** frames
+        self._peak *= self._fall**frames
 
     def snapshot(self) -> dict[str, float]:
         """``{"peak_dbfs": …, "rms_dbfs": …}`` right now."""

@@ -43,7 +43,7 @@ class Settings:
     segment_seconds: int = 2
     #: Segments in the live window (at least 6 and at least 3 target durations).
     window_segments: int = 8
-    #: Sample rate of the room audio bus and the encoder.
+    #: Sample rate of the room audio bus and the encoder: 48000 or 44100.
     sample_rate: int = 48000
     #: The ffmpeg binary.
     ffmpeg: str = "ffmpeg"
@@ -99,6 +99,8 @@ class Settings:
             16 <= kbps <= 384 for kbps in self.renditions_kbps
         ):
             raise ValueError("LIVESTAGE_RENDITIONS must list distinct bitrates from 16 to 384, e.g. 128,64")
+        if self.sample_rate not in (44100, 48000):
+            raise ValueError("LIVESTAGE_SAMPLE_RATE must be 44100 or 48000")
         if self.aac_coder not in ("fast", "twoloop"):
             raise ValueError("LIVESTAGE_AAC_CODER must be fast or twoloop")
         if self.replay_retention_days < 0 or self.replay_keep_per_room < 0:

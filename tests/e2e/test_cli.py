@@ -97,7 +97,8 @@ def test_go_live_plays_a_file_in_real_time_and_listen_prints_its_segments(
         go.kill()
         go.wait()
     assert go.returncode == 0, err
-    assert "Done: sent 0:08 of audio" in err and "dBFS" in err
+    # the 9 s file, give or take the MP3 decoder's padding (whole seconds shown, truncated)
+    assert re.search(r"Done: sent 0:0[89] of audio", err) and "dBFS" in err, err
     wait_for(lambda: listed(server, room_id) >= 4, 20, what="four segments")
     parsed = media_playlist(server, room_id)
     assert parsed is not None

@@ -20,7 +20,7 @@ from stream_server.segment_store import LocalSegmentStore
 from stream_server.show_log import ShowLog
 from tests.loudness_meter import measure_file
 
-SR = 48000
+SR = Settings().sample_rate  # the bus rate: the PCM fed in must be at it
 SECONDS = 12
 LEVELS = (-3.0, -23.0, -43.0)
 

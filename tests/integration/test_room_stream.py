@@ -20,7 +20,7 @@ from tests.audio_checks import dominant_frequency, rms_dbfs
 from tests.support import decode_pcm, ffprobe_streams, wait_for
 
 ROOM = "room-1"
-SR = 48000
+SR = Settings().sample_rate  # the bus rate: the PCM fed in must be at it
 
 
 def tone(freq: float, seconds: float) -> bytes:
@@ -84,7 +84,7 @@ def test_published_pcm_comes_out_as_aac_lc_segments_of_the_same_tone(
         assert parsed is not None and parsed.target_duration == 1
         files = [tmp_path / "hls" / ROOM / s.uri for s in parsed.segments]
         assert ffprobe_streams(files[-1]) == [
-            {"codec_name": "aac", "profile": "LC", "sample_rate": "48000", "channels": 2}
+            {"codec_name": "aac", "profile": "LC", "sample_rate": str(SR), "channels": 2}
         ]
         joined = tmp_path / f"joined-{rendition}.ts"
         joined.write_bytes(b"".join(f.read_bytes() for f in files[1:4]))

@@ -88,18 +88,25 @@ def test_muted_publisher_is_silent_but_keeps_draining() -> None:
     assert inp.frames_played == 1
 
 
+def frames(out: list[bytes]) -> int:
+    """How many 20 ms frames the sink was given in all."""
+    assert all(len(chunk) % FRAME == 0 for chunk in out)
+    return sum(len(chunk) for chunk in out) // FRAME
+
+
 def test_advance_sends_the_frames_due_on_the_wall_clock() -> None:
     clock = [0.0]
     out: list[bytes] = []
     bus = AudioBus(SR, out.append, clock=lambda: clock[0])
     bus.advance()
-    assert len(out) == 1  # the first frame is due at once
+    assert frames(out) == 1 and len(out) == 1  # the first frame is due at once
     for step in range(1, 11):  # one simulated second, in 100 ms ticks
         clock[0] = step / 10
         bus.advance()
-        assert len(out) == step * 5 + 1  # never ahead of the clock, never behind
+        assert frames(out) == step * 5 + 1  # never ahead of the clock, never behind
+        assert len(out) == step + 1  # one call to the sink per tick
     bus.advance()
-    assert len(out) == 51 and bus.late_frames == 0
+    assert frames(out) == 51 and bus.late_frames == 0
 
 
 def test_after_a_long_stall_the_bus_skips_ahead_instead_of_rushing() -> None:
@@ -109,7 +116,7 @@ def test_after_a_long_stall_the_bus_skips_ahead_instead_of_rushing() -> None:
     bus.advance()
     clock[0] = 5.0  # the process was stopped for five seconds
     bus.advance()
-    assert len(out) == 2 and bus.late_frames == 249
+    assert frames(out) == 2 and bus.late_frames == 249
     clock[0] = 5.1 + 1e-9  # (5.1 / 0.02 is a hair under 255 in floating point)
     bus.advance()
-    assert len(out) == 7  # back to real time
+    assert frames(out) == 7  # back to real time

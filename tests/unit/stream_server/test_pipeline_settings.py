@@ -22,6 +22,13 @@ def test_defaults_are_two_renditions_fast_coder_loudness_on_thirty_days() -> Non
     settings = settings_from_env({})
     assert settings.renditions_kbps == (128, 64) and settings.aac_coder == "fast"
     assert settings.loudness and settings.loudness_lufs == -16 and settings.replay_retention_days == 30
+    assert settings.sample_rate == 48000
+
+
+def test_the_bus_runs_at_44100_or_48000_only() -> None:
+    assert settings_from_env({"LIVESTAGE_SAMPLE_RATE": "44100"}).sample_rate == 44100
+    with pytest.raises(ValueError, match="44100 or 48000"):
+        settings_from_env({"LIVESTAGE_SAMPLE_RATE": "22050"})
 
 
 @pytest.mark.parametrize("value", ["", "128,128", "8", "128,500", "abc"],
