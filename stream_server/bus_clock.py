@@ -46,7 +46,6 @@ class BusClock:
         self._failures: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.ticks = 0
 
     def add(self, bus: Advancing) -> None:
         """Drive ``bus`` from the next tick on."""
@@ -88,7 +87,6 @@ class BusClock:
                     self._failures[id(bus)] = count
                     if count == 1 or count % 600 == 0:  # the first, then once a minute
                         log.exception("audio bus %r failed (%d times); the other rooms carry on", bus, count)
-            self.ticks += 1
 
     def _run(self) -> None:
         next_tick = self._clock()

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from stream_server import metrics
+from stream_server.audio_bus import CHANNELS, SAMPLE_BYTES
 from stream_server.config import Settings
 from stream_server.packager import rendition_name
 from stream_server.processes import ManagedProcess, encoder_argv
@@ -57,7 +58,7 @@ class RoomEncoder:
         self._last_start = 0.0
         self._write_failed = False
         self._backlog = bytearray()
-        self._max_backlog = int(MAX_BACKLOG_SECONDS * settings.sample_rate) * 4  # s16le stereo
+        self._max_backlog = int(MAX_BACKLOG_SECONDS * settings.sample_rate) * CHANNELS * SAMPLE_BYTES
         self.restarts = 0
         self.segments = 0
         work_dir.mkdir(parents=True, exist_ok=True)
