@@ -55,6 +55,9 @@ class RoomEncoder:
         self._prefix = ""
         self._epoch: float | None = None
         self._stopping = False
+        #: held while the process is replaced or stopped (never by the clock thread)
+        self._lifecycle = threading.Lock()
+        self._restarting = False
         self._last_start = 0.0
         self._write_failed = False
         self._backlog = bytearray()
@@ -72,6 +75,10 @@ class RoomEncoder:
 
     def start(self) -> None:
         """Start a fresh encoder process."""
+        with self._lifecycle:
+            self._start()
+
+    def _start(self) -> None:
         pipes = {name: os.pipe() for name in self.renditions}
         self._prefix = secrets.token_hex(4)
         argv = encoder_argv(
@@ -83,8 +90,8 @@ class RoomEncoder:
             aac_coder=self._settings.aac_coder,
         )
         try:
-            self._proc = ManagedProcess(f"encoder[{self.room_id}]", argv,
-                                        pass_fds=tuple(w for _, w in pipes.values()))
+            proc = ManagedProcess(f"encoder[{self.room_id}]", argv,
+                                  pass_fds=tuple(w for _, w in pipes.values()))
         except OSError:
             for read_fd, _ in pipes.values():
                 os.close(read_fd)
@@ -92,15 +99,17 @@ class RoomEncoder:
         finally:
             for _, write_fd in pipes.values():
                 os.close(write_fd)
-        os.set_blocking(self._proc.stdin.fileno(), False)
+        os.set_blocking(proc.stdin.fileno(), False)
+        # the clock thread sees the new process only once everything it needs is ready
         self._backlog.clear()
         self._epoch = None
         self._write_failed = False
         self._last_start = time.monotonic()
         with self._publish_lock:
             self._pending.clear()
+            self._proc = proc
         self._readers = [
-            threading.Thread(target=self._read_segment_list, args=(name, read_fd, self._proc),
+            threading.Thread(target=self._read_segment_list, args=(name, read_fd, proc),
                              name=f"segments[{self.room_id}/{name}]", daemon=True)
             for name, (read_fd, _) in pipes.items()
         ]
@@ -108,19 +117,13 @@ class RoomEncoder:
             reader.start()
 
     def write(self, pcm: bytes) -> None:
-        """Feed one frame; a dead encoder is restarted (at most once a second), frames meanwhile dropped."""
+        """Feed audio; never blocks. A dead encoder is replaced on a thread of its own (at most
+        once a second): the clock thread that calls this drives every room. Audio meanwhile is
+        dropped; the playlists mark the gap as a discontinuity."""
         proc = self._proc
         if proc is None or proc.poll() is not None:
-            if self._stopping or time.monotonic() - self._last_start < 1.0:
-                return
-            try:
-                self._restart()
-            except OSError as exc:  # the bus thread must survive; try again in a second
-                self._last_start = time.monotonic()
-                log.error("encoder of room %s could not restart: %s", self.room_id, exc)
-                return
-            proc = self._proc
-            assert proc is not None
+            self._request_restart()
+            return
         if self._epoch is None:
             self._epoch = time.time() - self.latency
         self._backlog += pcm
@@ -159,19 +162,36 @@ class RoomEncoder:
             except (OSError, ValueError):
                 return
 
+    def _request_restart(self) -> None:
+        if self._stopping or self._restarting or time.monotonic() - self._last_start < 1.0:
+            return
+        self._restarting = True
+        threading.Thread(target=self._restart, name=f"encoder-restart[{self.room_id}]",
+                         daemon=True).start()
+
     def _restart(self) -> None:
-        old = self._proc
-        if old is not None:
-            log.error("encoder of room %s died (exit %s); restarting: %s", self.room_id,
-                      old.poll(), old.stderr_text())
-            for reader in self._readers:
-                reader.join(timeout=2)
-        for partial in self._work_dir.glob(f"{self._prefix}-*.ts"):
-            partial.unlink(missing_ok=True)
-        self.restarts += 1
-        metrics.ENCODER_RESTARTS.inc()
-        self._on_restart()
-        self.start()
+        """Replace a dead encoder (on its own thread: joining the old one's readers takes time)."""
+        try:
+            with self._lifecycle:
+                if self._stopping:
+                    return
+                old = self._proc
+                if old is not None:
+                    log.error("encoder of room %s died (exit %s); restarting: %s", self.room_id,
+                              old.poll(), old.stderr_text())
+                    for reader in self._readers:
+                        reader.join(timeout=2)
+                for partial in self._work_dir.glob(f"{self._prefix}-*.ts"):
+                    partial.unlink(missing_ok=True)
+                self.restarts += 1
+                metrics.ENCODER_RESTARTS.inc()
+                self._on_restart()
+                self._start()
+        except OSError as exc:  # try again in a second
+            self._last_start = time.monotonic()
+            log.error("encoder of room %s could not restart: %s", self.room_id, exc)
+        finally:
+            self._restarting = False
 
     def _read_segment_list(self, rendition: str, fd: int, proc: ManagedProcess) -> None:
         epoch_wait = time.monotonic() + 30
@@ -213,10 +233,11 @@ class RoomEncoder:
     def stop(self, timeout: float = 10.0) -> None:
         """Close the input: ffmpeg finishes the last segment, which is published before this returns."""
         self._stopping = True
-        proc = self._proc
-        if proc is None:
-            return
-        self._drain(proc, timeout)
-        proc.stop(grace=timeout)
-        for reader in self._readers:
-            reader.join(timeout=timeout)
+        with self._lifecycle:  # a restart under way finishes first; none starts after this
+            proc = self._proc
+            if proc is None:
+                return
+            self._drain(proc, timeout)
+            proc.stop(grace=timeout)
+            for reader in self._readers:
+                reader.join(timeout=timeout)

@@ -22,12 +22,15 @@ whatever the performers send. How:
   still airs at the target.
 - **Limit** true peaks: each 10 ms of the gained signal is 4× oversampled
   (BS.1770 Annex 2's method, a 48-tap interpolator) and the gain envelope is
-  brought under a -2 dBTP ceiling, one block ahead (100 ms look-ahead) so the gain
-  is already down when the peak comes; it recovers at 60 dB/s. The ceiling sits
-  1 dB under the promise because AAC coding adds overshoot.
+  brought under a -2 dBTP ceiling. The gain ramps down over the 10 ms before a
+  peak, so the limiter looks one sub-block ahead: the last 10 ms of each block
+  is held until the next block's limits are known. It recovers at 60 dB/s. The
+  ceiling sits 1 dB under the promise because AAC coding adds overshoot.
 
-Cost: numpy on 100 ms blocks, about 0.2 ms of CPU per block (≈0.2 % of a core per
-room); latency two blocks (200 ms: one gathering, one of look-ahead).
+Cost: numpy on 100 ms blocks, about 0.3 ms of CPU per block (≈0.3 % of a core per
+room). Latency: a block is gathered (100 ms) and its last sub-block held (10 ms);
+the bus hands over a block per tick, so a block's first 90 ms leave on the tick
+that completes it.
 """
 
 from __future__ import annotations
@@ -140,7 +143,6 @@ class LoudnessProcessor:
         self._limiter_loss_db = 0.0
         self._sounding = False
         self._sounding_blocks = 0
-        self._held_steady = False
         self._block_start_db = 0.0
         self._gain = 1.0
         self._limit_gain = 1.0
@@ -151,8 +153,11 @@ class LoudnessProcessor:
 
     @property
     def latency(self) -> float:
-        """Seconds from audio in to the same audio out (gathering plus look-ahead)."""
-        return 2 * self._block / self.sample_rate
+        """Seconds from the first sample in to the first sample out: one block gathered.
+
+        (The 10 ms held for the limiter's look-ahead delays later samples, not the first.)
+        """
+        return self._block / self.sample_rate
 
     @property
     def gain_db(self) -> float:
@@ -165,7 +170,7 @@ class LoudnessProcessor:
         return None if self._estimate is None else lufs(self._estimate)
 
     def process(self, pcm: bytes) -> bytes:
-        """Take any amount of PCM; give back processed PCM, whole blocks, one block behind."""
+        """Take any amount of PCM; give back processed PCM, whole blocks less the 10 ms held."""
         self._pending += pcm
         out = []
         while len(self._pending) >= self._block_bytes:
@@ -175,31 +180,35 @@ class LoudnessProcessor:
         return b"".join(out)
 
     def flush(self) -> bytes:
-        """Everything still held (the look-ahead block and a partial block), processed."""
+        """Everything still held (the look-ahead sub-block and a partial block), processed."""
+        owed = (0 if self._held is None else len(self._held)) + len(self._pending) // (CHANNELS * 2)
         out = b""
         if self._pending:
             tail = np.frombuffer(bytes(self._pending), dtype=np.int16).reshape(-1, CHANNELS) / 32768.0
             self._pending.clear()
             padded = np.zeros((self._block, CHANNELS))
             padded[: len(tail)] = tail
-            out = self._push(padded)[: len(tail) * CHANNELS * 2]
+            out = self._push(padded)
         if self._held is not None and self._held_limits is not None:
             out += to_pcm(self._limit(self._held, self._held_limits, float(self._held_limits[-1])), self._rng)
             self._held = self._held_limits = None
-        return out
+        return out[: owed * CHANNELS * 2]  # the zero padding is not audio
 
     # -- one block ------------------------------------------------------------------------------
 
     def _push(self, block: Float) -> bytes:
+        """Gain one block and limit it; give back all but its last sub-block (held for look-ahead)."""
         gained = block * self._agc_envelope(block)[:, None]
         limits = self._subblock_limits(gained)
-        out = b""
+        sub = len(gained) // SUBBLOCKS
+        ready, ready_limits = gained[:-sub], limits[:-1]
         if self._held is not None and self._held_limits is not None:
-            out = to_pcm(self._limit(self._held, self._held_limits, float(limits[0]), self._held_steady),
-                         self._rng)
-        self._held, self._held_limits = gained, limits
+            ready = np.concatenate([self._held, ready])
+            ready_limits = np.concatenate([self._held_limits, ready_limits])
         # only blocks with sound and a settled AGC gain teach the limiter's make-up
-        self._held_steady = self._sounding and abs(self.gain_db - self._block_start_db) < 0.1
+        steady = self._sounding and abs(self.gain_db - self._block_start_db) < 0.1
+        out = to_pcm(self._limit(ready, ready_limits, float(limits[-1]), steady), self._rng)
+        self._held, self._held_limits = gained[-sub:], limits[-1:]
         return out
 
     def _agc_envelope(self, block: Float) -> Float:
@@ -251,17 +260,21 @@ class LoudnessProcessor:
         return limits
 
     def _limit(self, block: Float, limits: Float, next_limit: float, countable: bool = False) -> Float:
-        """Apply the limiter's gain envelope: under every sub-block's limit, ramped, slow to recover."""
+        """Apply the limiter's gain envelope: under every sub-block's limit, ramped, slow to recover.
+
+        ``block`` holds ``len(limits)`` sub-blocks; ``next_limit`` is the limit of the one after.
+        """
+        count = len(limits)
         ahead = np.append(limits[1:], next_limit)
         ends = np.minimum(limits, ahead)
-        starts = np.empty(SUBBLOCKS)
+        starts = np.empty(count)
         previous = min(self._limit_gain, float(limits[0]))  # only lower at the very start
-        for i in range(SUBBLOCKS):
+        for i in range(count):
             starts[i] = previous
             ends[i] = min(ends[i], previous * self._release)
             previous = ends[i]
         self._limit_gain = previous
-        size = len(block) // SUBBLOCKS
+        size = len(block) // count
         ramp = np.arange(size) / size
         envelope = (starts[:, None] + (ends - starts)[:, None] * ramp[None, :]).reshape(-1)
         if countable:  # how much loudness the limiter took from this (steady) block, smoothed

@@ -29,12 +29,16 @@ def tone(freq: float, seconds: float) -> bytes:
     return np.repeat(mono[:, None], 2, axis=1).tobytes()
 
 
-def make_stream(tmp: Path) -> RoomStream:
+def make_packager(tmp: Path, packager_class: type[Packager] = Packager) -> Packager:
+    settings = Settings(data_dir=tmp)
+    return packager_class(ROOM, LocalSegmentStore(settings.hls_dir),
+                          ShowLog(settings.work_dir / ROOM / "segments.jsonl"),
+                          target_duration=1, window_size=6, renditions_kbps=settings.renditions_kbps)
+
+
+def make_stream(tmp: Path, packager: Packager | None = None) -> RoomStream:
     settings = Settings(data_dir=tmp, segment_seconds=1, window_segments=6)
-    packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir),
-                        ShowLog(settings.work_dir / ROOM / "segments.jsonl"),
-                        target_duration=1, window_size=6, renditions_kbps=settings.renditions_kbps)
-    return RoomStream(ROOM, "show1", settings, packager, settings.work_dir / ROOM)
+    return RoomStream(ROOM, "show1", settings, packager or make_packager(tmp), settings.work_dir / ROOM)
 
 
 def feed(stream: RoomStream, pcm: bytes) -> threading.Thread:
@@ -202,4 +206,45 @@ def test_a_hung_encoder_never_holds_up_the_bus_and_is_replaced(tmp_path: Path) -
                 os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
+        s.stop(end_show=True)
+
+
+class SlowToMark(Packager):
+    """A packager whose discontinuity mark waits for the test: a restart that takes its time."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.marking = threading.Event()
+        self.release = threading.Event()
+
+    def mark_discontinuity(self) -> None:
+        self.marking.set()
+        self.release.wait(30)
+        super().mark_discontinuity()
+
+
+def test_a_slow_encoder_restart_never_holds_up_the_clock_that_drives_every_room(tmp_path: Path) -> None:
+    packager = make_packager(tmp_path, SlowToMark)
+    assert isinstance(packager, SlowToMark)
+    s = make_stream(tmp_path, packager)
+    s.start()
+    try:
+        feed(s, tone(440, 60))
+        wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments before the crash")
+        pid = s.encoder.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        wait_for(packager.marking.is_set, 10, what="the restart under way")
+        frames = s.bus.frames_out
+        # the restart is stuck, yet the clock (the same thread for every room) keeps going
+        wait_for(lambda: s.bus.frames_out >= frames + 50, 10, what="bus frames during the restart")
+        assert s.encoder.pid == pid  # still the dead one: the restart has not finished
+        packager.release.set()
+        wait_for(lambda: s.encoder.pid not in (None, pid), 10, what="the new encoder")
+        before = segment_count(tmp_path)
+        wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments from the new encoder")
+        parsed = live(tmp_path)
+        assert parsed is not None and any(seg.discontinuity for seg in parsed.segments)
+    finally:
+        packager.release.set()
         s.stop(end_show=True)

@@ -78,3 +78,20 @@ def test_dither_turns_quantisation_distortion_into_plain_noise() -> None:
     assert np.dot(dithered, wave) / np.dot(wave, wave) == pytest.approx(1.0, abs=0.05)  # level kept
     error_rms = float(np.sqrt(np.mean((dithered - wave) ** 2)))
     assert error_rms == pytest.approx(0.5, rel=0.15)  # triangular ±1 step plus rounding: √(1/6 + 1/12)
+
+
+def test_only_the_limiters_10_ms_look_ahead_is_held_and_nothing_moves() -> None:
+    proc = LoudnessProcessor(SR)
+    assert proc.latency == pytest.approx(0.1)  # the first sample waits for its block, no longer
+    t = np.arange(SR) / SR
+    tone = np.sin(2 * np.pi * 440 * t) * 0.1
+    tone[SR // 2 :] = 0.0  # the tone stops exactly half a second in
+    pcm = (np.repeat(tone[:, None], 2, axis=1) * 32767).astype("<i2").tobytes()
+    first = proc.process(pcm[: 4800 * 4])  # one block in
+    assert len(first) == 4320 * 4  # all of it out but the held 10 ms
+    out = first + proc.process(pcm[4800 * 4 :]) + proc.flush()
+    assert len(out) == len(pcm)
+    left = np.frombuffer(out, dtype="<i2").reshape(-1, 2)[:, 0].astype(np.float64)
+    # sample for sample in place: the tone ends where it ended going in
+    assert np.abs(left[SR // 2 - 480 : SR // 2]).max() > 1000
+    assert np.abs(left[SR // 2 + 10 :]).max() <= 2  # dither at most
