@@ -198,7 +198,7 @@ class LoudnessProcessor:
 
     def _push(self, block: Float) -> bytes:
         """Gain one block and limit it; give back all but its last sub-block (held for look-ahead)."""
-        gained = block * self._agc_envelope(block)[:, None]
+        gained = self._apply_gain(block, *self._agc_gains(block))
         limits = self._subblock_limits(gained)
         sub = len(gained) // SUBBLOCKS
         ready, ready_limits = gained[:-sub], limits[:-1]
@@ -211,9 +211,10 @@ class LoudnessProcessor:
         self._held, self._held_limits = gained[-sub:], limits[-1:]
         return out
 
-    def _agc_envelope(self, block: Float) -> Float:
-        spectrum = np.abs(np.fft.rfft(block, axis=0)) ** 2
-        power = float(np.sum(spectrum * self._weights[:, None]))
+    def _agc_gains(self, block: Float) -> tuple[float, float]:
+        """Measure ``block``, move the AGC; the gain at its start and at its end."""
+        spectrum = np.fft.rfft(block, axis=0)
+        power = float(np.dot((spectrum.real**2 + spectrum.imag**2).sum(axis=1), self._weights))
         self._powers = (self._powers + [power])[-MOMENTARY_BLOCKS:]
         momentary = sum(self._powers) / len(self._powers)
         level = lufs(momentary)
@@ -240,7 +241,13 @@ class LoudnessProcessor:
             self._gain = 10 ** (wanted / 20)
         if first_sound:  # the show's first sound airs at the right level from its first sample
             start = self._gain
-        return np.asarray(np.linspace(start, self._gain, self._block, endpoint=False), dtype=np.float64)
+        return start, self._gain
+
+    def _apply_gain(self, block: Float, start: float, end: float) -> Float:
+        """``block`` under a gain ramped from ``start`` to ``end`` over it (one multiply if steady)."""
+        if start == end:
+            return block * end
+        return block * np.linspace(start, end, len(block), endpoint=False)[:, None]
 
     def _subblock_limits(self, gained: Float) -> Float:
         """Per 10 ms, the gain that keeps its true peak under the ceiling (1 where it is under already)."""
@@ -265,6 +272,11 @@ class LoudnessProcessor:
         ``block`` holds ``len(limits)`` sub-blocks; ``next_limit`` is the limit of the one after.
         """
         count = len(limits)
+        if self._limit_gain >= 1.0 and next_limit >= 1.0 and bool(np.all(limits >= 1.0)):
+            # nothing to limit and nothing to recover from (most blocks): the envelope is all ones
+            if countable:
+                self._limiter_loss_db -= BLOCK_SECONDS / TIME_CONSTANT_SECONDS * self._limiter_loss_db
+            return block
         ahead = np.append(limits[1:], next_limit)
         ends = np.minimum(limits, ahead)
         starts = np.empty(count)
