@@ -23,7 +23,7 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from bench.loopback_server import LoopbackServer
+from bench.loopback_server import serving
 from bench.percentile import nearest_rank
 from bench.playlist_watch import WatchReport, watch_playlist
 from bench.processes import Child
@@ -100,14 +100,10 @@ def run(options: BenchOptions | None = None) -> list[Result]:
     count = (options or BenchOptions()).segments
     if count < 1:
         raise ValueError("segments must be at least 1")
-    children: list[Child] = []
-    server: LoopbackServer | None = None
     with tempfile.TemporaryDirectory(prefix="livestage-bench-") as tmp:
         work = Path(tmp)
         (work / "peer").mkdir()
-        try:
-            server = LoopbackServer(work / "data", work / "server.log")
-            server.wait_ready()
+        with serving(work) as (server, children):
             room = server.create_room("Bench room")
             url = f"icecast://source:{room.stream_key}@127.0.0.1:{server.port}/ingest/{room.id}"
             publisher = Child("publisher ffmpeg", publisher_argv(url), work / "publisher.log")
@@ -145,12 +141,3 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                 abort.set()  # the other watch stops within one poll (also on Ctrl-C)
                 pool.shutdown(wait=True)
             return _results(count, ours_report, peer_report)
-        except Exception as exc:
-            if server is not None:
-                raise RuntimeError(f"{exc}\n--- server log ---\n{server.log_tail()}") from exc
-            raise
-        finally:
-            for child in reversed(children):
-                child.stop(grace=5.0)
-            if server is not None:
-                server.stop()

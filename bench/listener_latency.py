@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.loopback_server import LoopbackServer
+from bench.loopback_server import serving
 from bench.processes import Child
 from bench.results import BenchOptions, Result
 
@@ -122,13 +122,10 @@ def _listen(name: str, url: str, work: Path, children: list[Child], onset_wall: 
 
 def run(options: BenchOptions | None = None) -> list[Result]:
     """Measure tone-in to tone-played for our 128k and 64k playlists and for ffmpeg's own HLS."""
-    children: list[Child] = []
     with tempfile.TemporaryDirectory(prefix="livestage-listener-") as tmp:
         work = Path(tmp)
         (work / "peer").mkdir()
-        server = LoopbackServer(work / "data", work / "server.log")
-        try:
-            server.wait_ready()
+        with serving(work) as (server, children):
             room = server.create_room("Listener latency")
             url = f"icecast://source:{room.stream_key}@127.0.0.1:{server.port}/ingest/{room.id}"
             performer = Child("performer", performer_argv(url), work / "performer.log")
@@ -169,12 +166,6 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                 thread.join(PLAY_ALLOWANCE + ONSET + 30)
             if errors:
                 raise errors[0]
-        except Exception as exc:
-            raise RuntimeError(f"{exc}\n--- server log ---\n{server.log_tail()}") from exc
-        finally:
-            for child in reversed(children):
-                child.stop(grace=5.0)
-            server.stop()
     peer_value = round(figures["peer"] * 1000)
     return [Result(NAME, f"tone in → played by ffmpeg -re, {name}", round(figures[name] * 1000), "ms",
                    peer_value, PEER_NAME) for name in ("master (128k)", "64k")]

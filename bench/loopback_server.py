@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +111,23 @@ class LoopbackServer:
     def stop(self) -> None:
         """SIGTERM the server (it stops its encoders), then make sure nothing it started is left."""
         self.process.stop(grace=15.0)
+
+
+@contextmanager
+def serving(work: Path) -> Iterator[tuple[LoopbackServer, list[Child]]]:
+    """A ready server with its data in ``work``, and a list for the processes a benchmark starts.
+
+    On the way out those processes stop (the last started first), then the server;
+    an error carries the server's last log lines.
+    """
+    children: list[Child] = []
+    server = LoopbackServer(work / "data", work / "server.log")
+    try:
+        server.wait_ready()
+        yield server, children
+    except Exception as exc:
+        raise RuntimeError(f"{exc}\n--- server log ---\n{server.log_tail()}") from exc
+    finally:
+        for child in reversed(children):
+            child.stop(grace=5.0)
+        server.stop()

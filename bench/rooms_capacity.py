@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.loopback_server import LoopbackServer
+from bench.loopback_server import LoopbackServer, serving
 from bench.percentile import nearest_rank
 from bench.playlist_watch import listed_segments
 from bench.proc_usage import cpu_between, mem_available_mib, tree_usage
@@ -180,14 +180,11 @@ def _step(server: LoopbackServer, hls: Path, rooms: list[str], idle_cpu_rate: fl
 
 def run(options: BenchOptions | None = None) -> list[Result]:
     """Ramp rooms until a segment is late; report capacity, per-room cost and listing latency."""
-    children: list[Child] = []
     steps: list[Step] = []
     with tempfile.TemporaryDirectory(prefix="livestage-capacity-") as tmp:
         work = Path(tmp)
         (work / "peer").mkdir()
-        server = LoopbackServer(work / "data", work / "server.log")
-        try:
-            server.wait_ready()
+        with serving(work) as (server, children):
             idle_before = tree_usage(server.process.pid)
             time.sleep(3.0)
             idle_after = tree_usage(server.process.pid)
@@ -226,12 +223,6 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             publisher_cpu = sum(u.cpu_seconds for c in children for u in tree_usage(c.pid)) / ramp
             publisher_cpu = publisher_cpu / max(1, len(rooms)) * 100
             watcher_cpu = (time.process_time() - watcher_began) / ramp * 100
-        except Exception as exc:
-            raise RuntimeError(f"{exc}\n--- server log ---\n{server.log_tail()}") from exc
-        finally:
-            for child in reversed(children):
-                child.stop(grace=5.0)
-            server.stop()
     passing = [s for s in steps if s.passed]
     best = passing[-1] if passing else steps[0]
     first = steps[0]

@@ -117,9 +117,11 @@ class RoomEncoder:
             reader.start()
 
     def write(self, pcm: bytes) -> None:
-        """Feed audio; never blocks. A dead encoder is replaced on a thread of its own (at most
-        once a second): the clock thread that calls this drives every room. Audio meanwhile is
-        dropped; the playlists mark the gap as a discontinuity."""
+        """Feed audio without ever blocking: the clock thread that calls this drives every room.
+
+        A dead encoder is replaced on a thread of its own, at most once a second. Audio is
+        dropped meanwhile, and the playlists mark the gap as a discontinuity.
+        """
         proc = self._proc
         if proc is None or proc.poll() is not None:
             self._request_restart()
