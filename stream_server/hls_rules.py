@@ -21,7 +21,12 @@ from urllib.parse import unquote_plus
 
 from room_directory import ROOM_ID_PATTERN
 from room_directory.access import listener_token_valid, signature_valid
-from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CONTENT_TYPE, playlist_max_age
+from stream_server.playlist import (
+    PLAYLIST_CONTENT_TYPE,
+    SEGMENT_CACHE_CONTROL,
+    SEGMENT_CONTENT_TYPE,
+    playlist_cache_control,
+)
 
 #: File names of the HLS layout (the same pattern the Flask route and nginx use).
 FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts)$")
@@ -29,8 +34,6 @@ FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts)$")
 EXPIRES_PATTERN = re.compile(r"^[0-9]{1,12}$")
 #: ``<signature>``: base64url without padding of a SHA-256 HMAC (43 characters).
 SIGNATURE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-#: Segments never change once published: their names are unique per room, show and sequence.
-SEGMENT_CACHE_CONTROL = "public, max-age=31536000, immutable"
 #: Name of the marker file that makes a room's directory private to nginx and the fast path.
 PRIVATE_MARKER = ".private"
 
@@ -129,9 +132,7 @@ def content_type(target: HlsTarget) -> str:
 
 def cache_control(target: HlsTarget, segment_seconds: int) -> str:
     """Playlists: at most half a target duration; segments: immutable."""
-    if target.is_playlist:
-        return f"public, max-age={playlist_max_age(segment_seconds)}"
-    return SEGMENT_CACHE_CONTROL
+    return playlist_cache_control(segment_seconds) if target.is_playlist else SEGMENT_CACHE_CONTROL
 
 
 def listener_token(query: str, secret: str) -> str | None:

@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 #: Content types that players, Echo devices and CDNs expect (Debian maps .ts elsewhere).
 PLAYLIST_CONTENT_TYPE = "application/vnd.apple.mpegurl"
 SEGMENT_CONTENT_TYPE = "video/mp2t"
+#: Segments never change once published: their names are unique per room, show and sequence.
+SEGMENT_CACHE_CONTROL = "public, max-age=31536000, immutable"
 #: RFC 6381 codec string of AAC-LC, the only codec we publish.
 AAC_LC_CODECS = "mp4a.40.2"
 #: MPEG-TS costs about 10 % over the AAC bit rate (PES/TS headers, PAT/PMT); the peak a little more.
@@ -75,6 +77,11 @@ def live_window(segments: Sequence[Segment], size: int) -> list[Segment]:
 def playlist_max_age(target_duration: int) -> int:
     """Cache lifetime of a live playlist: at most half a target duration, whole seconds."""
     return max(0, target_duration // 2)
+
+
+def playlist_cache_control(target_duration: int) -> str:
+    """Cache-Control of a live playlist, wherever it is served (Flask, the fast path, S3)."""
+    return f"public, max-age={playlist_max_age(target_duration)}"
 
 
 def format_program_date_time(when: float) -> str:

@@ -30,27 +30,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stream_server.playlist import (
+    PLAYLIST_CONTENT_TYPE,
+    SEGMENT_CACHE_CONTROL,
+    SEGMENT_CONTENT_TYPE,
+    playlist_cache_control,
+)
 from stream_server.segment_store import SegmentStoreError
 
 log = logging.getLogger(__name__)
-
-PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
-SEGMENT_TYPE = "video/mp2t"
-#: Cache-Control of segments: unique names, so cached forever.
-SEGMENT_CACHE = "public, max-age=31536000, immutable"
-
-
-def playlist_cache_control(target_duration: int) -> str:
-    """Cache-Control of a playlist: at most half a target duration (RFC 8216 §6.2.2 advice)."""
-    return f"public, max-age={max(1, target_duration // 2)}"
 
 
 def object_headers(name: str, target_duration: int) -> tuple[str, str]:
     """``(Content-Type, Cache-Control)`` of a published file, by its extension."""
     if name.endswith(".m3u8"):
-        return PLAYLIST_TYPE, playlist_cache_control(target_duration)
+        return PLAYLIST_CONTENT_TYPE, playlist_cache_control(target_duration)
     if name.endswith(".ts"):
-        return SEGMENT_TYPE, SEGMENT_CACHE
+        return SEGMENT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
     raise SegmentStoreError(f"{name!r} is neither a playlist (.m3u8) nor a segment (.ts)")
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from stream_server.s3_store import PLAYLIST_TYPE, SEGMENT_CACHE, SEGMENT_TYPE, S3SegmentStore
+from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CACHE_CONTROL, SEGMENT_CONTENT_TYPE
+from stream_server.s3_store import S3SegmentStore
 from stream_server.segment_store import LocalSegmentStore, SegmentStore, SegmentStoreError
 from tests.aws_support import MotoServer, unique_name
 from tests.support import ROOT
@@ -154,10 +155,10 @@ def test_s3_objects_carry_content_type_and_cache_control(moto_server: MotoServer
         store.publish_playlist("r", "show-64k.m3u8", "#EXTM3U\n")
         assert store.flush(20)
         seg = client.head_object(Bucket=store.bucket, Key="hls/r/a-1.ts")
-        assert (seg["ContentType"], seg["CacheControl"]) == (SEGMENT_TYPE, SEGMENT_CACHE)
+        assert (seg["ContentType"], seg["CacheControl"]) == (SEGMENT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL)
         for name in ("live.m3u8", "show-64k.m3u8"):
             pl = client.head_object(Bucket=store.bucket, Key=f"hls/r/{name}")
-            assert (pl["ContentType"], pl["CacheControl"]) == (PLAYLIST_TYPE, "public, max-age=1")
+            assert (pl["ContentType"], pl["CacheControl"]) == (PLAYLIST_CONTENT_TYPE, "public, max-age=1")
     finally:
         store.close()
 
