@@ -189,9 +189,12 @@ class RoomEncoder:
                 metrics.ENCODER_RESTARTS.inc()
                 self._on_restart()
                 self._start()
-        except OSError as exc:  # try again in a second
+        except OSError as exc:  # no process: try again in a second
             self._last_start = time.monotonic()
             log.error("encoder of room %s could not restart: %s", self.room_id, exc)
+        except Exception:  # e.g. the discontinuity could not be marked: the same, with its trace
+            self._last_start = time.monotonic()
+            log.exception("encoder of room %s could not restart", self.room_id)
         finally:
             self._restarting = False
 

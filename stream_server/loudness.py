@@ -27,10 +27,10 @@ whatever the performers send. How:
   is held until the next block's limits are known. It recovers at 60 dB/s. The
   ceiling sits 1 dB under the promise because AAC coding adds overshoot.
 
-Cost: numpy on 100 ms blocks, about 0.3 ms of CPU per block (≈0.3 % of a core per
-room). Latency: a block is gathered (100 ms) and its last sub-block held (10 ms);
-the bus hands over a block per tick, so a block's first 90 ms leave on the tick
-that completes it.
+Cost: numpy on 100 ms blocks, about 0.15–0.25 ms of CPU per block alone (≈0.2 % of a
+core per room; in a busy server about twice that, with the mixing). Latency: a block
+is gathered (100 ms) and its last sub-block held (10 ms); the bus hands over a block
+per tick, so a block's first 90 ms leave on the tick that completes it.
 """
 
 from __future__ import annotations

@@ -248,3 +248,46 @@ def test_a_slow_encoder_restart_never_holds_up_the_clock_that_drives_every_room(
     finally:
         packager.release.set()
         s.stop(end_show=True)
+
+
+class FailsToMark(Packager):
+    """A packager whose discontinuity marks fail while ``failing`` is set (a store briefly down)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.failing = threading.Event()
+        self.failing.set()
+        self.attempts = 0
+
+    def mark_discontinuity(self) -> None:
+        self.attempts += 1
+        if self.failing.is_set():
+            raise RuntimeError("store unavailable")
+        super().mark_discontinuity()
+
+
+def test_a_restart_that_fails_is_retried_once_a_second_until_it_succeeds(tmp_path: Path) -> None:
+    packager = make_packager(tmp_path, FailsToMark)
+    assert isinstance(packager, FailsToMark)
+    s = make_stream(tmp_path, packager)
+    s.start()
+    try:
+        feed(s, tone(440, 60))
+        wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments before the crash")
+        pid = s.encoder.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: packager.attempts >= 1, 10, what="a first restart attempt")
+        frames = s.bus.frames_out
+        wait_for(lambda: s.bus.frames_out >= frames + 150, 10, what="3 s of bus frames while it fails")
+        # once a second, not on every 100 ms tick (a retry storm would make about 30 attempts)
+        assert 2 <= packager.attempts <= 5
+        packager.failing.clear()
+        wait_for(lambda: s.encoder.pid not in (None, pid), 10, what="the new encoder")
+        assert s.bus_thread_alive()
+        before = segment_count(tmp_path)
+        wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments from the new encoder")
+        parsed = live(tmp_path)
+        assert parsed is not None and any(seg.discontinuity for seg in parsed.segments)
+    finally:
+        s.stop(end_show=True)
