@@ -209,6 +209,27 @@ def test_a_hung_encoder_never_holds_up_the_bus_and_is_replaced(tmp_path: Path) -
         s.stop(end_show=True)
 
 
+def kill_encoder_mid_show(s: RoomStream, tmp: Path) -> int:
+    """Start ``s`` with a publisher, let two segments out, SIGKILL its encoder; the dead pid."""
+    s.start()
+    feed(s, tone(440, 60))
+    wait_for(lambda: segment_count(tmp) >= 2, 30, what="segments before the crash")
+    pid = s.encoder.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+def assert_recovers(s: RoomStream, tmp: Path, dead_pid: int) -> None:
+    """A new encoder replaces ``dead_pid``, publishes segments, and the playlist marks the break."""
+    wait_for(lambda: s.encoder.pid not in (None, dead_pid), 10, what="the new encoder")
+    assert s.bus_thread_alive()
+    before = segment_count(tmp)
+    wait_for(lambda: segment_count(tmp) >= before + 2, 30, what="segments from the new encoder")
+    parsed = live(tmp)
+    assert parsed is not None and any(seg.discontinuity for seg in parsed.segments)
+
+
 class SlowToMark(Packager):
     """A packager whose discontinuity mark waits for the test: a restart that takes its time."""
 
@@ -227,24 +248,15 @@ def test_a_slow_encoder_restart_never_holds_up_the_clock_that_drives_every_room(
     packager = make_packager(tmp_path, SlowToMark)
     assert isinstance(packager, SlowToMark)
     s = make_stream(tmp_path, packager)
-    s.start()
     try:
-        feed(s, tone(440, 60))
-        wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments before the crash")
-        pid = s.encoder.pid
-        assert pid is not None
-        os.kill(pid, signal.SIGKILL)
+        pid = kill_encoder_mid_show(s, tmp_path)
         wait_for(packager.marking.is_set, 10, what="the restart under way")
         frames = s.bus.frames_out
         # the restart is stuck, yet the clock (the same thread for every room) keeps going
         wait_for(lambda: s.bus.frames_out >= frames + 50, 10, what="bus frames during the restart")
         assert s.encoder.pid == pid  # still the dead one: the restart has not finished
         packager.release.set()
-        wait_for(lambda: s.encoder.pid not in (None, pid), 10, what="the new encoder")
-        before = segment_count(tmp_path)
-        wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments from the new encoder")
-        parsed = live(tmp_path)
-        assert parsed is not None and any(seg.discontinuity for seg in parsed.segments)
+        assert_recovers(s, tmp_path, pid)
     finally:
         packager.release.set()
         s.stop(end_show=True)
@@ -270,24 +282,14 @@ def test_a_restart_that_fails_is_retried_once_a_second_until_it_succeeds(tmp_pat
     packager = make_packager(tmp_path, FailsToMark)
     assert isinstance(packager, FailsToMark)
     s = make_stream(tmp_path, packager)
-    s.start()
     try:
-        feed(s, tone(440, 60))
-        wait_for(lambda: segment_count(tmp_path) >= 2, 30, what="segments before the crash")
-        pid = s.encoder.pid
-        assert pid is not None
-        os.kill(pid, signal.SIGKILL)
+        pid = kill_encoder_mid_show(s, tmp_path)
         wait_for(lambda: packager.attempts >= 1, 10, what="a first restart attempt")
         frames = s.bus.frames_out
         wait_for(lambda: s.bus.frames_out >= frames + 150, 10, what="3 s of bus frames while it fails")
         # once a second, not on every 100 ms tick (a retry storm would make about 30 attempts)
         assert 2 <= packager.attempts <= 5
         packager.failing.clear()
-        wait_for(lambda: s.encoder.pid not in (None, pid), 10, what="the new encoder")
-        assert s.bus_thread_alive()
-        before = segment_count(tmp_path)
-        wait_for(lambda: segment_count(tmp_path) >= before + 2, 30, what="segments from the new encoder")
-        parsed = live(tmp_path)
-        assert parsed is not None and any(seg.discontinuity for seg in parsed.segments)
+        assert_recovers(s, tmp_path, pid)
     finally:
         s.stop(end_show=True)
