@@ -49,6 +49,24 @@ def test_every_listing_is_a_query_never_a_scan(recorded: tuple[DynamoDbRoomDirec
     assert set(calls) == {"Query"}, calls
 
 
+def test_a_claim_is_one_conditional_write_so_dynamodb_makes_it_atomic(moto_server: MotoServer) -> None:
+    client: Any = moto_server.client("dynamodb")
+    sent: list[tuple[str, dict[str, Any]]] = []
+    client.meta.events.register("before-parameter-build.dynamodb.*",  # the API call's own parameters
+                                lambda model, params, **_: sent.append((model.name, dict(params))))
+    directory = DynamoDbRoomDirectory(unique_name("rooms"), client=client)
+    directory.create_table()
+    sent.clear()
+    assert directory.claim("contested", "node-a", 500.0, now=100.0)
+    assert not directory.claim("contested", "node-b", 600.0, now=200.0)  # held, not expired
+    # no read-then-write: each claim is a single UpdateItem whose condition decides it
+    assert [name for name, _ in sent] == ["UpdateItem", "UpdateItem"]
+    for _, params in sent:
+        condition = params["ConditionExpression"]
+        assert "attribute_not_exists(pk)" in condition and "node_id = :n" in condition
+        assert "< :now" in condition
+
+
 def test_update_keeps_the_lease(recorded: tuple[DynamoDbRoomDirectory, list[str]]) -> None:
     directory, _ = recorded
     created = directory.create(room("leased"))
