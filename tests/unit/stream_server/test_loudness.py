@@ -95,3 +95,17 @@ def test_only_the_limiters_10_ms_look_ahead_is_held_and_nothing_moves() -> None:
     # sample for sample in place: the tone ends where it ended going in
     assert np.abs(left[SR // 2 - 480 : SR // 2]).max() > 1000
     assert np.abs(left[SR // 2 + 10 :]).max() <= 2  # dither at most
+
+
+def test_flush_gives_back_a_partial_last_block_in_its_place() -> None:
+    proc = LoudnessProcessor(SR)
+    seconds = 0.25  # two whole blocks and half of one
+    t = np.arange(int(SR * seconds)) / SR
+    tone = np.sin(2 * np.pi * 440 * t) * 0.1
+    pcm = (np.repeat(tone[:, None], 2, axis=1) * 32767).astype("<i2").tobytes()
+    out = proc.process(pcm) + proc.flush()
+    assert len(out) == len(pcm)
+    left = np.frombuffer(out, dtype="<i2").reshape(-1, 2)[:, 0].astype(np.float64)
+    # the tone runs to the very end: no block cut short, no zero padding handed out as audio
+    for start in range(0, len(left), 480):
+        assert np.abs(left[start : start + 480]).max() > 1000, start
