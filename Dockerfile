@@ -23,7 +23,7 @@ COPY stream_server/ stream_server/
 COPY skill/ skill/
 COPY livestage/ livestage/
 COPY interaction_models/ interaction_models/
-COPY --from=web /web/node_modules/hls.js/dist/hls.min.js stream_server/static/vendor/hls.min.js
+COPY --from=web /web/node_modules/hls.js/dist/hls.min.js stream_server/web/static/vendor/hls.min.js
 RUN pip install --no-cache-dir . \
  && useradd --system --home-dir /data --create-home livestage
 

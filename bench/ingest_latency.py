@@ -33,7 +33,7 @@ NAME = "ingest_latency"
 PEER_NAME = "ffmpeg alone, -f hls"
 #: The performer's source: the same lavfi input for ours and the peer.
 SINE = "sine=frequency=440:sample_rate=44100"
-#: Server defaults the peer mirrors (stream_server.config.Settings).
+#: Server defaults the peer mirrors (stream_server.ops.config.Settings).
 SEGMENT_SECONDS = 2
 WINDOW_SEGMENTS = 8
 SAMPLE_RATE = 48000

@@ -134,12 +134,12 @@ def over_http(directory: InMemoryRoomDirectory, values: list[str],
     """Milliseconds per ``POST /alexa`` and per ``GET /healthz`` on one loopback server."""
     from pathlib import Path
 
-    from stream_server.app import create_app
-    from stream_server.config import Settings
+    from stream_server.ops.app import create_app
+    from stream_server.ops.config import Settings
 
     app = create_app(Settings(data_dir=Path(tmp), verify_signatures=False,
                               public_url="https://live.example.test", skill_state="memory:"),
-                     directory=directory, start_stage=False)
+                     directory=directory, run_encoders=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

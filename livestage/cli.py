@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from livestage.nginx_config import nginx_config
-from stream_server.config import settings_from_env
+from stream_server.ops.config import settings_from_env
 
 
 @click.group()
@@ -30,7 +30,7 @@ def main(verbose: int) -> None:
 def serve(host: str | None, port: int | None, data_dir: Path | None, public_url: str | None,
           demo: bool | None) -> None:
     """Run the stream server (HLS, ingest, room API, /alexa) with demo rooms."""
-    from stream_server.server import serve as run
+    from stream_server.ops.server import serve as run
 
     if logging.getLogger().level > logging.INFO:
         logging.getLogger().setLevel(logging.INFO)

@@ -15,7 +15,7 @@ import click
 
 from room_directory import open_directory
 from skill.models import LOCALES, MODELS_DIR, build_model, load_samples, write_models
-from stream_server.config import settings_from_env
+from stream_server.ops.config import settings_from_env
 
 
 @click.group()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from stream_server.config import settings_from_env
-from stream_server.playlist import playlist_max_age
+from stream_server.ops.config import settings_from_env
+from stream_server.serving.headers import playlist_max_age
 
 #: Where the templates live (the repository's deploy/nginx).
 TEMPLATES = Path(__file__).resolve().parent.parent / "deploy" / "nginx"
@@ -152,7 +152,7 @@ def nginx_config(data_dir: Path | None, upstream: str, server_name: str, listen:
                  certificate: Path | None, certificate_key: Path | None,
                  standalone: Path | None) -> None:
     """Print the nginx configuration serving /hls/ from disk and proxying the rest to `livestage serve`."""
-    from stream_server.url_secret import url_secret
+    from stream_server.ops.url_secret import url_secret
 
     settings = settings_from_env().with_overrides(data_dir=data_dir)
     options = NginxOptions(

@@ -26,7 +26,7 @@ from skill.environment import config_from_env
 from skill.models import LOCALES
 from skill.persistence import persistence_from_url
 from skill.simulator import Resolution, load_interaction_model
-from stream_server.config import settings_from_env
+from stream_server.ops.config import settings_from_env
 
 #: Lines read from a script or stdin at most (a bound on any conversation).
 MAX_LINES = 1000

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.aws_support import AWS_ENV, MotoServer
 from tests.support import LiveServer, free_port
+from tests.support.aws import AWS_ENV, MotoServer
 
 
 def start_live_server(data_dir: Path, *args: str, token: str, port: int | None = None,

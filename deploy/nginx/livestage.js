@@ -1,5 +1,5 @@
 // Live Stage inside nginx (njs 0.7.9, Debian's libnginx-mod-http-js), with the rules of
-// room_directory/access.py and stream_server/hls_rules.py. The secret comes from
+// room_directory/access.py and stream_server/serving/rules.py. The secret comes from
 // $livestage_url_secret, defined in a root-only include file.
 //
 // signed(r): "1" when /hls/<room>/s/<expires>/<sig>/<file> carries

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from room_directory import Message, SqliteRoomDirectory, new_token_id
-from tests.audio_checks import dominant_frequency
 from tests.browser.conftest import TONE_HZ, screenshot, wait_in_page
 from tests.browser.rooms import create_room, download_segments, listed, media_playlist
 from tests.support import LiveServer, decode_pcm, wait_for
+from tests.support.audio import dominant_frequency
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.audio_checks import dominant_frequency
 from tests.browser.rooms import download_segments, listed, media_playlist
 from tests.support import ROOT, LiveServer, decode_pcm, performing, wait_for
+from tests.support.audio import dominant_frequency
 
 pytestmark = pytest.mark.e2e
 

@@ -27,13 +27,13 @@ from werkzeug.serving import make_server
 
 from room_directory import Room, hash_stream_key, open_directory
 from room_directory.access import new_listener_token, room_path_prefix, room_signature
-from stream_server.app import create_app
-from stream_server.config import Settings
-from stream_server.listeners import ListenerTracker
-from stream_server.nginx_log import NginxLogTailer
-from stream_server.server import RequestHandler
-from tests.nginx_support import NginxServer
+from stream_server.ops.app import create_app
+from stream_server.ops.config import Settings
+from stream_server.ops.server import RequestHandler
+from stream_server.serving.listeners import ListenerTracker
+from stream_server.serving.nginx_log import NginxLogTailer
 from tests.support import LiveServer, ffprobe_streams, free_port, performing, wait_for
+from tests.support.nginx import NginxServer
 
 SECRET = "test-url-secret-for-signed-paths-0123456789"
 FRONTS = ("fast", "flask", "nginx")
@@ -69,7 +69,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         nginx = NginxServer.start(root / "nginx", data_dir, server.port, env)
         app = create_app(Settings(data_dir=data_dir, window_segments=6, hls_fast_path=False,
-                                  url_secret=SECRET), start_stage=False)
+                                  url_secret=SECRET), run_encoders=False)
         flask_server = make_server("127.0.0.1", free_port(), app, threaded=True,
                                    request_handler=RequestHandler)
         threading.Thread(target=flask_server.serve_forever, daemon=True).start()

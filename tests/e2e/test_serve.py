@@ -10,8 +10,8 @@ from typing import Any
 import m3u8
 import pytest
 
-from tests.audio_checks import dominant_frequency
 from tests.support import LiveServer, decode_pcm, ffprobe_streams, performing, wait_for
+from tests.support.audio import dominant_frequency
 
 pytestmark = pytest.mark.e2e
 

@@ -17,9 +17,9 @@ import m3u8
 import pytest
 
 from room_directory.dynamodb import DynamoDbRoomDirectory
-from tests.aws_support import MotoServer, unique_name
-from tests.integration.alexa_fixtures import join_room
 from tests.support import LiveServer, decode_pcm, performing, wait_for
+from tests.support.alexa_fixtures import join_room
+from tests.support.aws import MotoServer, unique_name
 
 pytestmark = pytest.mark.e2e
 LEASE_SECONDS = 3

@@ -31,13 +31,13 @@ APPLICATION_ID = "amzn1.ask.skill.00000000-e2e0-4000-8000-00000000c0de"
 
 
 @dataclasses.dataclass(frozen=True)
-class Stage:
+class VoiceStage:
     server: LiveServer
     directory: SqliteRoomDirectory
 
 
 @pytest.fixture(scope="module")
-def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
+def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoiceStage]:
     root = tmp_path_factory.mktemp("voice")
     db = root / "rooms.db"
     directory = SqliteRoomDirectory(db)
@@ -48,7 +48,7 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     server = LiveServer(free_port(), root / "data", "voice-admin", env, ["--no-demo"])
     server.start()
     try:
-        yield Stage(server, directory)
+        yield VoiceStage(server, directory)
     finally:
         server.stop()
 
@@ -59,7 +59,7 @@ def go_live(directory: SqliteRoomDirectory, room: Room) -> None:
                                          live_since=time.time()))
 
 
-def converse(stage: Stage, *steps: dict[str, Any]) -> list[dict[str, Any]]:
+def converse(stage: VoiceStage, *steps: dict[str, Any]) -> list[dict[str, Any]]:
     node = shutil.which("node")
     if node is None or not (VOICE_DIR / "node_modules" / "virtual-alexa").is_dir():
         pytest.fail("node or tests/voice/node_modules missing: run scripts/bootstrap --test")
@@ -89,7 +89,7 @@ def played_room(response: dict[str, Any]) -> str | None:
     return url.removeprefix(f"{PUBLIC_URL}/hls/").split("?")[0]
 
 
-def test_launch_list_join_pause_resume_next_stop(stage: Stage) -> None:
+def test_launch_list_join_pause_resume_next_stop(stage: VoiceStage) -> None:
     go_live(stage.directory, Room("e2e-jazz", "Blue Note Jazz", "x", host="Mia Santos",
                                   genre="jazz"))
     go_live(stage.directory, Room("e2e-talk", "Evening Talk", "x", host="Sam", genre="talk"))
@@ -109,7 +109,7 @@ def test_launch_list_join_pause_resume_next_stop(stage: Stage) -> None:
     assert "refused /alexa" not in log and "skill failed" not in log, log
 
 
-def test_disambiguation_across_two_turns(stage: Stage) -> None:
+def test_disambiguation_across_two_turns(stage: VoiceStage) -> None:
     go_live(stage.directory, Room("e2e-folk-a", "Harbour Folk Night", "x", genre="folk"))
     go_live(stage.directory, Room("e2e-folk-b", "Mountain Folk Session", "x", genre="folk"))
     asked, answered = converse(
@@ -121,7 +121,7 @@ def test_disambiguation_across_two_turns(stage: Stage) -> None:
     assert played_room(answered) == "e2e-folk-b/live.m3u8"
 
 
-def test_replay_resumes_where_the_device_stopped(stage: Stage) -> None:
+def test_replay_resumes_where_the_device_stopped(stage: VoiceStage) -> None:
     stage.directory.create(Room("e2e-gospel", "Sunday Gospel", "x", host="Rev Lee",
                                 genre="gospel"))
     now = time.time()

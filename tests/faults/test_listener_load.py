@@ -19,8 +19,8 @@ import m3u8
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.audio_checks import dominant_frequency
 from tests.support import LiveServer, decode_pcm, performing, wait_for
+from tests.support.audio import dominant_frequency
 
 pytestmark = pytest.mark.e2e
 

@@ -14,10 +14,11 @@ import m3u8
 import pytest
 
 from room_directory import InMemoryRoomDirectory, Room
-from stream_server.config import Settings
-from stream_server.retrying_store import RetryingSegmentStore, spool_is_empty
-from stream_server.segment_store import LocalSegmentStore, SegmentStoreError
-from stream_server.stage import Stage
+from stream_server.ops.config import Settings
+from stream_server.pipeline.on_air import OnAir
+from stream_server.stores.local import LocalSegmentStore
+from stream_server.stores.port import SegmentStoreError
+from stream_server.stores.retrying import RetryingSegmentStore, spool_is_empty
 from tests.support import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -84,7 +85,7 @@ def test_store_outage_loses_no_segment_and_sequence_never_goes_down(tmp_path: Pa
     room = directory.create(Room(id="outage-room", title="Outage", stream_key_hash="x"))
     flaky = FailingWhileToldStore(LocalSegmentStore(settings.hls_dir))
     store = RetryingSegmentStore(flaky, settings.work_dir)
-    stage = Stage(settings, directory, store=store)
+    stage = OnAir(settings, directory, store=store)
     stream = stage.go_live(room)
     room_dir = settings.hls_dir / room.id
     try:

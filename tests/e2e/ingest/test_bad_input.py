@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.ingest.conftest import IDLE_SECONDS
-from tests.ingest_support import (
+from tests.support import LiveServer, wait_for
+from tests.support.ingest import (
     call,
     create_room,
     encode_file,
@@ -26,7 +27,6 @@ from tests.ingest_support import (
     publishing,
     read_response,
 )
-from tests.support import LiveServer, wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.audio_checks import dominant_frequency
 from tests.e2e.ingest.conftest import RESUME_SECONDS
-from tests.ingest_support import (
+from tests.support import LiveServer, wait_for
+from tests.support.audio import dominant_frequency
+from tests.support.ingest import (
     call,
     create_room,
     encode_file,
@@ -20,7 +21,6 @@ from tests.ingest_support import (
     loud_seconds,
     replay_pcm,
 )
-from tests.support import LiveServer, wait_for
 
 pytestmark = pytest.mark.e2e
 

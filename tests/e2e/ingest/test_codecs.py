@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.audio_checks import dominant_frequency
-from tests.ingest_support import (
+from tests.support import LiveServer, wait_for
+from tests.support.audio import dominant_frequency
+from tests.support.ingest import (
     CODECS,
     create_room,
     encode_file,
@@ -23,7 +24,6 @@ from tests.ingest_support import (
     publishing,
     replay_pcm,
 )
-from tests.support import LiveServer, wait_for
 
 pytestmark = pytest.mark.e2e
 

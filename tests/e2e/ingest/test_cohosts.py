@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.ingest_support import (
+from tests.support import LiveServer, wait_for
+from tests.support.ingest import (
     call,
     create_room,
     end_show,
@@ -19,7 +20,6 @@ from tests.ingest_support import (
     tone_strength,
     windows,
 )
-from tests.support import LiveServer, wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ import pytest
 
 from room_directory import Room, RoomStatus, hash_stream_key, open_directory
 from room_directory.dynamodb import DynamoDbRoomDirectory
-from tests.aws_support import MotoServer, unique_name
 from tests.support import ROOT
+from tests.support.aws import MotoServer, unique_name
 
 
 @pytest.fixture
@@ -109,10 +109,10 @@ def test_a_missing_table_is_a_directory_error_not_a_crash(moto_server: MotoServe
 
 
 def test_the_embedded_default_never_imports_boto3(tmp_path: Path) -> None:
-    code = ("import sys, pathlib, room_directory, room_directory.dynamodb, stream_server.s3_store\n"
+    code = ("import sys, pathlib, room_directory, room_directory.dynamodb, stream_server.stores.s3\n"
             "from room_directory import open_directory; open_directory('dynamodb://t?region=x')\n"
-            "from stream_server.app import create_app; from stream_server.config import Settings\n"
-            f"create_app(Settings(data_dir=pathlib.Path({str(tmp_path)!r})), start_stage=False)\n"
+            "from stream_server.ops.app import create_app; from stream_server.ops.config import Settings\n"
+            f"create_app(Settings(data_dir=pathlib.Path({str(tmp_path)!r})), run_encoders=False)\n"
             "print('boto3' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"

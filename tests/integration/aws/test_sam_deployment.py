@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from room_directory.dynamodb import TABLE_DEFINITION, DynamoDbRoomDirectory
-from tests.aws_support import AWS_ENV, MotoServer, unique_name
-from tests.integration.alexa_fixtures import join_room, launch_request, seed_rooms
 from tests.support import ROOT
+from tests.support.alexa_fixtures import join_room, launch_request, seed_rooms
+from tests.support.aws import AWS_ENV, MotoServer, unique_name
 
 SAM_VENV = ROOT / ".venv-sam" / "bin"
 PUBLIC_URL = "https://live.example.test"

@@ -1,4 +1,4 @@
-"""One contract for every segment store: the local directory and S3 (on moto_server)."""
+"""One contract for every segment store: the local directory, memory and S3 (on moto_server)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from stream_server.playlist import PLAYLIST_CONTENT_TYPE, SEGMENT_CACHE_CONTROL, SEGMENT_CONTENT_TYPE
-from stream_server.s3_store import S3SegmentStore
-from stream_server.segment_store import LocalSegmentStore, SegmentStore, SegmentStoreError
-from tests.aws_support import MotoServer, unique_name
+from stream_server.serving.headers import PLAYLIST_CONTENT_TYPE, SEGMENT_CACHE_CONTROL, SEGMENT_CONTENT_TYPE
+from stream_server.stores.local import LocalSegmentStore
+from stream_server.stores.memory import MemorySegmentStore
+from stream_server.stores.port import SegmentStore, SegmentStoreError
+from stream_server.stores.s3 import S3SegmentStore
 from tests.support import ROOT
+from tests.support.aws import MotoServer, unique_name
 
 
 @dataclass
@@ -38,6 +40,11 @@ def _local(tmp_path: Path, _: pytest.FixtureRequest) -> StoreUnderTest:
         return path.read_bytes() if path.exists() else None
 
     return StoreUnderTest(store, read, lambda: None, [])
+
+
+def _memory(tmp_path: Path, _: pytest.FixtureRequest) -> StoreUnderTest:
+    store = MemorySegmentStore()
+    return StoreUnderTest(store, store.read, lambda: None, [])
 
 
 def s3_store_on(server: MotoServer, spool: Path, **kwargs: Any) -> tuple[S3SegmentStore, Any, list[str]]:
@@ -76,7 +83,8 @@ def _s3(tmp_path: Path, request: pytest.FixtureRequest) -> StoreUnderTest:
     return StoreUnderTest(store, read, settle, writes)
 
 
-STORES: dict[str, Callable[[Path, pytest.FixtureRequest], StoreUnderTest]] = {"local": _local, "s3": _s3}
+STORES: dict[str, Callable[[Path, pytest.FixtureRequest], StoreUnderTest]] = {
+    "local": _local, "memory": _memory, "s3": _s3}
 
 
 @pytest.fixture(params=list(STORES), ids=list(STORES))
@@ -145,6 +153,37 @@ def test_segments_go_up_before_the_playlist_naming_them(under_test: StoreUnderTe
         assert [u for u in seen if u.endswith(".ts")] == [f"show-{i}.ts" for i in range(4)]
         assert seen[-1] == "live-128k.m3u8"
     assert under_test.read("room-a", "live-128k.m3u8") == b"#EXTM3U\nshow-3.ts\n"
+
+
+@pytest.mark.parametrize("adapter", ["local", "memory"])
+def test_sweep_removes_what_the_rule_names_and_keeps_the_rest(
+    adapter: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    under_test = STORES[adapter](tmp_path, request)
+    for room, name in (("room-a", "kept.ts"), ("room-a", "stray.ts"), ("room-b", "stray.ts")):
+        under_test.store.publish_segment(room, name, _segment(tmp_path, f"{room}-{name}", b"x" * 188))
+    under_test.store.publish_playlist("room-a", "live.m3u8", "#EXTM3U\nkept.ts\n")
+    asked: list[tuple[str, str]] = []
+
+    def is_stray(room_id: str, name: str) -> bool:
+        asked.append((room_id, name))
+        return name == "stray.ts"
+
+    assert under_test.store.sweep(is_stray) == 2
+    assert under_test.read("room-a", "stray.ts") is None and under_test.read("room-b", "stray.ts") is None
+    assert under_test.read("room-a", "kept.ts") == b"x" * 188
+    assert ("room-a", "live.m3u8") in asked
+
+
+def test_s3_sweeps_nothing_its_lifecycle_rules_do(moto_server: MotoServer, tmp_path: Path) -> None:
+    store, client, _ = s3_store_on(moto_server, tmp_path / "spool")
+    try:
+        store.publish_segment("r", "a-1.ts", _segment(tmp_path, "a-1.ts", b"\x47" * 188))
+        assert store.flush(20)
+        assert store.sweep(lambda room, name: True) == 0
+        assert client.head_object(Bucket=store.bucket, Key="hls/r/a-1.ts")["ContentLength"] == 188
+    finally:
+        store.close()
 
 
 def test_s3_objects_carry_content_type_and_cache_control(moto_server: MotoServer, tmp_path: Path) -> None:
@@ -232,7 +271,7 @@ def test_a_process_that_exits_right_after_publishing_still_uploads(
 ) -> None:
     store, client, _ = s3_store_on(moto_server, tmp_path / "spool")
     code = (
-        "import sys; from pathlib import Path; from stream_server.s3_store import S3SegmentStore\n"
+        "import sys; from pathlib import Path; from stream_server.stores.s3 import S3SegmentStore\n"
         f"store = S3SegmentStore({store.bucket!r}, Path({str(tmp_path / 'child-spool')!r}), "
         f"endpoint_url={moto_server.endpoint!r}, region='us-east-1')\n"
         "for i in range(20):\n"

@@ -12,8 +12,8 @@ from ask_sdk_model.interfaces.system import SystemState
 from ask_sdk_model.user import User
 
 from skill.state_dynamodb import create_state_table, skill_state_adapter
-from tests.aws_support import MotoServer, unique_name
 from tests.support import ROOT
+from tests.support.aws import MotoServer, unique_name
 
 
 def envelope(user_id: str) -> RequestEnvelope:

@@ -34,7 +34,7 @@ Factory = Callable[[Path, pytest.FixtureRequest], RoomDirectory]
 def _fresh_dynamodb_table(_: Path, request: pytest.FixtureRequest) -> RoomDirectory:
     """A new table on the session's moto_server, opened through the factory's URL."""
     from room_directory.dynamodb import DynamoDbRoomDirectory
-    from tests.aws_support import unique_name
+    from tests.support.aws import unique_name
 
     server = request.getfixturevalue("moto_server")
     opened = open_directory(f"dynamodb://{unique_name('rooms')}?region=us-east-1&endpoint={server.endpoint}")

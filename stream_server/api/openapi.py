@@ -1,0 +1,307 @@
+"""The OpenAPI 3.1 description of the room API, served at /api/openapi.json.
+
+Every route under /api is described with its errors; schemathesis checks the live server
+against this document in the test suite (tests/integration/api/test_openapi_fuzz.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from room_directory import ROOM_ID_PATTERN
+from room_directory.fields import (
+    MAX_ART_URL_LENGTH,
+    MAX_TOPIC_LENGTH,
+    MAX_TOPICS,
+    SCHEDULE_MAX,
+    SCHEDULE_MIN,
+    TEXT_LIMITS,
+)
+from stream_server.api.openapi_web import web_paths
+
+
+def _room_fields_schema(required: list[str]) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        name: {"type": "string", "maxLength": limit} for name, limit in TEXT_LIMITS.items()
+    }
+    props["title"]["minLength"] = 1
+    props["topics"] = {
+        "type": "array",
+        "maxItems": MAX_TOPICS,
+        "items": {"type": "string", "maxLength": MAX_TOPIC_LENGTH},
+    }
+    props["art_url"] = {"type": "string", "maxLength": MAX_ART_URL_LENGTH,
+                        "description": "https:// URL of the room's cover art, or empty"}
+    props["scheduled_start"] = {"type": ["number", "null"], "minimum": SCHEDULE_MIN,
+                                "maximum": SCHEDULE_MAX,
+                                "description": "next show's start, epoch seconds"}
+    props["private"] = {"type": "boolean",
+                        "description": "private rooms are unlisted, joined by code, served on signed URLs"}
+    return {"type": "object", "properties": props, "required": required,
+            "additionalProperties": False}
+
+
+_ROOM: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": ROOM_ID_PATTERN.pattern},
+        "title": {"type": "string"},
+        "host": {"type": "string"},
+        "genre": {"type": "string"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+        "description": {"type": "string"},
+        "status": {"type": "string", "enum": ["idle", "live", "ended"]},
+        "live": {"type": "boolean"},
+        "show_id": {"type": ["string", "null"]},
+        "live_since": {"type": ["number", "null"]},
+        "created_at": {"type": "number"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "art_url": {"type": "string"},
+        "scheduled_start": {"type": ["number", "null"]},
+        "private": {"type": "boolean"},
+        "join_code": {"type": ["string", "null"], "pattern": "^[0-9]{4}$",
+                      "description": "private rooms only, shown to admins only"},
+        "listeners": {"type": "integer", "minimum": 0},
+        "listen_url": {"type": "string", "description": "playlist URL with a listener token "
+                                                        "(signed for private rooms)"},
+        "ingest_url": {"type": "string"},
+        "replay_url": {"type": "string"},
+    },
+    "required": ["id", "title", "status", "live", "private", "listeners", "listen_url", "ingest_url"],
+}
+
+_LISTENERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "room_id": {"type": "string"},
+        "show_id": {"type": ["string", "null"]},
+        "live": {"type": "boolean"},
+        "since": {"type": ["number", "null"]},
+        "listeners": {"type": "integer", "minimum": 0},
+        "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "peak_listeners": {"type": "integer", "minimum": 0},
+    },
+    "required": ["room_id", "live", "listeners", "listeners_per_minute", "peak_listeners"],
+}
+
+_KEY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "key_id": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": "string", "enum": ["host", "cohost"]},
+        "muted": {"type": "boolean"},
+        "revoked": {"type": "boolean"},
+        "created_at": {"type": "number"},
+        "live": {"type": "boolean"},
+    },
+    "required": ["key_id", "name", "role", "muted", "revoked"],
+}
+
+_SHOW: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "room_id": {"type": "string"},
+        "show_id": {"type": "string"},
+        "started_at": {"type": "number"},
+        "ended_at": {"type": ["number", "null"]},
+        "duration": {"type": "number", "minimum": 0},
+        "segments": {"type": "integer", "minimum": 0},
+        "peak_listeners": {"type": "integer", "minimum": 0},
+        "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "live": {"type": "boolean"},
+        "replay_url": {"type": ["string", "null"]},
+    },
+    "required": ["room_id", "show_id", "started_at", "live", "replay_url"],
+}
+
+_LEVEL = {"type": "object", "properties": {"peak_dbfs": {"type": "number"},
+                                           "rms_dbfs": {"type": "number"}},
+          "required": ["peak_dbfs", "rms_dbfs"]}
+
+_ERROR: dict[str, Any] = {
+    "type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """Co-host keys, mute, host-key rotation and levels (stream_server/api/keys.py)."""
+    key_id = {"name": "key_id", "in": "path", "required": True,
+              "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"}}
+    guarded = {"401": _json(_ERROR, "Admin token or the room's host key required"),
+               "403": _json(_ERROR, "A co-host key can only publish"),
+               "404": _json(_ERROR, "No such room or key"),
+               "429": _json(_ERROR, "Too many wrong keys from this address")}
+    body = {"type": "object", "properties": {}}
+    return {
+        "/api/rooms/{room_id}/keys": {
+            "parameters": [room_id],
+            "get": {"summary": "The host and co-host keys, with who is on air", "security": security,
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "keys": {"type": "array", "items": _KEY}}, "required": ["keys"]}, "Keys"),
+                        **guarded}},
+            "post": {"summary": "Issue a co-host key (answer includes it, once)", "security": security,
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"name": {"type": "string", "minLength": 1,
+                                                                   "maxLength": 80}},
+                         "required": ["name"]}}}},
+                     "responses": {"201": _json(_KEY | {"properties": _KEY["properties"] | {
+                         "stream_key": {"type": "string"}, "ingest_url": {"type": "string"}},
+                         "required": [*_KEY["required"], "stream_key"]}, "Issued"),
+                         "400": _json(_ERROR, "Invalid name"),
+                         "409": _json(_ERROR, "Too many co-host keys"), **guarded}},
+        },
+        "/api/rooms/{room_id}/keys/{key_id}": {
+            "parameters": [room_id, key_id],
+            "delete": {"summary": "Revoke a co-host key, cutting off its connection", "security": security,
+                       "responses": {"200": _json(_KEY, "Revoked"),
+                                     "400": _json(_ERROR, "The host key cannot be revoked"), **guarded}},
+        },
+        "/api/rooms/{room_id}/keys/{key_id}/mute": {
+            "parameters": [room_id, key_id],
+            "post": {"summary": "Mute or unmute a publisher (``host`` for the host)", "security": security,
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"muted": {"type": "boolean"}},
+                         "required": ["muted"]}}}},
+                     "responses": {"200": _json(_KEY, "Muted or unmuted"),
+                                   "400": _json(_ERROR, "Body must say muted true or false"), **guarded}},
+        },
+        "/api/rooms/{room_id}/rotate-key": {
+            "parameters": [room_id],
+            "post": {"summary": "A new host key (shown once); the old one stops working",
+                     "security": security,
+                     "responses": {"200": _json({"type": "object", "properties": {
+                         "stream_key": {"type": "string"}, "disconnected": {"type": ["boolean", "integer"]}},
+                         "required": ["stream_key"]}, "Rotated"), **guarded}},
+        },
+        "/api/rooms/{room_id}/levels": {
+            "parameters": [room_id],
+            "get": {"summary": "Program and per-publisher peak and RMS levels (dBFS)", "security": security,
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "room_id": {"type": "string"}, "on_air": {"type": "boolean"},
+                        "program": {"oneOf": [_LEVEL, {"type": "null"}]},
+                        "publishers": {"type": "array", "items": body},
+                        "recent_disconnects": {"type": "array", "items": body}},
+                        "required": ["room_id", "on_air", "publishers"]}, "Levels"), **guarded}},
+        },
+    }
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    """The OpenAPI document, with this server's base URL."""
+    room_id = {"name": "room_id", "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": ROOM_ID_PATTERN.pattern}}
+    admin: list[dict[str, list[str]]] = [{"adminToken": []}]
+    admin_or_host: list[dict[str, list[str]]] = [{"adminToken": []}, {"streamKey": []}]
+    anyone_or_admin: list[dict[str, list[str]]] = [{}, {"adminToken": []}]
+    too_large = _json(_ERROR, "Body larger than 64 KiB")
+    unavailable = _json(_ERROR, "No free id or join code, or no encoder")
+    return _throttled_where_keys_are_checked({
+        "openapi": "3.1.0",
+        "info": {"title": "Live Stage room API", "version": "1"},
+        "servers": [{"url": server_url}],
+        "components": {
+            "securitySchemes": {
+                "adminToken": {"type": "http", "scheme": "bearer",
+                               "description": "LIVESTAGE_ADMIN_TOKEN"},
+                "streamKey": {"type": "http", "scheme": "bearer",
+                              "description": "the room's stream key (its host)"},
+            },
+            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW,
+                        "Error": _ERROR},
+        },
+        "paths": {
+            "/api/rooms": {
+                "get": {
+                    "summary": "List public rooms (private ones too for admins)",
+                    "security": anyone_or_admin,
+                    "parameters": [{"name": "live", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "rooms": {"type": "array", "items": _ROOM}}, "required": ["rooms"]}, "Rooms")},
+                },
+                "post": {
+                    "summary": "Create a room (answer includes its stream key, once)",
+                    "security": admin,
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _room_fields_schema(["title"])}}},
+                    "responses": {
+                        "201": _json(_ROOM | {"properties": _ROOM["properties"] | {
+                            "stream_key": {"type": "string"}},
+                            "required": [*_ROOM["required"], "stream_key"]}, "Created"),
+                        "400": _json(_ERROR, "Invalid fields"),
+                        "401": _json(_ERROR, "Admin token required"),
+                        "413": too_large,
+                        "503": unavailable,
+                    },
+                },
+            },
+            "/api/rooms/{room_id}": {
+                "parameters": [room_id],
+                "get": {"summary": "Get a room (a private one only for admins and its host)",
+                        "security": [{}, *admin_or_host],
+                        "responses": {
+                            "200": _json(_ROOM, "The room"), "404": _json(_ERROR, "No such room")}},
+                "patch": {
+                    "summary": "Update a room's listing",
+                    "security": admin,
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _room_fields_schema([])}}},
+                    "responses": {"200": _json(_ROOM, "Updated"),
+                                  "400": _json(_ERROR, "Invalid fields"),
+                                  "401": _json(_ERROR, "Admin token required"),
+                                  "404": _json(_ERROR, "No such room"),
+                                  "413": too_large,
+                                  "503": unavailable},
+                },
+            },
+            "/api/rooms/{room_id}/end": {
+                "parameters": [room_id],
+                "post": {"summary": "End the room's show (it stays as a replay)",
+                         "security": admin_or_host,
+                         "responses": {"200": _json(_ROOM, "Ended"),
+                                       "401": _json(_ERROR, "Admin token or stream key required"),
+                                       "404": _json(_ERROR, "No such room")}},
+            },
+            "/api/rooms/{room_id}/listeners": {
+                "parameters": [room_id],
+                "get": {"summary": "Host analytics: listeners now and per minute over the show",
+                        "security": admin_or_host,
+                        "responses": {"200": _json(_LISTENERS, "Listener figures"),
+                                      "401": _json(_ERROR, "Admin token or stream key required"),
+                                      "404": _json(_ERROR, "No such room")}},
+            },
+            **_cohost_paths(room_id, admin_or_host),
+            "/api/rooms/{room_id}/shows": {
+                "parameters": [room_id],
+                "get": {"summary": "The room's shows, newest first, ended ones with their replay URL",
+                        "security": [{}, *admin],
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "room_id": {"type": "string"}, "shows": {"type": "array", "items": _SHOW}},
+                            "required": ["room_id", "shows"]}, "Shows"),
+                            "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
+            },
+            **web_paths(),
+            "/api/openapi.json": {
+                "get": {"summary": "This document",
+                        "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {
+                            "application/json": {"schema": {"type": "object"}}}}}},
+            },
+        },
+    })
+
+
+def _throttled_where_keys_are_checked(document: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that checks a key (it can answer 401) can also answer 429 (``auth``'s throttle)."""
+    throttled = _json(_ERROR, "Too many wrong keys from this address; wait Retry-After seconds")
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):  # a path item's shared ``parameters``
+                continue
+            responses = operation.get("responses", {})
+            if "401" in responses:
+                responses.setdefault("429", throttled)
+    return document

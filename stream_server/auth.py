@@ -1,0 +1,275 @@
+"""Who is calling: the one place that reads credentials, checks them and slows down guessing.
+
+Credentials come in the ``Authorization`` header only: ``Bearer <token>`` on every route, and
+``Basic <any user>:<stream key>`` where Icecast tools publish. A token is the admin token, a
+room's host key or one of its co-host keys; keys are compared in constant time against their
+stored hashes and never logged. A presented token that opens nothing counts against the
+client's address (``FailedAttempts``): past five in a minute the address must wait, whatever
+key it presents next, so one valid key cannot be used to keep guessing others.
+
+Every refusal is an ``AuthError`` carrying its status, a reason for the JSON body and metrics,
+and the headers the answer needs::
+
+    AuthError            status, reason, message, headers
+    ├── Throttled        429 "throttled", with ``retry_after`` (seconds)
+    ├── Unauthorized     401 "auth": no credential, or one that opens nothing here
+    └── Forbidden        403 "forbidden": a valid key whose role may not do this
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import collections
+import hmac
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from room_directory import ROOM_ID_PATTERN, KeyRole, Room
+from stream_server.ingest.keys import Publisher, identify
+from stream_server.ops.services import current_services
+
+#: throttle defaults: 5 failures in 60 s, then 5 s, 10 s, 20 s … at most 5 minutes; 4,096 addresses
+MAX_FAILURES = 5
+WINDOW_SECONDS = 60.0
+BASE_DELAY_SECONDS = 5.0
+MAX_DELAY_SECONDS = 300.0
+CAPACITY = 4096
+
+_EXTENSION = "livestage_auth"
+_create_lock = threading.Lock()
+
+
+class Caller(StrEnum):
+    """The role a presented token gives its bearer for one room."""
+
+    ADMIN = "admin"
+    HOST = "host"
+    COHOST = "cohost"
+
+
+class AuthError(Exception):
+    """A refused caller: ``status``, a ``reason`` word and the headers the answer needs."""
+
+    status = 401
+    reason = "auth"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.headers = headers or {}
+
+    def response(self) -> ResponseReturnValue:
+        """The JSON answer: ``{"error": message, "reason": reason}`` with the headers."""
+        body = jsonify(error=str(self), reason=self.reason)
+        body.headers.update(self.headers)
+        return body, self.status
+
+
+class Throttled(AuthError):
+    """Too many wrong keys from this address lately: wait ``retry_after`` seconds."""
+
+    status = 429
+    reason = "throttled"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many wrong keys from this address; wait and retry",
+                         headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class Unauthorized(AuthError):
+    """No credential, or one that opens nothing here."""
+
+
+class Forbidden(AuthError):
+    """A valid key whose role may not do this."""
+
+    status = 403
+    reason = "forbidden"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling about a room: their role, and for a key its publisher record."""
+
+    caller: Caller
+    publisher: Publisher | None = None
+
+
+def presented_key(authorization: str | None, *, basic: bool = True) -> str | None:
+    """The token in an Authorization header: Bearer, or (when ``basic``) a Basic password of any user."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    if basic and scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        _, sep, password = decoded.partition(":")
+        return password if sep and password else None
+    return None
+
+
+def bearer_token() -> str | None:
+    """The request's ``Authorization: Bearer`` token, if any."""
+    return presented_key(request.headers.get("Authorization"), basic=False)
+
+
+def client_address() -> str:
+    """The connecting address (proxies are not trusted to name another one)."""
+    return request.remote_addr or "?"
+
+
+def is_admin(token: str | None) -> bool:
+    """Whether ``token`` is this server's admin token (constant-time comparison)."""
+    admin = current_services().settings.admin_token
+    return bool(admin and token) and hmac.compare_digest(str(token).encode(), admin.encode())
+
+
+def room_or_none(room_id: str | None) -> Room | None:
+    """The room with this id, or None when the id is malformed or unknown."""
+    if not room_id or not ROOM_ID_PATTERN.match(room_id):
+        return None
+    return current_services().directory.get(room_id)
+
+
+def resolve(room: Room | None, token: str | None, *, admin: bool = True) -> Identity | None:
+    """Who ``token`` is for ``room`` (the admin only when ``admin``), or None."""
+    if token is None:
+        return None
+    if admin and is_admin(token):
+        return Identity(Caller.ADMIN)
+    if room is None:
+        return None
+    publisher = identify(current_services().directory, room, token)
+    if publisher is None:
+        return None
+    return Identity(Caller.HOST if publisher.role is KeyRole.HOST else Caller.COHOST, publisher)
+
+
+def caller(room: Room | None, *, basic: bool = False, admin: bool = True,
+           count: bool = False) -> Identity | None:
+    """Who the current request is for ``room``, or None (anonymous).
+
+    Raises ``Throttled`` while the client's address must wait. With ``count`` (where a
+    credential is required), a presented token that opens nothing counts against the address;
+    where a key is optional (a listing that shows more to its host) a miss is not a guess.
+    """
+    attempts = failed_attempts()
+    address = client_address()
+    wait = attempts.retry_after(address)
+    if wait > 0:
+        raise Throttled(math.ceil(wait))
+    token = presented_key(request.headers.get("Authorization"), basic=basic)
+    identity = resolve(room, token, admin=admin)
+    if identity is None and token is not None and count:
+        attempts.failed(address)
+    return identity
+
+
+def require(room: Room | None, *allowed: Caller, basic: bool = False, message: str = "",
+            challenge: str = "Bearer") -> Identity:
+    """The caller, who must be one of ``allowed``; ``AuthError`` otherwise (and counted)."""
+    identity = caller(room, basic=basic, admin=Caller.ADMIN in allowed, count=True)
+    if identity is None:
+        raise Unauthorized(message or _needs(allowed), headers={"WWW-Authenticate": challenge})
+    if identity.caller not in allowed:
+        raise Forbidden(f"a {identity.caller.value} key cannot do this; {_needs(allowed)}")
+    return identity
+
+
+def failed_attempts() -> FailedAttempts:
+    """The wrong-key record of the app handling the current request (built on first use)."""
+    extensions = current_app.extensions
+    with _create_lock:
+        attempts = extensions.get(_EXTENSION)
+        if attempts is None:
+            attempts = extensions[_EXTENSION] = FailedAttempts()
+    assert isinstance(attempts, FailedAttempts)
+    return attempts
+
+
+def _needs(allowed: tuple[Caller, ...]) -> str:
+    names = {Caller.ADMIN: "the admin token", Caller.HOST: "the room's host key",
+             Caller.COHOST: "a co-host key"}
+    return " or ".join(names[c] for c in allowed) + " required"
+
+
+@dataclass
+class _Record:
+    failures: int
+    first_at: float
+    last_at: float
+
+
+class FailedAttempts:
+    """Counts wrong keys per client address and says how long an address must wait.
+
+    After ``max_failures`` wrong keys from one address within ``window`` seconds, that
+    address is refused for ``base_delay`` seconds, doubling with every further failure up
+    to ``max_delay``. A success does not wipe the record; records fade after the window.
+    At most ``capacity`` addresses are remembered, least recently failed forgotten first.
+    """
+
+    def __init__(self, *, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS,
+                 base_delay: float = BASE_DELAY_SECONDS, max_delay: float = MAX_DELAY_SECONDS,
+                 capacity: int = CAPACITY, clock: Callable[[], float] = time.monotonic) -> None:
+        self._max_failures = max_failures
+        self._window = window
+        self._base = base_delay
+        self._max_delay = max_delay
+        self._capacity = capacity
+        self._clock = clock
+        self._records: collections.OrderedDict[str, _Record] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def _delay(self, record: _Record) -> float:
+        excess = record.failures - self._max_failures
+        return 0.0 if excess < 0 else min(self._base * 2.0**excess, self._max_delay)
+
+    def _current(self, address: str, now: float) -> _Record | None:
+        record = self._records.get(address)
+        if record is None:
+            return None
+        if now - record.last_at > max(self._window, self._delay(record)):
+            del self._records[address]  # faded: a fresh start
+            return None
+        return record
+
+    def retry_after(self, address: str) -> float:
+        """Seconds ``address`` must still wait before its next attempt (0: go ahead)."""
+        now = self._clock()
+        with self._lock:
+            record = self._current(address, now)
+            if record is None:
+                return 0.0
+            return max(0.0, record.last_at + self._delay(record) - now)
+
+    def failed(self, address: str) -> None:
+        """Record a wrong key from ``address``."""
+        now = self._clock()
+        with self._lock:
+            record = self._current(address, now)
+            stale = record is not None and record.failures < self._max_failures and (
+                now - record.first_at > self._window)
+            if record is None or stale:
+                record = _Record(0, now, now)
+            record.failures += 1
+            record.last_at = now
+            self._records[address] = record
+            self._records.move_to_end(address)
+            while len(self._records) > self._capacity:
+                self._records.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._records)

@@ -1,0 +1,171 @@
+"""HLS playlists as plain values, rendered by pure functions (RFC 8216).
+
+Rules kept here, so every caller gets them for free:
+
+- every EXTINF, rounded to the nearest integer, is at most EXT-X-TARGETDURATION;
+  the target is fixed per playlist (the configured segment length);
+- EXT-X-MEDIA-SEQUENCE is the sequence of the first segment shown, and
+  EXT-X-DISCONTINUITY-SEQUENCE counts the discontinuities that left the window;
+- EXT-X-PROGRAM-DATE-TIME on every segment (air time, UTC, milliseconds);
+- EXT-X-ENDLIST once the show has ended; a replay is the whole show as VOD;
+- a master playlist names one media playlist per rendition with BANDWIDTH (the
+  peak segment bit rate, RFC 8216 4.3.4.2), AVERAGE-BANDWIDTH and CODECS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+#: RFC 6381 codec string of AAC-LC, the only codec we publish.
+AAC_LC_CODECS = "mp4a.40.2"
+#: MPEG-TS costs about 10 % over the AAC bit rate (PES/TS headers, PAT/PMT); the peak a little more.
+NOMINAL_AVERAGE_OVERHEAD = 1.10
+NOMINAL_PEAK_OVERHEAD = 1.15
+#: Segments needed before measured bit rates replace the nominal ones.
+MIN_MEASURED_SEGMENTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One published media segment of a room."""
+
+    sequence: int
+    uri: str
+    duration: float
+    #: Air time of the segment's first sample (Unix seconds).
+    program_date_time: float
+    #: Discontinuity sequence number (RFC 8216 6.2.2): discontinuities up to and including this one.
+    discontinuity_sequence: int = 0
+    #: True on the first segment after an encoder restart or a new show.
+    discontinuity: bool = False
+    show_id: str = ""
+    #: Renditions published for this sequence (e.g. ``("128k", "64k")``); empty in old single-rendition logs.
+    renditions: tuple[str, ...] = ()
+    #: Bytes of each rendition's file, in the order of ``renditions``.
+    sizes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One rendition as a master playlist lists it."""
+
+    uri: str
+    #: Peak segment bit rate (bit/s).
+    bandwidth: int
+    #: Average segment bit rate (bit/s).
+    average_bandwidth: int
+    codecs: str = AAC_LC_CODECS
+
+
+class PlaylistRuleError(ValueError):
+    """A playlist would break RFC 8216 if written."""
+
+
+def live_window(segments: Sequence[Segment], size: int) -> list[Segment]:
+    """The last ``size`` segments: what a live playlist lists."""
+    return list(segments[-size:]) if size > 0 else []
+
+
+def format_program_date_time(when: float) -> str:
+    """ISO 8601 with milliseconds and a UTC offset, as EXT-X-PROGRAM-DATE-TIME wants."""
+    stamp = datetime.fromtimestamp(when, tz=UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def _extinf_ok(duration: float, target: int) -> bool:
+    return math.floor(duration + 0.5) <= target
+
+
+def render_media_playlist(
+    segments: Sequence[Segment],
+    *,
+    target_duration: int,
+    ended: bool = False,
+    vod: bool = False,
+) -> str:
+    """Render a media playlist listing ``segments`` in order.
+
+    ``ended`` appends EXT-X-ENDLIST; ``vod`` also marks it ``EXT-X-PLAYLIST-TYPE:VOD``
+    (a replay: the whole show, nothing will change).
+    """
+    if target_duration < 1:
+        raise PlaylistRuleError("target duration must be at least 1 second")
+    for earlier, later in zip(segments, segments[1:], strict=False):
+        if later.sequence != earlier.sequence + 1:
+            raise PlaylistRuleError(f"sequence jumps from {earlier.sequence} to {later.sequence}")
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target_duration}"]
+    if vod:
+        lines.append("#EXT-X-PLAYLIST-TYPE:VOD")
+    first = segments[0] if segments else None
+    lines.append(f"#EXT-X-MEDIA-SEQUENCE:{first.sequence if first else 0}")
+    if first is not None:
+        removed = first.discontinuity_sequence - (1 if first.discontinuity else 0)
+        if removed:
+            lines.append(f"#EXT-X-DISCONTINUITY-SEQUENCE:{removed}")
+    for seg in segments:
+        if not _extinf_ok(seg.duration, target_duration):
+            raise PlaylistRuleError(
+                f"segment {seg.sequence} lasts {seg.duration:.3f}s, over the {target_duration}s target"
+            )
+        if seg.discontinuity:
+            lines.append("#EXT-X-DISCONTINUITY")
+        lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_program_date_time(seg.program_date_time)}")
+        lines.append(f"#EXTINF:{seg.duration:.3f},")
+        lines.append(seg.uri)
+    if ended or vod:
+        lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def nominal_bandwidth(kbps: int) -> tuple[int, int]:
+    """(BANDWIDTH, AVERAGE-BANDWIDTH) of an AAC rendition in MPEG-TS before any segment is measured."""
+    return math.ceil(kbps * 1000 * NOMINAL_PEAK_OVERHEAD), math.ceil(kbps * 1000 * NOMINAL_AVERAGE_OVERHEAD)
+
+
+def measured_bandwidth(
+    segments: Sequence[tuple[int, float]], *, target_duration: int, nominal_kbps: int
+) -> tuple[int, int]:
+    """(peak, average) bit/s over ``(bytes, seconds)`` segments, as RFC 8216 4.3.4.2 defines them.
+
+    The peak is the largest rate of any run of consecutive segments lasting 0.5 to 1.5
+    target durations (so a short last segment is judged with its neighbour); with fewer
+    than ``MIN_MEASURED_SEGMENTS`` segments the nominal figures stand.
+    """
+    if len(segments) < MIN_MEASURED_SEGMENTS:
+        return nominal_bandwidth(nominal_kbps)
+    peak = 0.0
+    low, high = 0.5 * target_duration, 1.5 * target_duration
+    for start in range(len(segments)):
+        size = 0
+        seconds = 0.0
+        for nbytes, duration in segments[start:]:  # every run starting here that lasts low..high
+            size += nbytes
+            seconds += duration
+            if seconds > high:
+                break
+            if seconds >= low:
+                peak = max(peak, size * 8 / seconds)
+    total_seconds = sum(d for _, d in segments)
+    average = sum(b for b, _ in segments) * 8 / total_seconds if total_seconds > 0 else 0.0
+    if peak <= 0:
+        peak = average
+    return math.ceil(max(peak, average)), math.ceil(average)
+
+
+def render_master_playlist(variants: Sequence[Variant]) -> str:
+    """Render a master playlist naming one media playlist per rendition, in the order given."""
+    if not variants:
+        raise PlaylistRuleError("a master playlist needs at least one variant")
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    for variant in variants:
+        if variant.bandwidth < 1 or variant.average_bandwidth < 1:
+            raise PlaylistRuleError(f"variant {variant.uri} has no bandwidth")
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={variant.bandwidth},"
+            f"AVERAGE-BANDWIDTH={variant.average_bandwidth},CODECS=\"{variant.codecs}\""
+        )
+        lines.append(variant.uri)
+    return "\n".join(lines) + "\n"

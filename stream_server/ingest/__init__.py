@@ -1,0 +1,8 @@
+"""Ingest: performers' connections in, PCM on the room's bus out.
+
+Enters: Icecast source requests (HTTP PUT and the legacy ``SOURCE`` method, Basic or Bearer
+auth), browser MediaRecorder chunks, and the keys they carry. Admission lets a publisher in
+(throttle, room, key, codec, one connection per key) or refuses it with a JSON reason that is
+counted; each admitted connection gets one decoder process whose PCM leaves for a bus input
+of ``pipeline``.
+"""

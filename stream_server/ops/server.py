@@ -1,0 +1,237 @@
+"""Run the stream server: the HTTP server, the stage and, optionally, the demo rooms."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from stream_server.ops.app import create_app
+from stream_server.ops.config import Settings
+from stream_server.ops.demo import DemoPerformers, ensure_demo_rooms
+from stream_server.ops.services import Services
+from stream_server.ops.url_secret import url_secret
+from stream_server.pipeline.processes import stop_all
+from stream_server.serving.fast import HlsFastPath, RoomPrivacyCache
+from stream_server.serving.nginx_log import NginxLogTailer
+from stream_server.serving.private import PrivateMarkerSync
+
+log = logging.getLogger(__name__)
+
+
+class _ContinueOnRead:
+    """A request body that sends ``100 Continue`` when the app first reads it.
+
+    A publisher with a wrong key or codec then gets its 401/415 as the answer
+    to ``Expect: 100-continue`` (ffmpeg stops with that error) instead of
+    streaming into a connection that will never be heard.
+    """
+
+    def __init__(self, body: Any, send_continue: Callable[[], None]) -> None:
+        self._body = body
+        self._send_continue = send_continue
+
+    def _ready(self) -> Any:
+        self._send_continue()
+        return self._body
+
+    def read(self, *args: Any) -> bytes:
+        return bytes(self._ready().read(*args))
+
+    def read1(self, *args: Any) -> bytes:
+        body = self._ready()
+        reader = getattr(body, "read1", body.read)
+        return bytes(reader(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return bytes(self._ready().readline(*args))
+
+    def __iter__(self) -> Any:
+        return iter(self._ready())
+
+
+class _HeaderDeadline:
+    """The request stream while the request line and headers are read: one deadline for all of them.
+
+    A socket timeout alone bounds each read, so a client sending one byte every few seconds
+    (slow loris) would hold its thread for ever; this bounds the whole header phase.
+    """
+
+    def __init__(self, raw: Any, sock: socket.socket, deadline: float) -> None:
+        self.raw = raw
+        self._sock = sock
+        self._deadline = deadline
+
+    def readline(self, *args: Any) -> bytes:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("request headers too slow")
+        self._sock.settimeout(remaining)
+        return bytes(self.raw.readline(*args))
+
+
+class RequestHandler(WSGIRequestHandler):
+    """Werkzeug's threaded handler, quiet about every HLS poll, with a socket timeout.
+
+    It streams request bodies without a length (Icecast sources), accepts the
+    Icecast ``SOURCE`` method, and answers ``Expect: 100-continue`` only once the
+    app reads the body (after it has checked the key).
+    """
+
+    #: A publisher or listener silent this long is dropped (seconds).
+    timeout = 30
+    #: The request line and all headers must arrive within this many seconds.
+    header_timeout = 10.0
+    #: Responses go out as soon as they are written (HLS answers are one write each).
+    disable_nagle_algorithm = True
+    _continue_pending = False
+
+    def handle_one_request(self) -> None:
+        """Read the request line and headers under one deadline, then the request as usual."""
+        self.rfile = _HeaderDeadline(self.rfile, self.connection,  # type: ignore[assignment]
+                                     time.monotonic() + self.header_timeout)
+        try:
+            super().handle_one_request()
+        finally:
+            if isinstance(self.rfile, _HeaderDeadline):
+                self.rfile = self.rfile.raw
+
+    def handle_expect_100(self) -> bool:
+        """Defer the interim answer until the app reads the body."""
+        self._continue_pending = True
+        return True
+
+    def _send_continue(self) -> None:
+        if self._continue_pending:
+            self._continue_pending = False
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.flush()
+
+    def parse_request(self) -> bool:
+        """Hand ``GET``/``HEAD /hls/…`` to the server's fast path (which answers it); parse the rest.
+
+        Either way the headers are read under the header deadline; the body (and keep-alive)
+        then get the ordinary socket timeout back.
+        """
+        fast: HlsFastPath | None = getattr(self.server, "hls_fast", None)
+        if fast is not None and self.raw_requestline.startswith((b"GET /hls/", b"HEAD /hls/")):
+            try:
+                fast.handle_raw(self, self.raw_requestline)
+            finally:
+                self._end_header_deadline()
+            return False  # answered: http.server goes on to the connection's next request
+        ok = super().parse_request()
+        self._end_header_deadline()
+        return ok
+
+    def _end_header_deadline(self) -> None:
+        if isinstance(self.rfile, _HeaderDeadline):
+            self.rfile = self.rfile.raw
+        self.connection.settimeout(self.timeout)
+
+    def run_wsgi(self) -> None:
+        """Run the app with ``Expect`` left to ``_ContinueOnRead`` (werkzeug would answer it at once)."""
+        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+            self._continue_pending = True
+            del self.headers["Expect"]
+        super().run_wsgi()
+
+    def make_environ(self) -> Any:
+        """The WSGI environ, its body sending 100 Continue on first read when asked for."""
+        environ = super().make_environ()
+        if self._continue_pending:
+            environ["wsgi.input"] = _ContinueOnRead(environ["wsgi.input"], self._send_continue)
+        return environ
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Requests are logged at debug level only (listeners poll every second)."""
+        log.debug('"%s" %s %s', self.requestline, code, size)
+
+
+def admin_token(settings: Settings) -> tuple[str, bool]:
+    """The admin token: configured, or kept in ``<data dir>/admin-token`` (made on first run)."""
+    if settings.admin_token:
+        return settings.admin_token, False
+    path: Path = settings.data_dir / "admin-token"
+    if path.exists():
+        return path.read_text().strip(), False
+    token = secrets.token_urlsafe(24)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(token + "\n")
+    return token, True
+
+
+def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
+    """The WSGI server (with the HLS fast path unless turned off) and the app's services, not yet serving."""
+    app = create_app(settings)
+    server = make_server(settings.host, settings.port, app, threaded=True,
+                         request_handler=RequestHandler)
+    services: Services = app.extensions["livestage"]
+    if settings.hls_fast_path:
+        tracker = services.listeners
+        setattr(server, "hls_fast", HlsFastPath(  # noqa: B010 - read back by RequestHandler
+            settings.hls_dir, settings.segment_seconds, url_secret(settings), tracker.seen,
+            RoomPrivacyCache(services.directory)))
+    return server, services
+
+
+def start_serving_helpers(settings: Settings, services: Services) -> list[PrivateMarkerSync | NginxLogTailer]:
+    """Private-room markers kept in step, and the nginx access log followed when configured."""
+    helpers: list[PrivateMarkerSync | NginxLogTailer] = [
+        PrivateMarkerSync(services.directory, settings.hls_dir)]
+    if settings.nginx_access_log:
+        helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
+                                      services.listeners.seen))
+    for helper in helpers:
+        helper.start()
+    return helpers
+
+
+def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
+    """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
+    token, new = admin_token(settings)
+    settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
+    server, services = build_server(settings)
+    helpers = start_serving_helpers(settings, services)
+    resumed = services.on_air.resume_live_rooms()
+    stop_watch = threading.Event()
+    services.on_air.watch(stop_watch)
+    performers = None
+    if settings.demo:
+        keys = ensure_demo_rooms(services.directory)
+        performers = DemoPerformers(settings.ffmpeg, f"http://127.0.0.1:{settings.port}", keys)
+        performers.start()
+    echo(f"Live Stage on http://{settings.host}:{settings.port}  (data in {settings.data_dir})")
+    echo(f"  admin token{' (new)' if new else ''}: {token}")
+    if resumed:
+        echo(f"  resumed live rooms: {', '.join(resumed)}")
+    if performers:
+        echo(f"  demo rooms: {settings.base_url}/hls/demo-jazz/live.m3u8 (and demo-morning-talk,"
+             " demo-indie-rock)")
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever()
+    finally:
+        stop_watch.set()
+        for helper in helpers:
+            helper.stop()
+        if performers:
+            performers.stop()
+        services.on_air.shutdown()
+        stop_all()
+        server.server_close()
