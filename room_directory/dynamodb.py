@@ -105,10 +105,11 @@ def _room_item(room: Room) -> dict[str, Any]:
         "tags": list(room.tags), "art_url": room.art_url, "private": room.private,
     }
     optional = {"show_id": room.show_id, "join_code": room.join_code,
-                "live_since": room.live_since, "scheduled_start": room.scheduled_start}
+                "live_since": room.live_since, "scheduled_start": room.scheduled_start,
+                "captions": room.captions}
     for name, value in optional.items():
         if value is not None:
-            item[name] = _num(value) if isinstance(value, float | int) else value
+            item[name] = value if isinstance(value, str | bool) else _num(value)
     if room.status is RoomStatus.LIVE:
         item["status_key"] = RoomStatus.LIVE.value
     if room.genre:
@@ -134,6 +135,7 @@ def _item_room(item: dict[str, Any]) -> Room:
         updated_at=float(item["updated_at"]), tags=tuple(item.get("tags", ())),
         art_url=item.get("art_url", ""), scheduled_start=_opt_float(item.get("scheduled_start")),
         private=bool(item.get("private", False)), join_code=item.get("join_code"),
+        captions=None if item.get("captions") is None else bool(item["captions"]),
     )
 
 

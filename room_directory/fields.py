@@ -66,7 +66,7 @@ def clean_room_fields(data: Any, *, require_title: bool) -> dict[str, Any]:
     """Checked and normalised room fields from a JSON body (unknown keys refused)."""
     if not isinstance(data, dict):
         raise InvalidRoomFields("the body must be a JSON object")
-    allowed = set(TEXT_LIMITS) | {"topics", "art_url", "scheduled_start", "private"}
+    allowed = set(TEXT_LIMITS) | {"topics", "art_url", "scheduled_start", "private", "captions"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InvalidRoomFields(f"unknown fields: {', '.join(unknown)}")
@@ -89,6 +89,10 @@ def clean_room_fields(data: Any, *, require_title: bool) -> dict[str, Any]:
         if not isinstance(data["private"], bool):
             raise InvalidRoomFields("private must be true or false")
         fields["private"] = data["private"]
+    if "captions" in data:
+        if data["captions"] is not None and not isinstance(data["captions"], bool):
+            raise InvalidRoomFields("captions must be true, false or null (the server's default)")
+        fields["captions"] = data["captions"]
     if require_title and not fields.get("title"):
         raise InvalidRoomFields("title is required")
     if "title" in fields and not fields["title"]:

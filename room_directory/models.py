@@ -50,6 +50,8 @@ class Room:
     private: bool = False
     #: digits a listener says to join a private room ("join room 4 7 1 9"); unique
     join_code: str | None = None
+    #: live captions of the program: on, off, or None for the server's default
+    captions: bool | None = None
 
     @property
     def is_live(self) -> bool:
@@ -74,6 +76,7 @@ class Room:
             "art_url": self.art_url,
             "scheduled_start": self.scheduled_start,
             "private": self.private,
+            "captions": self.captions,
         }
 
 

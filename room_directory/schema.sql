@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS rooms (
     art_url         TEXT NOT NULL DEFAULT '',
     scheduled_start REAL,
     private         INTEGER NOT NULL DEFAULT 0,
-    join_code       TEXT
+    join_code       TEXT,
+    captions        INTEGER  -- 1 on, 0 off, NULL: the server's default
 );
 CREATE INDEX IF NOT EXISTS rooms_by_status ON rooms (status);
 

@@ -16,7 +16,8 @@ from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
 
 _COLUMNS = (
     "id, title, stream_key_hash, host, genre, topics, description, status, "
-    "show_id, live_since, created_at, updated_at, tags, art_url, scheduled_start, private, join_code"
+    "show_id, live_since, created_at, updated_at, tags, art_url, scheduled_start, private, join_code, "
+    "captions"
 )
 _COLUMN_COUNT = len(_COLUMNS.split(","))
 
@@ -26,6 +27,7 @@ _ADDED_COLUMNS = {
     "scheduled_start": "REAL",
     "private": "INTEGER NOT NULL DEFAULT 0",
     "join_code": "TEXT",
+    "captions": "INTEGER",
 }
 _SHOW_COLUMNS = (
     "room_id, show_id, started_at, ended_at, duration, segments, title, genre, host, "
@@ -53,6 +55,7 @@ def _row_to_room(row: sqlite3.Row) -> Room:
         scheduled_start=row["scheduled_start"],
         private=bool(row["private"]),
         join_code=row["join_code"],
+        captions=None if row["captions"] is None else bool(row["captions"]),
     )
 
 
@@ -75,6 +78,7 @@ def _room_to_params(room: Room) -> tuple[Any, ...]:
         room.scheduled_start,
         int(room.private),
         room.join_code,
+        None if room.captions is None else int(room.captions),
     )
 
 

@@ -37,6 +37,8 @@ def _room_fields_schema(required: list[str]) -> dict[str, Any]:
                                 "description": "next show's start, epoch seconds"}
     props["private"] = {"type": "boolean",
                         "description": "private rooms are unlisted, joined by code, served on signed URLs"}
+    props["captions"] = {"type": ["boolean", "null"],
+                         "description": "live captions of the program; null follows the server's default"}
     return {"type": "object", "properties": props, "required": required,
             "additionalProperties": False}
 
@@ -59,6 +61,7 @@ _ROOM: dict[str, Any] = {
         "art_url": {"type": "string"},
         "scheduled_start": {"type": ["number", "null"]},
         "private": {"type": "boolean"},
+        "captions": {"type": ["boolean", "null"]},
         "join_code": {"type": ["string", "null"], "pattern": "^[0-9]{4}$",
                       "description": "private rooms only, shown to admins only"},
         "listeners": {"type": "integer", "minimum": 0},
