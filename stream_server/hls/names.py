@@ -13,7 +13,9 @@ from stream_server.hls.playlist import Segment
 
 #: The room's entry point: the master playlist of the live show.
 LIVE_PLAYLIST = "live.m3u8"
-_RENDITION_SUFFIX = re.compile(r"-\d{2,3}k$")
+#: The live subtitle (WebVTT) media playlist of a room with captions.
+LIVE_SUBTITLES = "live-captions.m3u8"
+_RENDITION_SUFFIX = re.compile(r"-(\d{2,3}k|captions)$")
 
 
 def rendition_name(kbps: int) -> str:
@@ -40,6 +42,21 @@ def replay_name(show_id: str) -> str:
 def replay_media_name(show_id: str, rendition: str) -> str:
     """Published name of one rendition's replay (VOD) media playlist."""
     return f"{show_id}-{rendition}.m3u8"
+
+
+def caption_segment_name(show_id: str, sequence: int) -> str:
+    """Published name of the WebVTT file beside audio segment ``sequence`` of a show."""
+    return f"{show_id}-captions-{sequence:08d}.vtt"
+
+
+def replay_subtitles_name(show_id: str) -> str:
+    """Published name of a show's replay subtitle (VOD) playlist."""
+    return f"{show_id}-captions.m3u8"
+
+
+def transcript_name(show_id: str, kind: str) -> str:
+    """Published name of a show's transcript: ``kind`` is ``vtt`` or ``txt``."""
+    return f"{show_id}-transcript.{kind}"
 
 
 def show_of_playlist(name: str) -> str | None:

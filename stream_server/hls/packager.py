@@ -16,15 +16,19 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from stream_server.hls.caption_track import CaptionTrack
 from stream_server.hls.names import (
     LIVE_PLAYLIST,
+    caption_segment_name,
     for_rendition,
     live_media_name,
     rendition_name,
     replay_media_name,
     replay_name,
+    replay_subtitles_name,
     segment_files,
     segment_name,
+    transcript_name,
 )
 from stream_server.hls.playlist import (
     MIN_MEASURED_SEGMENTS,
@@ -36,6 +40,7 @@ from stream_server.hls.playlist import (
     render_media_playlist,
 )
 from stream_server.hls.show_log import ShowLog
+from stream_server.hls.webvtt import first_pts
 from stream_server.ops import metrics
 from stream_server.stores.port import SegmentStore
 
@@ -89,6 +94,9 @@ class Packager:
         self._rates: dict[str, list[float]] = {}
         self._master_text = ""
         self._recent: deque[Segment] = deque(maxlen=MIN_MEASURED_SEGMENTS)
+        self._window_size = window_size
+        #: the subtitle rendition of the show on air, when its room has captions
+        self.captions: CaptionTrack | None = None
         for seg in history:
             if last is not None and seg.show_id == last.show_id:
                 self._count(seg)
@@ -111,12 +119,39 @@ class Packager:
             if self._window:
                 self._pending_discontinuity = True
 
+    def start_captions(self, show_id: str) -> CaptionTrack:
+        """Give ``show_id`` a subtitle rendition; the live master names it from now on."""
+        track = CaptionTrack(self.room_id, show_id, self._store, target_duration=self._target,
+                             window_size=self._window_size)
+        with self._lock:
+            self.captions = track
+            if self._window:
+                self._publish_live(ended=False)
+        return track
+
+    def stop_captions(self) -> None:
+        """Drop the subtitle rendition without ending the show (this server stops; the show goes on)."""
+        with self._lock:
+            self.captions = None
+
     def add_segment(self, show_id: str, sources: Mapping[str, Path], duration: float,
                     air_time: float) -> Segment:
         """Publish one sequence (a file per rendition), record it, then publish the playlists naming it."""
         missing = [r for r in self.renditions if r not in sources]
         if missing:
             raise ValueError(f"segment lacks renditions {missing}")
+        track = self.captions
+        pts = None
+        if track is not None:  # read before the store takes the file
+            with open(sources[self.renditions[0]], "rb") as ts:
+                pts = first_pts(ts.read(16 * 188))
+        segment = self._add_segment(show_id, sources, duration, air_time)
+        if track is not None:
+            track.add_audio_segment(segment, pts)
+        return segment
+
+    def _add_segment(self, show_id: str, sources: Mapping[str, Path], duration: float,
+                     air_time: float) -> Segment:
         with self._lock:
             sizes = tuple(sources[r].stat().st_size for r in self.renditions)
             discontinuity = self._pending_discontinuity
@@ -148,8 +183,12 @@ class Packager:
 
     def end_show(self, show_id: str) -> list[Segment]:
         """Close the live playlists with EXT-X-ENDLIST and publish the show's replay (VOD)."""
+        track = self.captions if self.captions and self.captions.show_id == show_id else None
+        if track is not None:
+            track.finish()
         with self._lock:
             self._publish_live(ended=True)
+            self.captions = None
             self._pending_discontinuity = bool(self._window)
             show = self._log.segments(show_id)
             if show:
@@ -157,7 +196,8 @@ class Packager:
                     text = render_media_playlist([for_rendition(s, rendition) for s in show],
                                                  target_duration=self._target, vod=True)
                     self._store.publish_playlist(self.room_id, replay_media_name(show_id, rendition), text)
-                master = render_master_playlist(self._replay_variants(show))
+                master = render_master_playlist(self._replay_variants(show),
+                                                track.replay_rendition() if track else None)
                 self._store.publish_playlist(self.room_id, replay_name(show_id), master)
             return show
 
@@ -170,6 +210,9 @@ class Packager:
             self._log.drop_show(show_id)
             kept = {name for s in self._log.tail(1) for name in segment_files(s)}
             names += [name for s in show for name in segment_files(s) if name not in kept]
+            names += [replay_subtitles_name(show_id), transcript_name(show_id, "vtt"),
+                      transcript_name(show_id, "txt")]
+            names += [caption_segment_name(show_id, s.sequence) for s in show]
             for name in names:
                 self._store.delete(self.room_id, name)
             return len(names)
@@ -183,6 +226,7 @@ class Packager:
             shows.add(seg.show_id)
         for show_id in shows:
             names.add(replay_name(show_id))
+            names.add(replay_subtitles_name(show_id))
             names.update(replay_media_name(show_id, r) for r in self.renditions)
         return names
 
@@ -235,7 +279,8 @@ class Packager:
             self._store.publish_playlist(self.room_id, live_media_name(rendition), text)
         # The master goes out after the media playlists it names, and only when it changes:
         # its figures are measured over the show so far (peak and average settle quickly).
-        master = render_master_playlist(self._live_variants())
+        master = render_master_playlist(self._live_variants(),
+                                        self.captions.rendition if self.captions else None)
         if master != self._master_text:
             self._store.publish_playlist(self.room_id, LIVE_PLAYLIST, master)
             self._master_text = master

@@ -9,7 +9,8 @@ Rules kept here, so every caller gets them for free:
 - EXT-X-PROGRAM-DATE-TIME on every segment (air time, UTC, milliseconds);
 - EXT-X-ENDLIST once the show has ended; a replay is the whole show as VOD;
 - a master playlist names one media playlist per rendition with BANDWIDTH (the
-  peak segment bit rate, RFC 8216 4.3.4.2), AVERAGE-BANDWIDTH and CODECS.
+  peak segment bit rate, RFC 8216 4.3.4.2), AVERAGE-BANDWIDTH and CODECS; a room with
+  captions adds one EXT-X-MEDIA subtitle rendition that every variant names.
 """
 
 from __future__ import annotations
@@ -58,6 +59,16 @@ class Variant:
     #: Average segment bit rate (bit/s).
     average_bandwidth: int
     codecs: str = AAC_LC_CODECS
+
+
+@dataclass(frozen=True, slots=True)
+class Subtitles:
+    """A WebVTT subtitle rendition as a master playlist lists it (EXT-X-MEDIA TYPE=SUBTITLES)."""
+
+    uri: str
+    name: str = "English (automatic)"
+    language: str = "en"
+    group_id: str = "captions"
 
 
 class PlaylistRuleError(ValueError):
@@ -155,17 +166,29 @@ def measured_bandwidth(
     return math.ceil(max(peak, average)), math.ceil(average)
 
 
-def render_master_playlist(variants: Sequence[Variant]) -> str:
-    """Render a master playlist naming one media playlist per rendition, in the order given."""
+def render_master_playlist(variants: Sequence[Variant], subtitles: Subtitles | None = None) -> str:
+    """Render a master playlist naming one media playlist per rendition, in the order given.
+
+    With ``subtitles``, the rendition is listed first and every variant names its group
+    (AUTOSELECT: players pick it by the viewer's language; not DEFAULT, so captions stay
+    the viewer's choice where the player offers one).
+    """
     if not variants:
         raise PlaylistRuleError("a master playlist needs at least one variant")
     lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    group = ""
+    if subtitles is not None:
+        lines.append(
+            f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"{subtitles.group_id}\",NAME=\"{subtitles.name}\","
+            f"LANGUAGE=\"{subtitles.language}\",AUTOSELECT=YES,DEFAULT=NO,URI=\"{subtitles.uri}\""
+        )
+        group = f",SUBTITLES=\"{subtitles.group_id}\""
     for variant in variants:
         if variant.bandwidth < 1 or variant.average_bandwidth < 1:
             raise PlaylistRuleError(f"variant {variant.uri} has no bandwidth")
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={variant.bandwidth},"
-            f"AVERAGE-BANDWIDTH={variant.average_bandwidth},CODECS=\"{variant.codecs}\""
+            f"AVERAGE-BANDWIDTH={variant.average_bandwidth},CODECS=\"{variant.codecs}\"{group}"
         )
         lines.append(variant.uri)
     return "\n".join(lines) + "\n"

@@ -12,6 +12,9 @@ PLAYLIST_CONTENT_TYPE = "application/vnd.apple.mpegurl"
 SEGMENT_CONTENT_TYPE = "video/mp2t"
 #: Segments never change once published: their names are unique per room, show and sequence.
 SEGMENT_CACHE_CONTROL = "public, max-age=31536000, immutable"
+#: Caption segments and transcripts (written once, like audio segments).
+WEBVTT_CONTENT_TYPE = "text/vtt; charset=utf-8"
+TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 def playlist_max_age(target_duration: int) -> int:
@@ -30,4 +33,8 @@ def file_headers(name: str, target_duration: int) -> tuple[str, str] | None:
         return PLAYLIST_CONTENT_TYPE, playlist_cache_control(target_duration)
     if name.endswith(".ts"):
         return SEGMENT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
+    if name.endswith(".vtt"):
+        return WEBVTT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
+    if name.endswith(".txt"):
+        return TEXT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
     return None
