@@ -75,6 +75,9 @@ class Settings:
     loudness: bool = True
     #: Integrated loudness target of every room's program (LUFS).
     loudness_lufs: int = -16
+    #: Live captions (speech to text on this machine) for rooms that do not choose; a room's
+    #: ``captions`` field overrides it. English only: the model pocketsphinx ships.
+    captions: bool = False
     #: Replays (ended shows) older than this many days are deleted; 0 keeps them for ever.
     replay_retention_days: int = 30
     #: At most this many replays kept per room (the newest); 0 means no limit.

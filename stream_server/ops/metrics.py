@@ -38,3 +38,8 @@ INGEST_ERRORS = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+CAPTION_AUDIO_DROPPED = Counter(
+    "livestage_caption_audio_dropped_seconds",
+    "Seconds of program audio the caption recogniser skipped because it fell behind real time",
+    registry=REGISTRY,
+)

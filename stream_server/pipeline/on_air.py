@@ -121,7 +121,8 @@ class OnAir:
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
-                                self._settings.work_dir / room.id, bus_clock=self._bus_clock)
+                                self._settings.work_dir / room.id, bus_clock=self._bus_clock,
+                                captions=self._settings.captions if room.captions is None else room.captions)
             try:
                 stream.start()
             except OSError as exc:

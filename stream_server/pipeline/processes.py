@@ -163,6 +163,11 @@ def encoder_argv(
     return argv
 
 
+def recognizer_argv(python: str) -> list[str]:
+    """The speech recogniser of one captioned room (``stream_server.pipeline.captions.worker``)."""
+    return [python, "-m", "stream_server.pipeline.captions.worker"]
+
+
 def performer_argv(ffmpeg: str, sample_rate: int, icecast_url: str) -> list[str]:
     """A publishing performer: PCM on stdin at real-time pace, MP3 to an Icecast mount."""
     return [

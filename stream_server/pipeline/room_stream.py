@@ -10,6 +10,7 @@ from pathlib import Path
 from stream_server.hls.packager import Packager
 from stream_server.ops.config import Settings
 from stream_server.pipeline.bus import AudioBus, PublisherInput
+from stream_server.pipeline.captions.captioner import RoomCaptioner
 from stream_server.pipeline.clock import BusClock
 from stream_server.pipeline.encoder import RoomEncoder
 from stream_server.pipeline.loudness import LoudnessProcessor
@@ -21,7 +22,7 @@ class RoomStream:
     """The live pipeline of one show: publishers → bus → loudness → encoder → packager."""
 
     def __init__(self, room_id: str, show_id: str, settings: Settings, packager: Packager,
-                 work_dir: Path, *, bus_clock: BusClock | None = None) -> None:
+                 work_dir: Path, *, bus_clock: BusClock | None = None, captions: bool = False) -> None:
         self.room_id = room_id
         self.show_id = show_id
         self._packager = packager
@@ -32,6 +33,10 @@ class RoomStream:
             on_segment=self._publish, on_restart=packager.mark_discontinuity,
             latency=self.loudness.latency if self.loudness else 0.0,
         )
+        #: speech to text of the program, only in a room with captions (none: no thread, no model)
+        self.captioner = (RoomCaptioner(room_id, settings.sample_rate, packager.start_captions(show_id),
+                                        latency=self.encoder.latency)
+                          if captions else None)
         self.bus = AudioBus(settings.sample_rate, self._program)
         #: the process's shared clock (the stage's); a stream made alone gets a clock of its own
         self._own_clock = bus_clock is None
@@ -41,12 +46,11 @@ class RoomStream:
 
     def _program(self, pcm: bytes) -> None:
         """The mixed program on its way to the encoder, normalised for loudness."""
-        if self.loudness is None:
-            self.encoder.write(pcm)
-            return
-        out = self.loudness.process(pcm)
+        out = pcm if self.loudness is None else self.loudness.process(pcm)
         if out:
             self.encoder.write(out)
+            if self.captioner is not None:
+                self.captioner.feed(out)
 
     def _publish(self, sources: Mapping[str, Path], duration: float, air_time: float) -> None:
         self._packager.add_segment(self.show_id, sources, duration, air_time)
@@ -55,6 +59,8 @@ class RoomStream:
     def start(self) -> None:
         """Start the encoder, then put the bus on the clock that feeds it."""
         self.encoder.start()
+        if self.captioner is not None:
+            self.captioner.start()
         self._clock.add(self.bus)
 
     def bus_thread_alive(self) -> bool:
@@ -74,6 +80,12 @@ class RoomStream:
             tail = self.loudness.flush()
             if tail:
                 self.encoder.write(tail)
+                if self.captioner is not None:
+                    self.captioner.feed(tail)
+        if self.captioner is not None:
+            self.captioner.stop()
         self.encoder.stop()
         if end_show:
             self._packager.end_show(self.show_id)
+        elif self.captioner is not None:
+            self._packager.stop_captions()
