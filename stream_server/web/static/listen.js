@@ -1,5 +1,8 @@
 /* Listener page: plays a room's HLS with hls.js (served by us) and keeps "now playing" and
- * the listener count fresh while you listen. Room data is only ever set as text. */
+ * the listener count fresh while you listen. Room data is only ever set as text.
+ * Captions: a room's subtitle track is loaded hidden and its active cues are written into
+ * a polite live region, so screen readers announce them from the start; "Show captions"
+ * (remembered) puts the same region on screen for everyone. */
 (function () {
   "use strict";
 
@@ -13,6 +16,48 @@
   var current = null;   // {room, kind, title, host}
   var pollTimer = null;
   var recoveries = 0;
+  var captionsBox = document.getElementById("captions");
+  var captionsToggle = document.getElementById("captions-toggle");
+  var captionsShown = false;
+  try { captionsShown = window.localStorage.getItem("livestage.captions") === "shown"; } catch (e) { /* private mode */ }
+
+  function showCaptions(shown) {
+    captionsShown = shown;
+    captionsToggle.setAttribute("aria-pressed", shown ? "true" : "false");
+    captionsToggle.textContent = shown ? "Hide captions" : "Show captions";
+    captionsBox.classList.toggle("visually-hidden", !shown);
+    try { window.localStorage.setItem("livestage.captions", shown ? "shown" : "hidden"); } catch (e) { /* ignore */ }
+  }
+
+  function renderCues(track) {
+    var lines = [];
+    var cues = track.activeCues || [];
+    for (var i = 0; i < cues.length; i++) { lines.push(cues[i].text); }
+    var text = lines.join("\n");
+    if (captionsBox.dataset.text === text) { return; }
+    captionsBox.dataset.text = text;
+    captionsBox.textContent = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      captionsBox.appendChild(p);
+    });
+  }
+
+  function watchTextTracks() {
+    // hls.js adds a text track per subtitle rendition; "hidden" loads cues without native rendering
+    var tracks = audio.textTracks;
+    for (var i = 0; i < tracks.length; i++) {
+      var track = tracks[i];
+      if (track.kind !== "subtitles" && track.kind !== "captions") { continue; }
+      if (track.mode === "disabled") { track.mode = "hidden"; }
+      if (!track.livestageWatched) {
+        track.livestageWatched = true;
+        track.addEventListener("cuechange", function (event) { renderCues(event.target); });
+      }
+      captionsToggle.hidden = false;
+    }
+  }
 
   function listenersLabel(n) {
     return n === 1 ? "1 listening" : n + " listening";
@@ -31,6 +76,9 @@
     audio.load();
     if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
     current = null;
+    captionsBox.textContent = "";
+    captionsBox.dataset.text = "";
+    captionsToggle.hidden = true;
     stopButton.disabled = true;
     nowPlaying.textContent = "Stopped. Choose a room to listen.";
     listenersText.textContent = "";
@@ -71,7 +119,10 @@
     stopButton.disabled = false;
     recoveries = 0;
     if (window.Hls && window.Hls.isSupported()) {
-      hls = new window.Hls({ enableWorker: false, liveSyncDurationCount: 3 });
+      hls = new window.Hls({ enableWorker: false, liveSyncDurationCount: 3, subtitleDisplay: false });
+      hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, function (_event, data) {
+        if (data.subtitleTracks && data.subtitleTracks.length && hls.subtitleTrack < 0) { hls.subtitleTrack = 0; }
+      });
       hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
         audio.play().catch(function () { statusText.textContent = "Press play to start."; });
       });
@@ -101,6 +152,11 @@
     poll();
     pollTimer = setInterval(poll, POLL_MS);
   }
+
+  audio.textTracks.addEventListener("addtrack", watchTextTracks);
+  audio.textTracks.addEventListener("change", watchTextTracks);
+  captionsToggle.addEventListener("click", function () { showCaptions(!captionsShown); });
+  showCaptions(captionsShown);
 
   audio.addEventListener("playing", function () { statusText.textContent = ""; });
   audio.addEventListener("waiting", function () { statusText.textContent = "Buffering…"; });
