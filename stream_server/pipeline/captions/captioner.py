@@ -192,13 +192,14 @@ class RoomCaptioner:
                    closing: bool) -> tuple[list[Cue], float | None]:
         """Feed queued chunks: the cues made final and the air time every cue is known up to."""
         cues: list[Cue] = []
-        if behind and self._timeline is not None:
+        if behind:
             log.warning("room %s: captions fell %.0f s behind the program; skipping ahead",
                         self.room_id, self._max_lag)
-            cues += words_to_cues(recognizer.flush(), self._timeline[0])
+            if self._timeline is not None:
+                cues += words_to_cues(recognizer.flush(), self._timeline[0])
             self._carry = np.zeros(0, dtype=np.float32)
-            if chunks:
-                cues.append(Cue(chunks[0][0], chunks[0][0] + 3.0, NOTICE))
+            resumes = chunks[0][0] if chunks else self._clock() - self._latency
+            cues.append(Cue(resumes, resumes + 3.0, NOTICE))
         for air, pcm in chunks:
             if self._timeline is None or abs(air - self._timeline[1]) > RESYNC_SECONDS:
                 if self._timeline is not None:  # a gap: what is pending belongs to the old timeline
