@@ -43,15 +43,16 @@ def wav_to_pcm(path: Path, *, sample_rate: int = 48000, channels: int = 2, pad_s
 
 
 def speech_pcm(texts: tuple[str, ...] | list[str], folder: Path, *, gap: float = 1.0,
-               sample_rate: int = 48000) -> tuple[bytes, list[tuple[float, float, str]]]:
+               sample_rate: int = 48000, channels: int = 2) -> tuple[bytes, list[tuple[float, float, str]]]:
     """The sentences one after another with ``gap`` s of silence before each; (PCM, [(start, end, text)])."""
     pcm = b""
     spans = []
-    frame = 2 * 2
+    frame = 2 * channels
     for i, text in enumerate(texts):
         pcm += b"\0" * (int(gap * sample_rate) * frame)
         start = len(pcm) / (sample_rate * frame)
-        pcm += wav_to_pcm(spoken_wav(text, folder / f"sentence-{i}.wav"), sample_rate=sample_rate)
+        pcm += wav_to_pcm(spoken_wav(text, folder / f"sentence-{i}.wav"), sample_rate=sample_rate,
+                          channels=channels)
         spans.append((start, len(pcm) / (sample_rate * frame), text))
     return pcm, spans
 
