@@ -58,7 +58,8 @@ def speech_pcm(texts: tuple[str, ...] | list[str], folder: Path, *, gap: float =
 
 
 @contextmanager
-def speaking(url: str, key: str, room_id: str, wav: Path, *, loops: int = 0) -> Iterator[subprocess.Popen[bytes]]:
+def speaking(url: str, key: str, room_id: str, wav: Path, *,
+             loops: int = 0) -> Iterator[subprocess.Popen[bytes]]:
     """A performer reading ``wav`` (repeated ``loops`` more times) to the Icecast ingest, in real time."""
     host = url.removeprefix("http://")
     performer = subprocess.Popen(

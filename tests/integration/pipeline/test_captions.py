@@ -42,7 +42,10 @@ def recognise(recognizer: SphinxRecognizer | ProcessRecognizer, pcm: bytes) -> l
     return words + recognizer.flush()
 
 
-def test_pocketsphinx_hears_the_sentences_in_their_time(speech: tuple[bytes, list[tuple[float, float, str]]]) -> None:
+Speech = tuple[bytes, list[tuple[float, float, str]]]
+
+
+def test_pocketsphinx_hears_the_sentences_in_their_time(speech: Speech) -> None:
     pcm, spans = speech
     words = recognise(SphinxRecognizer(), pcm)
     said = " ".join(text for _, _, text in spans)
@@ -53,8 +56,7 @@ def test_pocketsphinx_hears_the_sentences_in_their_time(speech: tuple[bytes, lis
         assert any(start - 0.5 <= word.start and word.end <= end + 0.5 for start, end, _ in spans), word
 
 
-def test_the_recogniser_process_hears_what_the_library_hears(
-        speech: tuple[bytes, list[tuple[float, float, str]]]) -> None:
+def test_the_recogniser_process_hears_what_the_library_hears(speech: Speech) -> None:
     pcm, _ = speech
     inside = recognise(SphinxRecognizer(), pcm)
     process = ProcessRecognizer()
@@ -67,7 +69,8 @@ def test_the_recogniser_process_hears_what_the_library_hears(
 
 def make_stream(tmp: Path, *, captions: bool) -> RoomStream:
     settings = Settings(data_dir=tmp, segment_seconds=1, window_segments=6)
-    packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir), ShowLog(settings.work_dir / ROOM / "log.jsonl"),
+    packager = Packager(ROOM, LocalSegmentStore(settings.hls_dir),
+                        ShowLog(settings.work_dir / ROOM / "log.jsonl"),
                         target_duration=1, window_size=6, renditions_kbps=settings.renditions_kbps)
     return RoomStream(ROOM, "show1", settings, packager, settings.work_dir / ROOM, captions=captions)
 
@@ -125,9 +128,11 @@ def test_a_captioned_room_publishes_the_spoken_words_beside_its_audio(tmp_path: 
         master = m3u8.loads((folder / LIVE_PLAYLIST).read_text())
         assert master.media[0].type == "SUBTITLES" and master.media[0].uri == LIVE_SUBTITLES
         # a cue sits where its words were said: the sentence's air time, measured from the show's start
-        show_start = m3u8.loads((folder / "live-128k.m3u8").read_text()).segments[0].program_date_time.timestamp()
+        first = m3u8.loads((folder / "live-128k.m3u8").read_text()).segments[0]
+        show_start = first.program_date_time.timestamp()
         for start, _, text in cues_listed():
-            assert any(s - 1.0 <= start - show_start <= e + 1.0 for s, e, _ in spans), (start - show_start, text)
+            at = start - show_start
+            assert any(s - 1.0 <= at <= e + 1.0 for s, e, _ in spans), (at, text)
     finally:
         stream.stop(end_show=True)
     transcript = (folder / transcript_name("show1", "txt")).read_text()

@@ -135,7 +135,8 @@ def test_the_master_names_the_subtitles_only_while_the_show_has_captions(tmp_pat
     captions = p.start_captions(SHOW)
     master = m3u8.loads(store.text(ROOM, LIVE_PLAYLIST))
     (media,) = master.media
-    assert (media.type, media.uri, media.language, media.group_id) == ("SUBTITLES", LIVE_SUBTITLES, "en", "captions")
+    assert (media.type, media.uri, media.language, media.group_id) == (
+        "SUBTITLES", LIVE_SUBTITLES, "en", "captions")
     assert {v.stream_info.subtitles for v in master.playlists} == {"captions"}
     add(p, tmp_path, 1)
     captions.add_cues([Cue(T0 + 2.5, T0 + 3.0, "words")], heard_until=T0 + 4.0)

@@ -46,7 +46,8 @@ def test_a_segment_times_its_cues_from_its_own_start_and_maps_them_onto_the_audi
 
 
 def test_markup_and_arrows_in_recognised_text_stay_text() -> None:
-    text = render_segment([Cue(START, START + 1, "a <b> & c --> d\n\ne")], segment_start=START, first_pts=None)
+    cue_in = Cue(START, START + 1, "a <b> & c --> d\n\ne")
+    text = render_segment([cue_in], segment_start=START, first_pts=None)
     (cue,) = parse(text)
     assert "<b>" not in cue.text and "-->" not in cue.text  # no markup, no second timing line
     assert html.unescape(cue.text) == "a <b> & c --> d e"  # what a player shows (WebVTT's entities)

@@ -85,7 +85,8 @@ CHUNK = b"\1\0" * 2 * 4800  # 100 ms of stereo at 48 kHz
 
 def test_words_are_placed_on_air_time_and_progress_is_reported() -> None:
     sink, recognizer, now = Sink(), SlowRecognizer(), [1000.0]
-    captioner = RoomCaptioner("r", 48000, sink, latency=0.2, recognizer=lambda: recognizer, clock=lambda: now[0])
+    captioner = RoomCaptioner("r", 48000, sink, latency=0.2, recognizer=lambda: recognizer,
+                              clock=lambda: now[0])
     captioner.start()
     for _ in range(10):
         captioner.feed(CHUNK)
