@@ -44,10 +44,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
      {"art_url": "https://art.example:99999/a.png"}, {"art_url": "https://art.exämple/a.png"},
      {"art_url": 5}, {"scheduled_start": "tomorrow"}, {"scheduled_start": True},
      {"scheduled_start": 1e20}, {"scheduled_start": -1}, {"scheduled_start": 10},
-     {"private": "yes"}, {"private": 1}, {"private": None}],
+     {"private": "yes"}, {"private": 1}, {"private": None}, {"captions": "on"}, {"captions": 1}],
     ids=["http-art", "js-art", "no-host", "credentials", "long-art", "space", "bad-port", "non-ascii",
          "art-number", "schedule-text", "schedule-bool", "schedule-huge", "schedule-negative",
-         "schedule-1970", "private-text", "private-number", "private-null"],
+         "schedule-1970", "private-text", "private-number", "private-null", "captions-text",
+         "captions-number"],
 )
 def test_bad_new_fields_get_400_and_change_nothing(client: FlaskClient, fields: dict[str, Any]) -> None:
     room = client.post("/api/rooms", json={"title": "Kept"}, headers=ADMIN).get_json()
@@ -55,8 +56,8 @@ def test_bad_new_fields_get_400_and_change_nothing(client: FlaskClient, fields: 
     resp = client.patch(f"/api/rooms/{room['id']}", json=fields, headers=ADMIN)
     assert resp.status_code == 400 and resp.get_json()["error"]
     after = client.get(f"/api/rooms/{room['id']}").get_json()
-    assert {k: after[k] for k in ("art_url", "scheduled_start", "private")} == {
-        "art_url": "", "scheduled_start": None, "private": False}
+    assert {k: after[k] for k in ("art_url", "scheduled_start", "private", "captions")} == {
+        "art_url": "", "scheduled_start": None, "private": False, "captions": None}
     assert [r["title"] for r in client.get("/api/rooms").get_json()["rooms"]] == ["Kept"]
 
 
@@ -68,6 +69,11 @@ def test_good_new_fields_are_kept(client: FlaskClient) -> None:
     cleared = client.patch(f"/api/rooms/{room['id']}", json={"art_url": "", "scheduled_start": None},
                            headers=ADMIN).get_json()
     assert cleared["art_url"] == "" and cleared["scheduled_start"] is None
+    assert room["captions"] is None  # unset: the server's default decides
+    for choice in (True, False, None):
+        changed = client.patch(f"/api/rooms/{room['id']}", json={"captions": choice}, headers=ADMIN)
+        assert changed.status_code == 200 and changed.get_json()["captions"] is choice
+        assert client.get(f"/api/rooms/{room['id']}").get_json()["captions"] is choice
 
 
 @pytest.mark.parametrize("room_id", ["a", "-abc", "abc_def", "ABC", "a" * 41, "abc%00", "ab%2F..%2Fcd",

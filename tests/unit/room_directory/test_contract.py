@@ -74,11 +74,22 @@ def room(room_id: str = "jazz-1", **fields: object) -> Room:
 def test_create_then_get_round_trips_every_field(directory: RoomDirectory) -> None:
     created = directory.create(
         room(host="Mia", genre="jazz", topics=("a", "b"), tags=("demo",), art_url="https://a/b.png",
-             scheduled_start=1_900_000_000.5, private=True, join_code="4719", description="d")
+             scheduled_start=1_900_000_000.5, private=True, join_code="4719", description="d",
+             captions=True)
     )
     fetched = directory.get("jazz-1")
     assert fetched == created
     assert fetched is not None and fetched.topics == ("a", "b") and fetched.created_at > 0
+
+
+@pytest.mark.parametrize("captions", [True, False, None], ids=["on", "off", "server-default"])
+def test_the_captions_choice_round_trips_and_changes(directory: RoomDirectory, captions: bool | None) -> None:
+    directory.create(room(captions=None if captions is not None else True))
+    stored = directory.get("jazz-1")
+    assert stored is not None
+    directory.update(replace(stored, captions=captions))
+    fetched = directory.get("jazz-1")
+    assert fetched is not None and fetched.captions is captions
 
 
 def test_create_twice_raises_room_exists(directory: RoomDirectory) -> None:
