@@ -150,6 +150,8 @@ def _show_item(show: Show) -> dict[str, Any]:
     }
     if show.ended_at is not None:
         item["ended_at"] = _num(show.ended_at)
+    if show.transcript:
+        item["transcript"] = show.transcript
     return item
 
 
@@ -160,6 +162,7 @@ def _item_show(item: dict[str, Any]) -> Show:
         segments=int(item["segments"]), title=item["title"], genre=item["genre"],
         host=item["host"], peak_listeners=int(item["peak_listeners"]),
         listeners_per_minute=tuple(int(n) for n in item["listeners_per_minute"]),
+        transcript=item.get("transcript", ""),
     )
 
 

@@ -132,6 +132,8 @@ class Show:
     peak_listeners: int = 0
     #: distinct listeners in each minute of the show, oldest first
     listeners_per_minute: tuple[int, ...] = ()
+    #: the show's captions as plain text, one ``[MM:SS] words`` line per cue; empty without captions
+    transcript: str = ""
 
     @property
     def ended(self) -> bool:
@@ -152,6 +154,7 @@ class Show:
             "segments": self.segments,
             "peak_listeners": self.peak_listeners,
             "listeners_per_minute": list(self.listeners_per_minute),
+            "captioned": bool(self.transcript),
         }
 
 

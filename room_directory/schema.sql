@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS shows (
     host                 TEXT NOT NULL DEFAULT '',
     peak_listeners       INTEGER NOT NULL DEFAULT 0,
     listeners_per_minute TEXT NOT NULL DEFAULT '[]',  -- JSON array of integers
+    transcript           TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (room_id, show_id)
 );
 CREATE INDEX IF NOT EXISTS shows_by_start ON shows (started_at);

@@ -31,8 +31,10 @@ _ADDED_COLUMNS = {
 }
 _SHOW_COLUMNS = (
     "room_id, show_id, started_at, ended_at, duration, segments, title, genre, host, "
-    "peak_listeners, listeners_per_minute"
+    "peak_listeners, listeners_per_minute, transcript"
 )
+#: columns added to ``shows`` after the first release: name → declaration
+_ADDED_SHOW_COLUMNS = {"transcript": "TEXT NOT NULL DEFAULT ''"}
 _KEY_COLUMNS = "room_id, key_id, name, key_hash, role, muted, revoked, created_at"
 
 
@@ -95,6 +97,7 @@ def _row_to_show(row: sqlite3.Row) -> Show:
         host=row["host"],
         peak_listeners=row["peak_listeners"],
         listeners_per_minute=tuple(json.loads(row["listeners_per_minute"])),
+        transcript=row["transcript"],
     )
 
 
@@ -125,6 +128,10 @@ class SqliteRoomDirectory:
             for name, declaration in _ADDED_COLUMNS.items():
                 if name not in present:
                     conn.execute(f"ALTER TABLE rooms ADD COLUMN {name} {declaration}")
+            present = {row["name"] for row in conn.execute("PRAGMA table_info(shows)")}
+            for name, declaration in _ADDED_SHOW_COLUMNS.items():
+                if name not in present:
+                    conn.execute(f"ALTER TABLE shows ADD COLUMN {name} {declaration}")
             conn.execute(
                 "CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_join_code ON rooms (join_code) "
                 "WHERE join_code IS NOT NULL"
@@ -302,10 +309,10 @@ class SqliteRoomDirectory:
     def save_show(self, show: Show) -> Show:
         """Insert or replace a show record."""
         self._run(
-            f"INSERT OR REPLACE INTO shows ({_SHOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO shows ({_SHOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (show.room_id, show.show_id, show.started_at, show.ended_at, show.duration,
              show.segments, show.title, show.genre, show.host, show.peak_listeners,
-             json.dumps(list(show.listeners_per_minute))),
+             json.dumps(list(show.listeners_per_minute)), show.transcript),
         )
         return show
 

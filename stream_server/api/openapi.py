@@ -114,8 +114,12 @@ _SHOW: dict[str, Any] = {
         "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
         "live": {"type": "boolean"},
         "replay_url": {"type": ["string", "null"]},
+        "captioned": {"type": "boolean", "description": "the show has a transcript"},
+        "transcript_url": {"type": ["string", "null"], "description": "the replay's captions, WebVTT"},
+        "transcript_text_url": {"type": ["string", "null"], "description": "the same, plain text"},
     },
-    "required": ["room_id", "show_id", "started_at", "live", "replay_url"],
+    "required": ["room_id", "show_id", "started_at", "live", "replay_url", "transcript_url",
+                 "transcript_text_url"],
 }
 
 _LEVEL = {"type": "object", "properties": {"peak_dbfs": {"type": "number"},
@@ -286,6 +290,20 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "room_id": {"type": "string"}, "shows": {"type": "array", "items": _SHOW}},
                             "required": ["room_id", "shows"]}, "Shows"),
                             "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
+            },
+            "/api/shows/search": {
+                "get": {"summary": "Which shows talked about …: ended shows whose transcript holds every "
+                                   "word of q, newest first, with up to three matching lines",
+                        "security": [{}, *admin],
+                        "parameters": [{"name": "q", "in": "query", "required": True,
+                                        "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "query": {"type": "string"},
+                            "shows": {"type": "array", "items": {**_SHOW, "properties": {
+                                **_SHOW["properties"],
+                                "matches": {"type": "array", "items": {"type": "string"}}}}}},
+                            "required": ["query", "shows"]}, "Matching shows"),
+                            "400": _json(_ERROR, "q holds no word, or too many")}},
             },
             **web_paths(),
             "/api/openapi.json": {

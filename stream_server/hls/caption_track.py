@@ -60,6 +60,8 @@ class CaptionTrack:
         #: every cue starting before this air time is known (the recogniser's progress)
         self._heard_until = -math.inf
         self._ended = False
+        #: the show's captions as plain text, set when the show ends
+        self.transcript = ""
         #: end (air time) of the last subtitle segment published
         self._released_until = -math.inf
         #: (sequence, wall time) of the latest subtitle segments published (for the delay benchmark)
@@ -119,8 +121,8 @@ class CaptionTrack:
             self._store.publish_playlist(self.room_id, replay_subtitles_name(self.show_id), vod)
             self._store.publish_playlist(self.room_id, transcript_name(self.show_id, "vtt"),
                                          render_transcript(cues, show_start=start))
-            self._store.publish_playlist(self.room_id, transcript_name(self.show_id, "txt"),
-                                         render_plain_text(cues, show_start=start))
+            self.transcript = render_plain_text(cues, show_start=start)
+            self._store.publish_playlist(self.room_id, transcript_name(self.show_id, "txt"), self.transcript)
 
     def _release(self) -> None:
         """Publish, in order, every waiting segment whose cues are all known or whose wait is over."""

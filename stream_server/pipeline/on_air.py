@@ -150,6 +150,7 @@ class OnAir:
             stream = self._streams.pop(room_id, None)
         if stream is not None:
             stream.stop(end_show=True)
+        transcript = stream.captions.transcript if stream is not None and stream.captions else ""
         self.leases.release(room_id)
         room = self._directory.get(room_id)
         if room is None:
@@ -162,7 +163,7 @@ class OnAir:
         if room.status is RoomStatus.LIVE:
             room = self._directory.update(replace(room, status=RoomStatus.ENDED))
         if room.show_id and self._run:
-            self.shows.record_progress(room_id, room.show_id, ended=True)
+            self.shows.record_progress(room_id, room.show_id, ended=True, transcript=transcript)
         for hook in self.show_ended_hooks if room.show_id else ():
             try:
                 hook(room_id, room.show_id or "")

@@ -34,9 +34,10 @@ class RoomStream:
             latency=self.loudness.latency if self.loudness else 0.0,
         )
         #: speech to text of the program, only in a room with captions (none: no thread, no model)
-        self.captioner = (RoomCaptioner(room_id, settings.sample_rate, packager.start_captions(show_id),
+        self.captions = packager.start_captions(show_id) if captions else None
+        self.captioner = (RoomCaptioner(room_id, settings.sample_rate, self.captions,
                                         latency=self.encoder.latency)
-                          if captions else None)
+                          if self.captions else None)
         self.bus = AudioBus(settings.sample_rate, self._program)
         #: the process's shared clock (the stage's); a stream made alone gets a clock of its own
         self._own_clock = bus_clock is None

@@ -62,8 +62,9 @@ class ShowRecords:
         except Exception:
             log.exception("room %s: show %s could not be recorded", show.room_id, show.show_id)
 
-    def record_progress(self, room_id: str, show_id: str, *, ended: bool = False) -> Show | None:
-        """Bring a show's record up to date (duration, segments; ``ended_at`` when it ended)."""
+    def record_progress(self, room_id: str, show_id: str, *, ended: bool = False,
+                        transcript: str = "") -> Show | None:
+        """Bring a show's record up to date (duration, segments; ``ended_at`` and transcript at its end)."""
         segments, duration = self._packagers.packager(room_id).show_progress(show_id)
         show = self._directory.get_show(room_id, show_id)
         if show is None:
@@ -76,6 +77,8 @@ class ShowRecords:
             show = replace(show, segments=segments, duration=duration)
         if ended and show.ended_at is None:
             show = replace(show, ended_at=time.time())
+        if transcript:
+            show = replace(show, transcript=transcript)
         self.save(show)
         return show
 
