@@ -112,9 +112,15 @@ class RoomCaptioner:
         self._thread = threading.Thread(target=self._run, name=f"captions[{room_id}]", daemon=True)
         #: seconds of program the recogniser skipped to catch up
         self.dropped_seconds = 0.0
-        #: CPU seconds the recogniser thread has used
+        #: CPU seconds the captioner's thread has used (the recogniser process's are its own)
         self.cpu_seconds = 0.0
+        self._recognizer: Recognizer | None = None
         self.ready = threading.Event()
+
+    @property
+    def recognizer_pid(self) -> int | None:
+        """The recogniser process's id, once it runs (for CPU accounting)."""
+        return getattr(self._recognizer, "pid", None)
 
     def start(self) -> None:
         """Start the recogniser thread (it loads the model; audio queues meanwhile)."""
@@ -158,7 +164,7 @@ class RoomCaptioner:
 
     def _run(self) -> None:
         try:
-            recognizer = self._make_recognizer()
+            recognizer = self._recognizer = self._make_recognizer()
         except Exception:
             log.exception("room %s: the speech recogniser could not start; no captions", self.room_id)
             return
@@ -174,7 +180,7 @@ class RoomCaptioner:
                 if closing:
                     return
                 try:
-                    recognizer = self._make_recognizer()
+                    recognizer = self._recognizer = self._make_recognizer()
                 except Exception:
                     log.exception("room %s: the speech recogniser could not restart; no captions",
                                   self.room_id)

@@ -113,6 +113,11 @@ def test_a_captioned_room_publishes_the_spoken_words_beside_its_audio(tmp_path: 
     try:
         assert [t for t in threading.enumerate() if t.name == f"captions[{ROOM}]"]
         feed(stream, pcm)
+        audio = folder / "live-128k.m3u8"
+        wait_for(audio.exists, 30, what="the first audio segment")
+        first = m3u8.loads(audio.read_text()).segments[0]
+        assert first.media_sequence == 0
+        show_start = first.program_date_time.timestamp()  # the air time the speech started at
 
         def cues_listed() -> list[tuple[float, float, str]]:
             parsed = m3u8.loads((folder / LIVE_SUBTITLES).read_text())
@@ -128,8 +133,6 @@ def test_a_captioned_room_publishes_the_spoken_words_beside_its_audio(tmp_path: 
         master = m3u8.loads((folder / LIVE_PLAYLIST).read_text())
         assert master.media[0].type == "SUBTITLES" and master.media[0].uri == LIVE_SUBTITLES
         # a cue sits where its words were said: the sentence's air time, measured from the show's start
-        first = m3u8.loads((folder / "live-128k.m3u8").read_text()).segments[0]
-        show_start = first.program_date_time.timestamp()
         for start, _, text in cues_listed():
             at = start - show_start
             assert any(s - 1.0 <= at <= e + 1.0 for s, e, _ in spans), (at, text)
