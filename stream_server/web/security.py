@@ -1,8 +1,10 @@
 """Headers of the HTML pages: a strict Content-Security-Policy and friends.
 
 Scripts and styles come only from this server (no inline code); media may be a blob
-(hls.js feeds the audio element through Media Source Extensions); XHR may also reach the
-public stream origin when ``LIVESTAGE_PUBLIC_URL`` points elsewhere (a CDN).
+(hls.js feeds the audio element through Media Source Extensions) or the empty ``data:,WEBVTT``
+that hls.js gives each caption track it adds (browsers keep the cues of a sourced track);
+XHR may also reach the public stream origin when ``LIVESTAGE_PUBLIC_URL`` points elsewhere
+(a CDN).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def content_security_policy(stream_base_url: str) -> str:
     """The page policy: everything from 'self', streams also from ``stream_base_url``'s origin."""
     stream_origin = origin_of(stream_base_url)
     connect = " ".join(filter(None, ["'self'", stream_origin]))
-    media = " ".join(filter(None, ["'self'", "blob:", stream_origin]))
+    media = " ".join(filter(None, ["'self'", "blob:", "data:", stream_origin]))
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",

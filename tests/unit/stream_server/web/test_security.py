@@ -20,5 +20,5 @@ def test_policy_allows_only_our_scripts_and_the_stream_origin() -> None:
     policy = dict(d.split(" ", 1) for d in content_security_policy("https://cdn.example.com").split("; "))
     assert policy["script-src"] == "'self'" and "unsafe" not in policy["style-src"]
     assert policy["connect-src"] == "'self' https://cdn.example.com"
-    assert policy["media-src"] == "'self' blob: https://cdn.example.com"
+    assert policy["media-src"] == "'self' blob: data: https://cdn.example.com"
     assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
