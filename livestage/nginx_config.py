@@ -83,6 +83,7 @@ def render_site(options: NginxOptions) -> str:
     headers = {
         "PLAYLIST_HEADERS": _indent(_fill(_template("playlist-headers.conf.in"), values), 8),
         "SEGMENT_HEADERS": _indent(_fill(_template("segment-headers.conf.in"), values), 8),
+        "CAPTION_HEADERS": _indent(_fill(_template("caption-headers.conf.in"), values), 8),
     }
     locations = _fill(_template("locations.conf.in"), {**values, **headers}).rstrip("\n")
     tls = ""

@@ -74,7 +74,8 @@ def _serve(target: HlsTarget) -> ResponseReturnValue:
             text = add_token_to_variants(text, token)
         response = Response(text, mimetype=content_type(target))
     else:
-        response = send_from_directory(room_dir, target.name, mimetype=content_type(target),
+        # the bare type: Werkzeug adds "; charset=utf-8" to text types itself
+        response = send_from_directory(room_dir, target.name, mimetype=content_type(target).split(";")[0],
                                        max_age=None, conditional=True)
     response.headers["Cache-Control"] = cache_control(target, settings.segment_seconds)
     response.headers["Access-Control-Allow-Origin"] = "*"

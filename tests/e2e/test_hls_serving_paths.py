@@ -39,6 +39,8 @@ SECRET = "test-url-secret-for-signed-paths-0123456789"
 FRONTS = ("fast", "flask", "nginx")
 PLAYLIST = b"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg-00000001.ts\n"
 SEGMENT = bytes(range(256)) * 150  # 38,400 bytes: the size of a 2 s 128 kbps segment
+CUES = "WEBVTT\n\n00:00:00.500 --> 00:00:01.500\nbonne soirée\n".encode()
+TRANSCRIPT = "[00:00] bonne soirée\n".encode()
 
 
 @dataclass
@@ -80,6 +82,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             static.mkdir(parents=True, exist_ok=True)
             (static / "live.m3u8").write_bytes(PLAYLIST)
             (static / "seg-00000001.ts").write_bytes(SEGMENT)
+            (static / "show-captions-00000001.vtt").write_bytes(CUES)
+            (static / "show-transcript.txt").write_bytes(TRANSCRIPT)
         (data_dir / "hls" / "secret.txt").write_text("not served")
         ghost = data_dir / "hls" / "ghost-room"  # files of a room the directory does not know
         ghost.mkdir(parents=True, exist_ok=True)
@@ -118,6 +122,19 @@ def test_playlist_and_segment_headers(stack: Stack, front: str) -> None:
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Content-Length"] == str(len(SEGMENT))
+
+
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize(("name", "body", "kind"), [
+    ("show-captions-00000001.vtt", CUES, "text/vtt"), ("show-transcript.txt", TRANSCRIPT, "text/plain"),
+], ids=["webvtt", "transcript"])
+def test_caption_files_are_served_as_utf8_text_cached_like_segments(stack: Stack, front: str, name: str,
+                                                                    body: bytes, kind: str) -> None:
+    status, headers, got = get(stack.url(front) + "/hls/static-room/" + name)
+    assert (status, got) == (200, body)
+    assert headers["Content-Type"].replace(" ", "").lower() == f"{kind};charset=utf-8"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize("front", FRONTS)
