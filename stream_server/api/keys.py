@@ -9,7 +9,8 @@ client address like wrong stream keys (429 with Retry-After when slowed down).
 * ``DELETE /api/rooms/<id>/keys/<key_id>`` → revoked; a live co-host is cut off
 * ``POST /api/rooms/<id>/keys/<key_id>/mute`` ``{"muted": bool}`` (``host`` mutes the host)
 * ``POST /api/rooms/<id>/rotate-key`` → ``{"stream_key"}`` once; the old key's connection ends
-* ``GET /api/rooms/<id>/levels`` → program and per-publisher peak/RMS in dBFS
+* ``GET /api/rooms/<id>/levels`` → program and per-publisher peak/RMS in dBFS, the last
+  caption lines
 """
 
 from __future__ import annotations
@@ -150,6 +151,10 @@ def rotate_key(room: Room) -> ResponseReturnValue:
     return jsonify(stream_key=key, disconnected=disconnected)
 
 
+#: caption lines the console shows the host
+CAPTION_LINES = 3
+
+
 @bp.get("/levels")
 @room_owner
 def levels(room: Room) -> ResponseReturnValue:
@@ -166,4 +171,5 @@ def levels(room: Room) -> ResponseReturnValue:
         bus_inputs=stream.bus.publisher_count if stream is not None else 0,
         publishers=[c.view() for c in registry.connections(room.id)],
         recent_disconnects=registry.recent_ends(room.id),
+        captions=stream.captions.recent_lines(CAPTION_LINES) if stream and stream.captions else None,
     )

@@ -192,7 +192,9 @@ def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]])
                         "room_id": {"type": "string"}, "on_air": {"type": "boolean"},
                         "program": {"oneOf": [_LEVEL, {"type": "null"}]},
                         "publishers": {"type": "array", "items": body},
-                        "recent_disconnects": {"type": "array", "items": body}},
+                        "recent_disconnects": {"type": "array", "items": body},
+                        "captions": {"type": ["array", "null"], "items": {"type": "string"},
+                                     "description": "the last caption lines, when the show has captions"}},
                         "required": ["room_id", "on_air", "publishers"]}, "Levels"), **guarded}},
         },
     }

@@ -65,4 +65,10 @@ def test_the_listener_page_shows_the_words_of_a_captioned_room(make_server: Any,
         screenshot(page, "listener-captions.png")
         page.reload()  # the choice is remembered
         assert page.locator("#captions-toggle").get_attribute("aria-pressed") == "true"
+        # the host's console reads the last lines from the levels call
+        status, levels = server.request("GET", f"/api/rooms/{room['id']}/levels", admin=True)
+        assert status == 200 and 1 <= len(levels["captions"]) <= 3
+        assert all(isinstance(line, str) and line for line in levels["captions"])
+        status, quiet = server.request("GET", f"/api/rooms/{plain['id']}/levels", admin=True)
+        assert status == 200 and quiet["captions"] is None
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems

@@ -122,6 +122,7 @@ $("create-form").addEventListener("submit", async (event) => {
   const start = $("create-start").value;
   if (start) { body.scheduled_start = new Date(start).getTime() / 1000; }
   if ($("create-private").checked) { body.private = true; }
+  if ($("create-captions").checked) { body.captions = true; }
   try {
     const created = await api("POST", "/api/rooms", body);
     roomKeys[created.id] = created.stream_key;
@@ -331,6 +332,15 @@ async function refreshLevels() {
       if (entry.key_id) { levels[entry.key_id] = entry; }
     }
     applyLevels();
+    // what listeners read, so the host sees the captions keep up (or a notice that they paused)
+    const lines = Array.isArray(data.captions) ? data.captions : null;
+    $("room-captions").hidden = !lines;
+    const list = $("captions-lines");
+    const text = lines ? lines.join("\n") : "";
+    if (list.dataset.text !== text) {
+      list.dataset.text = text;
+      list.replaceChildren(...(lines || []).map((line) => el("li", line)));
+    }
   } catch (err) { /* levels are optional */ }
 }
 
