@@ -44,12 +44,14 @@ class CaptionTrack:
     """Publishes one show's subtitle rendition beside its audio, segment for segment."""
 
     def __init__(self, room_id: str, show_id: str, store: SegmentStore, *, target_duration: int,
-                 window_size: int, max_wait: float = MAX_WAIT_SECONDS,
+                 window_size: int, next_sequence: int = 0, max_wait: float = MAX_WAIT_SECONDS,
                  clock: Callable[[], float] = time.time) -> None:
         self.room_id = room_id
         self.show_id = show_id
         self._store = store
         self._target = target_duration
+        #: the audio's next sequence: an empty subtitle playlist (a show resumed here) says it
+        self._next_sequence = next_sequence
         self._max_wait = max_wait
         self._clock = clock
         self._lock = threading.Lock()
@@ -148,5 +150,6 @@ class CaptionTrack:
             self._publish_playlist()
 
     def _publish_playlist(self) -> None:
-        text = render_media_playlist(list(self._window), target_duration=self._target, ended=self._ended)
+        text = render_media_playlist(list(self._window), target_duration=self._target, ended=self._ended,
+                                     next_sequence=self._next_sequence)
         self._store.publish_playlist(self.room_id, LIVE_SUBTITLES, text)

@@ -122,7 +122,7 @@ class Packager:
     def start_captions(self, show_id: str) -> CaptionTrack:
         """Give ``show_id`` a subtitle rendition; the live master names it from now on."""
         track = CaptionTrack(self.room_id, show_id, self._store, target_duration=self._target,
-                             window_size=self._window_size)
+                             window_size=self._window_size, next_sequence=self._next_sequence)
         with self._lock:
             self.captions = track
             if self._window:

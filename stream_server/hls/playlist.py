@@ -96,11 +96,13 @@ def render_media_playlist(
     target_duration: int,
     ended: bool = False,
     vod: bool = False,
+    next_sequence: int = 0,
 ) -> str:
     """Render a media playlist listing ``segments`` in order.
 
     ``ended`` appends EXT-X-ENDLIST; ``vod`` also marks it ``EXT-X-PLAYLIST-TYPE:VOD``
-    (a replay: the whole show, nothing will change).
+    (a replay: the whole show, nothing will change). An empty playlist says
+    ``next_sequence`` as its media sequence, so it never goes back on one published before.
     """
     if target_duration < 1:
         raise PlaylistRuleError("target duration must be at least 1 second")
@@ -111,7 +113,7 @@ def render_media_playlist(
     if vod:
         lines.append("#EXT-X-PLAYLIST-TYPE:VOD")
     first = segments[0] if segments else None
-    lines.append(f"#EXT-X-MEDIA-SEQUENCE:{first.sequence if first else 0}")
+    lines.append(f"#EXT-X-MEDIA-SEQUENCE:{first.sequence if first else next_sequence}")
     if first is not None:
         removed = first.discontinuity_sequence - (1 if first.discontinuity else 0)
         if removed:

@@ -133,6 +133,7 @@ def test_the_master_names_the_subtitles_only_while_the_show_has_captions(tmp_pat
     add(p, tmp_path, 0)
     assert m3u8.loads(store.text(ROOM, LIVE_PLAYLIST)).media == []
     captions = p.start_captions(SHOW)
+    assert playlist(store).media_sequence == 1  # empty, yet never behind the audio
     master = m3u8.loads(store.text(ROOM, LIVE_PLAYLIST))
     (media,) = master.media
     assert (media.type, media.uri, media.language, media.group_id) == (
