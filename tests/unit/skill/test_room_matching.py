@@ -188,9 +188,9 @@ def test_the_index_cache_rebuilds_when_stale_and_only_then() -> None:
 
 
 def test_a_live_room_younger_than_the_index_is_still_joined() -> None:
+    from livestage.voice.conversation import Conversation
     from room_directory import InMemoryRoomDirectory
     from skill import SkillConfig, build_skill
-    from skill.conversation import Conversation
 
     directory = InMemoryRoomDirectory()
     for room in ROOMS:
@@ -206,9 +206,9 @@ def test_a_live_room_younger_than_the_index_is_still_joined() -> None:
 def test_an_ended_room_is_not_played_from_a_stale_index() -> None:
     import dataclasses
 
+    from livestage.voice.conversation import Conversation
     from room_directory import InMemoryRoomDirectory
     from skill import SkillConfig, build_skill
-    from skill.conversation import Conversation
 
     directory = InMemoryRoomDirectory()
     for room in ROOMS:
