@@ -7,22 +7,19 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import Room, RoomDirectory
+from room_directory import Room
 from skill.config import SkillConfig
-from skill.entities import live_room_entities, resolved_room_id
-from skill.envelope import session_attributes, slot_text, speech_for
+from skill.core.entities import live_room_entities
+from skill.core.matching import MatchKind, match_in_index, match_room
+from skill.core.normalise import ordinal_choice
+from skill.core.schedule_words import spoken_time
+from skill.core.speech import Speech
+from skill.directory import RoomsAndShows
 from skill.handlers.replay import play_latest_replay
-from skill.matching import (
-    IndexCache,
-    MatchKind,
-    match_in_index,
-    match_room,
-    ordinal_choice,
-)
-from skill.offers import offer_kind, offered_room_ids, remember_offer
-from skill.playing import live_rooms, start_live
-from skill.schedule_words import spoken_time
-from skill.speech import Speech
+from skill.requests.envelope import resolved_room_id, session_attributes, slot_text, speech_for
+from skill.requests.offers import offer_kind, offered_room_ids, remember_offer
+from skill.requests.playing import live_rooms, start_live
+from skill.storage.index_cache import IndexCache
 
 #: How many live titles a "couldn't find" answer reads out.
 TITLES_SPOKEN = 3
@@ -45,7 +42,7 @@ def offer_live(handler_input: HandlerInput, speech: Speech, key: str, live: list
 class JoinRoomHandler(AbstractRequestHandler):
     """"Join the jazz room", "play Mia's show", "put on some sports talk"."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
         self._index = IndexCache()
