@@ -22,6 +22,10 @@ import hashlib
 import hmac
 import secrets
 
+#: How long a signed private-room URL stays valid by default (seconds): a long show plus
+#: margin. The skill signs Play URLs and the server signs page links with it.
+PRIVATE_URL_TTL = 12 * 3600
+
 #: listener tokens: random part length (characters) and tag length
 _TOKEN_RANDOM_BYTES = 12
 _TAG_LENGTH = 16
