@@ -28,12 +28,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from skill.config import SkillConfig
-from skill.storage.persistence import persistence_from_url
 
 if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from skill.directory import SkillDirectory
+    from skill.storage.persistence import persistence_from_url
 
 __all__ = ["SkillConfig", "build_skill", "persistence_from_url"]
 
@@ -43,3 +43,12 @@ def build_skill(directory: SkillDirectory, config: SkillConfig, **options: Any) 
     from skill.builder import build_skill as build
 
     return build(directory, config, **options)
+
+
+def __getattr__(name: str) -> Any:
+    """``persistence_from_url``, imported on first use (it loads the SDK's persistence port)."""
+    if name == "persistence_from_url":
+        from skill.storage.persistence import persistence_from_url
+
+        return persistence_from_url
+    raise AttributeError(f"module 'skill' has no attribute {name!r}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,18 @@ def test_pure_cores_import_no_io(path: Path) -> None:
                       if any(n == m or n.startswith(m + ".") for m in IO_MODULES))
     assert reaching == []
     assert "room_directory" not in imported(path)  # the package loads every adapter
+
+
+def test_importing_the_cores_loads_no_storage_or_request_machinery() -> None:
+    cores = ", ".join(f"skill.core.{p.stem}" for p in layer_files("core") if p.stem != "__init__")
+    script = (f"import sys, {cores}; "
+              "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('sqlite3', 'boto3', 'botocore', 'ask_sdk_core') "
+              "or m in ('room_directory.sqlite', 'room_directory.dynamodb', 'room_directory.memory', "
+              "'room_directory.factory', 'skill.storage', 'skill.requests', 'skill.services'))))")
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert loaded == []
 
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
