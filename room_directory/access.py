@@ -80,7 +80,7 @@ def listen_url(
     private: bool,
     secret: str,
     now: float,
-    ttl: float = 12 * 3600,
+    ttl: float = PRIVATE_URL_TTL,
     playlist: str = "live.m3u8",
 ) -> str:
     """The URL a listener is handed: the room's playlist with a fresh listener token."""
