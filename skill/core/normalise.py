@@ -17,7 +17,8 @@ from functools import lru_cache
 _ARTICLES = frozenset({"the", "a", "an"})
 _FILLERS = frozenset(
     {"room", "rooms", "show", "shows", "channel", "channels", "stream", "streams",
-     "station", "live", "please", "now", "some", "music"}
+     "station", "live", "please", "now", "some", "music", "play", "that", "this", "me",
+     "listen", "put", "tune"}
 )
 _CONNECTIVES = frozenset({"with", "and", "of", "on", "in", "at", "to", "by", "for", "from"})
 _DROPPED = _ARTICLES | _FILLERS | _CONNECTIVES
@@ -29,7 +30,7 @@ _UNITS = {
     "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }
 _TENS_DIGITS = frozenset(str(n) for n in _TENS.values())
@@ -37,18 +38,32 @@ _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "1st"
              "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
 
 
-#: Spoken genre/topic phrases (normalised) and the canonical phrase both sides fold to.
+#: Spoken phrases (normalised) that name the same thing, and the one phrase both sides fold
+#: to. Only true synonyms: a sub-genre is not folded into its family ("techno" is not
+#: "house"), which ``FAMILIES`` handles in one direction only.
 SYNONYMS: dict[str, str] = {
-    "sports talk": "sports", "sports radio": "sports", "sport": "sports",
-    "talk radio": "talk", "chat": "talk", "chatter": "talk", "podcast": "talk",
+    "sport": "sports", "sports talk": "sports", "sports radio": "sports", "chatter": "chat",
     "hip hop": "hiphop", "rap": "hiphop",
-    "stand up": "comedy", "standup": "comedy", "funny": "comedy",
-    "orchestral": "classical", "symphony": "classical",
-    "r and b": "rnb", "r n b": "rnb", "rhythm and blues": "rnb",
-    "electronica": "electronic", "edm": "electronic", "techno": "electronic", "house": "electronic",
-    "americana": "country",
-    "current affairs": "news", "headlines": "news",
-    "bebop": "jazz", "be bop": "jazz",
+    "stand up": "standup", "r and b": "rnb", "r n b": "rnb", "rhythm and blues": "rnb",
+    "electronica": "electronic", "edm": "electronic",
+    "be bop": "bebop", "lo fi": "lofi", "low fi": "lofi", "k pop": "kpop", "kay pop": "kpop",
+    "drum n bass": "drum bass", "drum and bass": "drum bass", "dnb": "drum bass",
+    "rock n roll": "rock roll", "rock and roll": "rock roll", "rocknroll": "rock roll",
+    "phonein": "phone", "phone in": "phone", "afro beats": "afrobeats", "afrobeat": "afrobeats",
+    "blue grass": "bluegrass", "st": "saint", "dr": "doctor", "mr": "mister", "mrs": "missus",
+    "70s": "seventies", "seventys": "seventies", "80s": "eighties", "90s": "nineties",
+    "60s": "sixties", "50s": "fifties",
+}
+
+#: A family a specific kind belongs to: asking for the family finds every member (and asks
+#: back between them), asking for a member finds only that member.
+FAMILIES: dict[str, str] = {
+    "bebop": "jazz", "latin jazz": "jazz", "swing": "jazz",
+    "techno": "electronic", "house": "electronic", "deep house": "electronic",
+    "drum bass": "electronic", "trance": "electronic", "lofi": "electronic",
+    "sports": "talk", "indie rock": "rock", "rock roll": "rock", "bluegrass": "folk",
+    "irish folk": "folk", "opera": "classical", "gospel": "religion", "standup": "comedy",
+    "true crime": "talk", "technology": "talk",
 }
 _SYNONYM_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"
