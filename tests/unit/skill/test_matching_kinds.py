@@ -60,3 +60,39 @@ def test_the_hard_set_is_right_nearly_always_and_never_plays_a_wrong_room() -> N
     assert outcomes["wrong"] == 0 and outcomes["asked-wrongly"] == 0, outcomes
     assert (outcomes["right"] + outcomes["asked"]) / len(cases) >= 0.97, outcomes
     assert sum(1 for _, expected in cases if expected is None) >= len(cases) / 5
+
+
+WORLD = [
+    live("abend", "Jazz am Abend", "Jürgen Schmidt", "Jazz"),
+    live("vier", "Studio Vier", "Anna Becker", "Rock"),
+    live("flamenco", "Noche de Flamenco", "Lucía Fernández", "flamenco"),
+    live("lecture", "Le Club de Lecture", "Hélène Dubois", "livres", ("littérature",)),
+    live("classica", "Musica Classica dal Vivo", "Giuseppe Romano", "classica", ("pianoforte",)),
+    live("roda", "Samba de Roda", "Thiago Souza", "samba"),
+    live("shinya", "深夜のジャズ", "山田太郎", "ジャズ"),
+    live("rakugo", "落語の時間", "佐藤花子", "お笑い"),
+]
+
+
+@pytest.mark.parametrize(("locale", "spoken", "expected"), [
+    ("de-DE", "den jazz am abend raum", "abend"), ("de-DE", "studio vier", "vier"),
+    ("de-DE", "jurgen schmidt", "abend"), ("de-DE", "studio fünf", None), ("de-DE", "blues am abend", None),
+    ("es-ES", "la noche de flamenco", "flamenco"), ("es-ES", "pon el flamenco", "flamenco"),
+    ("es-ES", "noche de tango", None),
+    ("fr-FR", "le club de lecture", "lecture"), ("fr-FR", "club de lecture en direct", "lecture"),
+    ("fr-FR", "helene dubois", "lecture"), ("fr-FR", "le club de cuisine", None),
+    ("it-IT", "la musica classica", "classica"), ("it-IT", "musica classica dal vivo", "classica"),
+    ("it-IT", "giuseppe romano", "classica"), ("it-IT", "musica reggae dal vivo", None),
+    ("pt-BR", "o samba de roda", "roda"), ("pt-BR", "toca samba de roda", "roda"),
+    ("pt-BR", "pagode ao vivo", None),
+    ("ja-JP", "深夜のジャズの部屋", "shinya"), ("ja-JP", "深夜ジャズ", "shinya"),
+    ("ja-JP", "落語の時間を再生して", "rakugo"), ("ja-JP", "山田太郎", "shinya"),
+    ("ja-JP", "朝のニュース", None),
+], ids=lambda v: str(v))
+def test_rooms_and_requests_in_other_languages(locale: str, spoken: str, expected: str | None) -> None:
+    result = match_room(spoken, WORLD)
+    if expected is None:
+        assert result.kind is MatchKind.NONE, (locale, result)
+    else:
+        assert result.kind is MatchKind.MATCH and result.room is not None, (locale, result)
+        assert result.room.id == expected, locale
