@@ -96,3 +96,16 @@ def test_rooms_and_requests_in_other_languages(locale: str, spoken: str, expecte
     else:
         assert result.kind is MatchKind.MATCH and result.room is not None, (locale, result)
         assert result.room.id == expected, locale
+
+
+def test_dynamic_entities_carry_the_ways_a_room_is_said() -> None:
+    from skill.core.entities import live_room_entities, spoken_variants
+
+    room = Room("folk", "St Patrick's Day 4 You", "x", host="Ciarán Ó Briain", genre="irish folk",
+                status=RoomStatus.LIVE)
+    variants = spoken_variants(room)
+    assert "saint Patrick's Day four You" in variants and "Ciaran O Briain" in variants
+    assert "Ciarán's show" in variants and room.title not in variants
+    entity = live_room_entities([room]).types[0].values[0]
+    assert entity.id == "folk" and entity.name.value == room.title
+    assert entity.name.synonyms == variants
