@@ -27,7 +27,7 @@ from room_directory.fields import InvalidRoomFields, clean_room_fields
 from stream_server import auth
 from stream_server.api.openapi import openapi_document
 from stream_server.auth import Caller
-from stream_server.ops.services import current_services
+from stream_server.ops.services import current_services, rooms_changed
 from stream_server.serving.analytics import show_listener_figures
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -177,6 +177,7 @@ def create_room() -> ResponseReturnValue:
             continue
     else:
         return jsonify(error="no free room id or join code; try again later"), 503
+    rooms_changed()
     return jsonify(room_view(room, admin=True) | {"stream_key": key}), 201
 
 
@@ -203,6 +204,7 @@ def update_room(room_id: str) -> ResponseReturnValue:
     fields = clean_room_fields(json_body(), require_title=False)
     directory = current_services().directory
     updated = replace(room, **fields)
+    rooms_changed()  # debounced: it reads the rooms after this update is stored
     if not updated.private:
         return jsonify(room_view(directory.update(replace(updated, join_code=None)), admin=True))
     if updated.join_code is not None:
