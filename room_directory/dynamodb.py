@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -25,6 +25,7 @@ from room_directory.dynamodb_items import (
     item_room,
     item_show,
     key_sort,
+    listeners_sort,
     message_item,
     message_sort,
     number,
@@ -33,11 +34,16 @@ from room_directory.dynamodb_items import (
     room_item,
     show_item,
     show_sort,
+    sort_minute,
 )
 from room_directory.models import Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
 
 __all__ = ["TABLE_DEFINITION", "DynamoDbRoomDirectory"]
+
+#: Listener ids per UpdateItem: 16-character ids keep a request far below DynamoDB's 400 KB
+#: item size (which also bounds one room-minute to about 20,000 listeners).
+_LISTENERS_PER_UPDATE = 5000
 
 
 class DynamoDbRoomDirectory:
@@ -370,4 +376,26 @@ class DynamoDbRoomDirectory:
             if len(found) >= limit:
                 break
             found.append(item_message(item))
+        return found
+
+    # One item per room and minute holding a string set: ADD is a set union, so a log file
+    # read twice (S3 events arrive at least once) counts nobody twice.
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room: UpdateItem ADD on a string set."""
+        ids = sorted(set(listeners))
+        for start in range(0, len(ids), _LISTENERS_PER_UPDATE):
+            self._call("update_item", Key=item_key(room_id, listeners_sort(minute)),
+                       UpdateExpression="ADD listeners :ids",
+                       ExpressionAttributeValues={":ids": {"SS": ids[start:start + _LISTENERS_PER_UPDATE]}})
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any: one range query."""
+        found: dict[int, int] = {}
+        for item in self._query(
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b", ConsistentRead=True,
+                ExpressionAttributeValues={":pk": {"S": partition(room_id)},
+                                           ":a": {"S": listeners_sort(first)},
+                                           ":b": {"S": listeners_sort(last)}}):
+            found[sort_minute(item["sk"])] = len(item["listeners"])
         return found
