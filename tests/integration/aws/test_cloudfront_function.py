@@ -23,7 +23,8 @@ def _edge_outcome(expect: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def outcomes() -> dict[str, dict[str, Any]]:
-    got = run_viewer_requests(KVS, [{"uri": case["path"], "now": case["now"]} for case in private_paths.CASES])
+    requests = [{"uri": case["path"], "now": case["now"]} for case in private_paths.CASES]
+    got = run_viewer_requests(KVS, requests)
     return {case["id"]: outcome for case, outcome in zip(private_paths.CASES, got, strict=True)}
 
 

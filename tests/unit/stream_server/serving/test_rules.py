@@ -54,14 +54,15 @@ def _expected(expect: Any) -> HlsTarget | int:
 
 @pytest.mark.parametrize("case", private_paths.CASES, ids=[case["id"] for case in private_paths.CASES])
 def test_resolve_follows_the_shared_table_of_private_paths(case: dict[str, Any]) -> None:
-    # the same table drives the CloudFront function's tests (tests/integration/aws/test_cloudfront_function.py)
+    # the same table drives the CloudFront function's tests (tests/integration/aws/)
     resolved = resolve(case["path"], room_private=private_paths.ROOMS.get, secret=private_paths.SECRET,
                        now=case["now"])
     assert resolved == _expected(case["expect"])
 
 
 def test_the_tables_genuine_signatures_are_what_the_skill_hands_out() -> None:
-    signed = [case for case in private_paths.CASES if isinstance(case["expect"], dict) and case["expect"]["signed"]]
+    signed = [case for case in private_paths.CASES
+              if isinstance(case["expect"], dict) and case["expect"]["signed"]]
     assert signed
     for case in signed:
         _, _, room, _, expires, signature, _ = case["path"].split("/")

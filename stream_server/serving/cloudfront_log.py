@@ -1,0 +1,89 @@
+"""Listener counts from CloudFront: its standard access logs in, listener ids per room and minute out.
+
+CloudFront serves the listeners on AWS, so no stream server sees their playlist fetches.
+CloudFront writes each request to a standard log file in S3 (W3C: ``#Version`` and
+``#Fields`` header lines, then one tab-separated line per request, gzip-compressed), a few
+minutes after it served them. ``read_log`` applies the rules the stream servers and nginx
+count by (``rules``): a GET answered 200 or 304, for a playlist of an ``/hls/`` path (plain
+or signed), carrying a listener token whose HMAC is genuine; anything else counts nobody.
+``record_log`` adds the listeners of each room and minute to the room directory
+(``RoomDirectory.add_listeners``), where the room API reads them.
+
+Columns are found by the ``#Fields`` header, not by position, so a log of fewer fields (the
+newer logging's field selection) reads the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Collection, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Protocol
+
+from stream_server.serving.rules import COUNTED_STATUSES, listener_token, parse_hls_path
+
+#: The columns a counted fetch needs.
+NEEDED = ("date", "time", "cs-method", "cs-uri-stem", "sc-status", "cs-uri-query")
+
+
+class ListenerMinutesWriter(Protocol):
+    """The part of the room directory the log reader writes to."""
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None: ...
+
+
+def listener_id(token: str) -> str:
+    """The id a token is kept under: 16 characters of its SHA-256, short and no longer a token."""
+    return base64.urlsafe_b64encode(hashlib.sha256(token.encode()).digest())[:16].decode()
+
+
+def _fetch(fields: list[str], columns: dict[str, int], secret: str) -> tuple[str, str, float] | None:
+    try:
+        date, time, method, stem, status, query = (fields[columns[name]] for name in NEEDED)
+    except IndexError:
+        return None
+    if method != "GET" or status not in COUNTED_STATUSES:
+        return None
+    target = parse_hls_path(stem)
+    if target is None or not target.is_playlist:
+        return None
+    token = listener_token("" if query == "-" else query, secret)
+    if token is None:
+        return None
+    try:
+        at = datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return target.room_id, token, at.timestamp()
+
+
+def read_log(lines: Iterable[str], secret: str) -> Iterator[tuple[str, str, float]]:
+    """``(room_id, token, at)`` of every counted playlist fetch in one log file's lines."""
+    columns: dict[str, int] | None = None
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if line.startswith("#Fields:"):
+            names = line.removeprefix("#Fields:").split()
+            found = {name: index for index, name in enumerate(names)}
+            columns = found if all(name in found for name in NEEDED) else None
+        elif line and not line.startswith("#") and columns is not None:
+            fetch = _fetch(line.split("\t"), columns, secret)
+            if fetch is not None:
+                yield fetch
+
+
+def listeners_by_minute(fetches: Iterable[tuple[str, str, float]]) -> dict[tuple[str, int], set[str]]:
+    """Listener ids per (room, minute) (epoch seconds // 60) of counted fetches."""
+    minutes: dict[tuple[str, int], set[str]] = {}
+    for room_id, token, at in fetches:
+        minutes.setdefault((room_id, int(at // 60)), set()).add(listener_id(token))
+    return minutes
+
+
+def record_log(directory: ListenerMinutesWriter, lines: Iterable[str], secret: str) -> int:
+    """Add one log file's listeners to the directory; the number of (room, minute) figures touched."""
+    minutes = listeners_by_minute(read_log(lines, secret))
+    for (room_id, minute), ids in sorted(minutes.items()):
+        directory.add_listeners(room_id, minute, ids)
+    return len(minutes)
