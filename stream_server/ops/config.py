@@ -95,6 +95,12 @@ class Settings:
     hls_fast_path: bool = True
     #: nginx access log (``livestage nginx-config`` format) to follow for listener counts; unset: off.
     nginx_access_log: str = ""
+    #: ARN of the CloudFront edge function's key value store; set: keep the URL secret and one
+    #: key per private room there (``serving.edge_keys``).
+    cloudfront_kvs: str = ""
+    #: Add the listener counts CloudFront's access logs leave in the room directory to the room
+    #: API's figures (on AWS, where listeners never reach a stream server).
+    listeners_from_logs: bool = False
     #: Per-listener skill state: ``sqlite:///PATH``, ``dynamodb://TABLE`` or ``memory:``;
     #: default ``skill-state.db`` in the data dir.
     skill_state: str = ""
