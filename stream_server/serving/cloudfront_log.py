@@ -23,6 +23,8 @@ from typing import Protocol
 
 from stream_server.serving.rules import COUNTED_STATUSES, listener_token, parse_hls_path
 
+#: Queries (and their tokens) remembered while reading one file.
+_REMEMBERED = 100_000
 #: The columns a counted fetch needs.
 NEEDED = ("date", "time", "cs-method", "cs-uri-stem", "sc-status", "cs-uri-query")
 
@@ -38,37 +40,57 @@ def listener_id(token: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(token.encode()).digest())[:16].decode()
 
 
-def _fetch(fields: list[str], columns: dict[str, int], secret: str) -> tuple[str, str, float] | None:
+class _Reader:
+    """One file's reading, with the two costly steps remembered: a log repeats both many times."""
+
+    def __init__(self, columns: dict[str, int], secret: str) -> None:
+        self._indexes = [columns[name] for name in NEEDED]
+        self._secret = secret
+        self._seconds: dict[str, float | None] = {}  # "date time" -> epoch seconds
+        self._tokens: dict[str, str | None] = {}  # query -> valid token (a player polls ~30 times a minute)
+
+    def fetch(self, fields: list[str]) -> tuple[str, str, float] | None:
+        try:
+            date, time, method, stem, status, query = (fields[index] for index in self._indexes)
+        except IndexError:
+            return None
+        if method != "GET" or status not in COUNTED_STATUSES or not stem.endswith(".m3u8"):
+            return None
+        target = parse_hls_path(stem)
+        if target is None:
+            return None
+        if query not in self._tokens:
+            if len(self._tokens) >= _REMEMBERED:  # made-up queries must not fill the memory
+                self._tokens.clear()
+            self._tokens[query] = listener_token("" if query == "-" else query, self._secret)
+        token = self._tokens[query]
+        stamp = f"{date} {time}"
+        if stamp not in self._seconds:
+            self._seconds[stamp] = _epoch(stamp)
+        at = self._seconds[stamp]
+        if token is None or at is None:
+            return None
+        return target.room_id, token, at
+
+
+def _epoch(stamp: str) -> float | None:
     try:
-        date, time, method, stem, status, query = (fields[columns[name]] for name in NEEDED)
-    except IndexError:
-        return None
-    if method != "GET" or status not in COUNTED_STATUSES:
-        return None
-    target = parse_hls_path(stem)
-    if target is None or not target.is_playlist:
-        return None
-    token = listener_token("" if query == "-" else query, secret)
-    if token is None:
-        return None
-    try:
-        at = datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        return datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
     except ValueError:
         return None
-    return target.room_id, token, at.timestamp()
 
 
 def read_log(lines: Iterable[str], secret: str) -> Iterator[tuple[str, str, float]]:
     """``(room_id, token, at)`` of every counted playlist fetch in one log file's lines."""
-    columns: dict[str, int] | None = None
+    reader: _Reader | None = None
     for raw in lines:
         line = raw.rstrip("\r\n")
         if line.startswith("#Fields:"):
             names = line.removeprefix("#Fields:").split()
             found = {name: index for index, name in enumerate(names)}
-            columns = found if all(name in found for name in NEEDED) else None
-        elif line and not line.startswith("#") and columns is not None:
-            fetch = _fetch(line.split("\t"), columns, secret)
+            reader = _Reader(found, secret) if all(name in found for name in NEEDED) else None
+        elif line and not line.startswith("#") and reader is not None:
+            fetch = reader.fetch(line.split("\t"))
             if fetch is not None:
                 yield fetch
 

@@ -7,7 +7,8 @@ URL secret and the directory: it puts the secret when it differs, a key for ever
 room, and removes the key of a room that turned public (a room that left the directory keeps
 its key: its files stay closed). ``EdgeKeySync`` runs it once at start and then every
 ``interval`` seconds (default 2 s); it asks the store for its keys only at start and every
-``refresh`` rounds (default 300), and writes only when something changed.
+``refresh`` rounds (default 1800: once an hour, as the API bills per call), and writes only
+when something changed.
 
 The store is a small port: ``InMemoryKeyValueStore`` for tests, ``CloudFrontKeyValueStore``
 for AWS (the ``cloudfront-keyvaluestore`` API, signed with SigV4A through ``awscrt``).
@@ -134,7 +135,7 @@ class EdgeKeySync:
     """A daemon thread running ``sync_edge_keys`` every ``interval`` seconds until stopped."""
 
     def __init__(self, store: KeyValueStore, directory: RoomDirectory, secret: str, *,
-                 interval: float = 2.0, refresh: int = 300) -> None:
+                 interval: float = 2.0, refresh: int = 1800) -> None:
         if not secret:
             raise ValueError("the edge needs the URL secret to check signed paths")
         self._store, self._directory, self._secret = store, directory, secret
