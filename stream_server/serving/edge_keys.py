@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: Key of the shared URL secret in the store.
 SECRET_KEY = "url-secret"
+#: When the server that put the secret started (epoch seconds): the newest server's secret wins.
+SECRET_SINCE_KEY = "url-secret-since"
 #: Prefix of a private room's key (its value is "1").
 PRIVATE_PREFIX = "private:"
 #: Keys per UpdateKeys call.
@@ -106,11 +109,33 @@ class CloudFrontKeyValueStore:
                 Deletes=[{"Key": key} for kind, key, _ in batch if kind == "delete"])["ETag"]
 
 
-def edge_changes(current: Mapping[str, str], directory: RoomDirectory,
-                 secret: str) -> tuple[dict[str, str], list[str]]:
-    """The puts and deletes that bring ``current`` in step with the secret and the directory."""
+def _secret_keys(current: Mapping[str, str], secret: str, since: float) -> dict[str, str]:
+    """The secret's keys to want: ours, unless a server started later put another one.
+
+    While a rotation replaces the servers, old and new ones run side by side; the newest
+    writer wins, so an old server never puts the retired secret back.
+    """
+    if current.get(SECRET_KEY) == secret:
+        return {}
+    try:
+        newer = float(current.get(SECRET_SINCE_KEY, "0")) > since
+    except ValueError:
+        newer = False
+    if newer:
+        log.warning("the edge holds the URL secret of a server started later: this one's is retired")
+        return {}
+    return {SECRET_KEY: secret, SECRET_SINCE_KEY: f"{since:.3f}"}
+
+
+def edge_changes(current: Mapping[str, str], directory: RoomDirectory, secret: str,
+                 since: float = 0.0) -> tuple[dict[str, str], list[str]]:
+    """The puts and deletes that bring ``current`` in step with the secret and the directory.
+
+    ``since`` is when this server started (it orders secrets during a rotation).
+    """
     rooms = directory.list_rooms(include_private=True)
-    wanted = {SECRET_KEY: secret} | {PRIVATE_PREFIX + room.id: "1" for room in rooms if room.private}
+    wanted = _secret_keys(current, secret, since) | {
+        PRIVATE_PREFIX + room.id: "1" for room in rooms if room.private}
     puts = {key: value for key, value in wanted.items() if current.get(key) != value}
     public = {PRIVATE_PREFIX + room.id for room in rooms if not room.private}
     deletes = sorted(key for key in current if key in public)  # unknown rooms stay closed
@@ -118,10 +143,10 @@ def edge_changes(current: Mapping[str, str], directory: RoomDirectory,
 
 
 def sync_edge_keys(store: KeyValueStore, directory: RoomDirectory, secret: str,
-                   current: Mapping[str, str] | None = None) -> dict[str, str]:
+                   current: Mapping[str, str] | None = None, *, since: float = 0.0) -> dict[str, str]:
     """Bring the store in step (reading it unless ``current`` is given); what it now holds."""
     held = dict(store.items() if current is None else current)
-    puts, deletes = edge_changes(held, directory, secret)
+    puts, deletes = edge_changes(held, directory, secret, since)
     if puts or deletes:
         store.update(puts, deletes)
         log.info("edge keys: %d put, %d deleted", len(puts), len(deletes))
@@ -140,6 +165,7 @@ class EdgeKeySync:
             raise ValueError("the edge needs the URL secret to check signed paths")
         self._store, self._directory, self._secret = store, directory, secret
         self._interval, self._refresh = interval, refresh
+        self._since = time.time()
         self._held: dict[str, str] | None = None
         self._rounds = 0
         self._stop = threading.Event()
@@ -151,7 +177,8 @@ class EdgeKeySync:
             self._held = None
         self._rounds += 1
         try:
-            self._held = sync_edge_keys(self._store, self._directory, self._secret, self._held)
+            self._held = sync_edge_keys(self._store, self._directory, self._secret, self._held,
+                                        since=self._since)
         except Exception:
             self._held = None  # another server wrote first, or the store failed: read it again
             raise

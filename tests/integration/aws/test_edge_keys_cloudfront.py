@@ -67,5 +67,6 @@ def test_a_store_changed_by_another_server_raises_and_the_next_round_reads_it_ag
         sync_edge_keys(store, directory, "edge-secret")
     assert "url-secret" not in standin.data  # nothing half-written over the other server's version
     racing["on"] = False
-    assert sync_edge_keys(store, directory, "edge-secret") == {
-        "private:closed-room": "1", "private:other": "1", "url-secret": "edge-secret"}
+    assert sync_edge_keys(store, directory, "edge-secret", since=5.0) == {
+        "private:closed-room": "1", "private:other": "1", "url-secret": "edge-secret",
+        "url-secret-since": "5.000"}

@@ -20,8 +20,9 @@ def _directory() -> tuple[InMemoryRoomDirectory, Room]:
 def test_the_store_gets_the_secret_and_a_key_per_private_room() -> None:
     directory, closed = _directory()
     store = InMemoryKeyValueStore({"private:gone-room": "1", "url-secret": "old", "unrelated": "kept"})
-    sync_edge_keys(store, directory, "new-secret")
-    assert store.data == {"url-secret": "new-secret", "private:closed-room": "1",
+    sync_edge_keys(store, directory, "new-secret", since=1000.0)
+    assert store.data == {"url-secret": "new-secret", "url-secret-since": "1000.000",
+                          "private:closed-room": "1",
                           "private:gone-room": "1",  # a room that left the directory stays closed
                           "unrelated": "kept"}
     directory.update(replace(closed, private=False))
@@ -69,7 +70,21 @@ def test_the_sync_reads_the_store_only_when_due_and_after_a_failure() -> None:
         sync.sync_once()
     store.fail = False
     sync.sync_once()  # read again after the failure
-    assert store.reads == 3 and store.data == {"url-secret": "s"}
+    assert store.reads == 3 and store.data["url-secret"] == "s" and "private:closed-room" not in store.data
+
+
+def test_during_a_rotation_the_newest_servers_secret_wins_and_stays() -> None:
+    directory, _ = _directory()
+    store = InMemoryKeyValueStore()
+    sync_edge_keys(store, directory, "old-secret", since=100.0)  # the running server
+    sync_edge_keys(store, directory, "new-secret", since=200.0)  # its replacement starts
+    assert store.data["url-secret"] == "new-secret"
+    for _ in range(3):  # the old server, still draining, reads the store again and again
+        sync_edge_keys(store, directory, "old-secret", since=100.0)
+        sync_edge_keys(store, directory, "new-secret", since=200.0)
+    assert store.data["url-secret"] == "new-secret" and store.data["url-secret-since"] == "200.000"
+    sync_edge_keys(store, directory, "third-secret", since=300.0)  # the next rotation
+    assert store.data["url-secret"] == "third-secret"
 
 
 def test_a_sync_without_secret_is_refused() -> None:
