@@ -13,6 +13,9 @@
 //                                             secret, "/hls/<room>/<expires>")) and expires is
 //                                             not past; then on to the object hls/<room>/<file>
 // any other path, room id or file name        404
+// no url-secret in the store                  503 for every path: the store was never filled,
+//                                             so private rooms cannot be told apart (closed,
+//                                             not open, until a stream server fills it)
 // The query string (?lt=<listener token>) is left alone: the access logs count listeners by it.
 import cf from 'cloudfront';
 import crypto from 'crypto';
@@ -43,21 +46,17 @@ async function urlSecret() {
     try {
         return await kvs.get('url-secret');
     } catch (missing) {
-        return '';  // no secret, no signed path opens
+        return '';
     }
 }
 
-async function signatureValid(room, expires, signature) {
+function signatureValid(secret, room, expires, signature) {
     if (!EXPIRES.test(expires) || !SIGNATURE.test(signature)) {
         return false;
     }
     // Python signs the number, so "02000" is signed as "2000"
     var seconds = Number(expires);
     if (seconds < Date.now() / 1000) {
-        return false;
-    }
-    var secret = await urlSecret();
-    if (!secret) {
         return false;
     }
     // base64 is the digest encoding documented for both runtime versions; the url-safe
@@ -75,10 +74,14 @@ async function handler(event) {
             || !ROOM.test(parts[2])) {
         return refuse(404);
     }
+    var secret = await urlSecret();
+    if (!secret) {
+        return {statusCode: 503, statusDescription: 'Service Unavailable'};
+    }
     var room = parts[2];
     var name = parts[parts.length - 1];
     if (signed) {
-        if (!(await signatureValid(room, parts[4], parts[5]))) {
+        if (!signatureValid(secret, room, parts[4], parts[5])) {
             return refuse(403);
         }
     } else if (await kvs.exists('private:' + room)) {
