@@ -59,10 +59,8 @@ function signatureValid(secret, room, expires, signature) {
     if (seconds < Date.now() / 1000) {
         return false;
     }
-    // base64 is the digest encoding documented for both runtime versions; the url-safe
-    // alphabet without padding (what room_directory/access.py writes) is applied here
     var mac = crypto.createHmac('sha256', secret).update('/hls/' + room + '/' + String(seconds))
-        .digest('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        .digest('base64url');
     return sameText(mac, signature);
 }
 
