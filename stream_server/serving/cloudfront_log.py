@@ -2,12 +2,13 @@
 
 CloudFront serves the listeners on AWS, so no stream server sees their playlist fetches.
 CloudFront writes each request to a standard log file in S3 (W3C: ``#Version`` and
-``#Fields`` header lines, then one tab-separated line per request, gzip-compressed), a few
-minutes after it served them. ``read_log`` applies the rules the stream servers and nginx
-count by (``rules``): a GET answered 200 or 304, for a playlist of an ``/hls/`` path (plain
-or signed), carrying a listener token whose HMAC is genuine; anything else counts nobody.
-``record_log`` adds the listeners of each room and minute to the room directory
-(``RoomDirectory.add_listeners``), where the room API reads them.
+``#Fields`` header lines, then one tab-separated line per request, gzip-compressed),
+usually minutes and at most about an hour after it served them (rarely, AWS warns, a
+day). ``read_log`` applies the rules the stream servers and nginx count by (``rules``): a
+GET answered 200 or 304, for a playlist of an ``/hls/`` path (plain or signed), carrying a
+listener token whose HMAC is genuine; anything else counts nobody. ``record_log`` adds the
+listeners of each room and minute to the room directory (``RoomDirectory.add_listeners``),
+where the room API reads them.
 
 Columns are found by the ``#Fields`` header, not by position, so a log of fewer fields (the
 newer logging's field selection) reads the same.
