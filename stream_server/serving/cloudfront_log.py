@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
 from stream_server.serving.rules import COUNTED_STATUSES, listener_token, parse_hls_path
+
+log = logging.getLogger(__name__)
 
 #: Queries (and their tokens) remembered while reading one file.
 _REMEMBERED = 100_000
@@ -105,8 +108,20 @@ def listeners_by_minute(fetches: Iterable[tuple[str, str, float]]) -> dict[tuple
 
 
 def record_log(directory: ListenerMinutesWriter, lines: Iterable[str], secret: str) -> int:
-    """Add one log file's listeners to the directory; the number of (room, minute) figures touched."""
+    """Add one log file's listeners to the directory; the number of (room, minute) figures touched.
+
+    A minute the directory refuses does not keep the file's other minutes out: they are all
+    written, then the first failure is raised, so the file is read again later (writing the
+    same ids again changes nothing).
+    """
     minutes = listeners_by_minute(read_log(lines, secret))
+    failed: list[Exception] = []
     for (room_id, minute), ids in sorted(minutes.items()):
-        directory.add_listeners(room_id, minute, ids)
+        try:
+            directory.add_listeners(room_id, minute, ids)
+        except Exception as exc:  # one room-minute (say, too many ids for one item) must not stop the rest
+            log.exception("room %s, minute %d: %d listeners not recorded", room_id, minute, len(ids))
+            failed.append(exc)
+    if failed:
+        raise failed[0]
     return len(minutes)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
+import pytest
+
+from room_directory import RoomDirectoryError
 from room_directory.memory import InMemoryRoomDirectory
 from stream_server.serving.cloudfront_log import listener_id, listeners_by_minute, read_log, record_log
 from tests.support import ROOT
@@ -62,6 +66,21 @@ def test_lines_before_a_fields_header_or_without_needed_columns_count_nobody() -
     assert list(read_log(body, SECRET)) == []
     assert list(read_log(["#Fields: date time cs-uri-stem\n", *body], SECRET)) == []
     assert list(read_log([LOG[1], "2026-12-06\t05:01:07\tshort line\n"], SECRET)) == []
+
+
+def test_a_minute_the_directory_refuses_keeps_no_other_minute_out_and_is_raised() -> None:
+    class RefusesTheFirstMinute(InMemoryRoomDirectory):
+        def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+            if (room_id, minute) == ("jazz", _minute("05:01:00")):  # the first one written
+                raise RoomDirectoryError("item too large")
+            super().add_listeners(room_id, minute, listeners)
+
+    directory = RefusesTheFirstMinute()
+    with pytest.raises(RoomDirectoryError, match="too large"):
+        record_log(directory, LOG, SECRET)
+    first, last = _minute("05:00:00"), _minute("05:05:00")
+    assert directory.listener_minutes("jazz", first, last) == {_minute("05:02:00"): 2}
+    assert directory.listener_minutes("rock", first, last) == {_minute("05:02:00"): 1}
 
 
 def test_a_log_read_twice_counts_each_listener_once() -> None:
