@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from typing import Any
@@ -64,6 +65,7 @@ def test_a_room_turned_public_opens_its_plain_path() -> None:
     assert opened == {"uri": "/hls/jazz/live.m3u8", "querystring": {"lt": {"value": "abc.def"}}}
 
 
+@functools.cache
 def _template() -> dict[str, Any]:
     # read the way CloudFormation reads it: cfn-lint's decoder, from SAM's own virtualenv
     code = ("import json; from cfnlint.decode import decode; t, errors = decode('template.yaml'); "
@@ -89,3 +91,27 @@ def test_every_cache_behaviour_runs_the_function_on_viewer_requests() -> None:
     for behaviour in behaviours:
         associations = behaviour["FunctionAssociations"]
         assert [a["EventType"] for a in associations] == ["viewer-request"], behaviour.get("PathPattern")
+
+
+def test_access_logs_land_where_the_listener_log_function_listens() -> None:
+    resources = _template()["Resources"]
+    logging = resources["Distribution"]["Properties"]["DistributionConfig"]["Logging"]
+    assert logging["Bucket"] == {"Fn::GetAtt": ["AccessLogBucket", "DomainName"]}
+    event = resources["ListenerLogFunction"]["Properties"]["Events"]["LogDelivered"]["Properties"]
+    assert event["Bucket"] == {"Ref": "AccessLogBucket"}
+    rules = event["Filter"]["S3Key"]["Rules"]
+    assert rules == [{"Name": "prefix", "Value": logging["Prefix"]}]
+    # standard logging writes through an ACL grant: the bucket must accept ACLs from CloudFront
+    ownership = resources["AccessLogBucket"]["Properties"]["OwnershipControls"]["Rules"]
+    assert ownership == [{"ObjectOwnership": "BucketOwnerPreferred"}]
+
+
+def test_the_stream_tasks_keep_the_edge_keys_and_read_the_logged_listeners() -> None:
+    resources = _template()["Resources"]
+    container = resources["StreamTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    env = {item["Name"]: item["Value"] for item in container["Environment"]}
+    assert env["LIVESTAGE_CLOUDFRONT_KVS"] == {"Fn::GetAtt": ["EdgeKeyValueStore", "Arn"]}
+    assert env["LIVESTAGE_LISTENERS_FROM_LOGS"] == "1"
+    statements = resources["StreamTaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    kvs = [s for s in statements if s["Resource"] == {"Fn::GetAtt": ["EdgeKeyValueStore", "Arn"]}]
+    assert len(kvs) == 1 and "cloudfront-keyvaluestore:UpdateKeys" in kvs[0]["Action"]
