@@ -35,6 +35,6 @@ def file_headers(name: str, target_duration: int) -> tuple[str, str] | None:
         return SEGMENT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
     if name.endswith(".vtt"):
         return WEBVTT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
-    if name.endswith(".txt"):
+    if name.endswith("-transcript.txt"):
         return TEXT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
     return None

@@ -41,7 +41,8 @@ def object_headers(name: str, target_duration: int) -> tuple[str, str]:
     headers = file_headers(name, target_duration)
     if headers is not None:
         return headers
-    raise SegmentStoreError(f"{name!r} is neither a playlist (.m3u8) nor a segment (.ts)")
+    raise SegmentStoreError(f"{name!r} is neither a playlist (.m3u8), a segment (.ts), "
+                            "captions (.vtt) nor a transcript (-transcript.txt)")
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,20 @@ def test_s3_objects_carry_content_type_and_cache_control(moto_server: MotoServer
         store.close()
 
 
+def test_s3_caption_files_are_utf8_text_cached_like_segments(moto_server: MotoServer, tmp_path: Path) -> None:
+    store, client, _ = s3_store_on(moto_server, tmp_path / "spool", target_duration=2)
+    try:
+        store.publish_playlist("r", "show-captions-00000001.vtt", "WEBVTT\n")
+        store.publish_playlist("r", "show-transcript.txt", "[00:00] hello\n")
+        assert store.flush(20)
+        for name, kind in (("show-captions-00000001.vtt", "text/vtt"), ("show-transcript.txt", "text/plain")):
+            head = client.head_object(Bucket=store.bucket, Key=f"hls/r/{name}")
+            expected = (f"{kind}; charset=utf-8", SEGMENT_CACHE_CONTROL)
+            assert (head["ContentType"], head["CacheControl"]) == expected
+    finally:
+        store.close()
+
+
 def test_s3_refuses_names_that_are_neither_playlist_nor_segment(
     moto_server: MotoServer, tmp_path: Path
 ) -> None:
