@@ -82,6 +82,8 @@ def room_view(room: Room, *, admin: bool = False) -> dict[str, Any]:
     view["listen_url"] = url("live.m3u8")
     view["ingest_url"] = f"{settings.base_url}/ingest/{room.id}"
     view["listeners"] = services.listeners.count(room.id)
+    track = services.on_air.now_playing(room.id) if room.is_live else None
+    view["now_playing"] = None if track is None else track.view()
     if room.show_id and room.status is RoomStatus.ENDED:
         view["replay_url"] = url(f"{room.show_id}.m3u8")
     if admin and room.private:

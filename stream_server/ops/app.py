@@ -22,11 +22,13 @@ def create_app(
     """Build the app: settings from the env unless given; rooms go on air with encoders unless told not to."""
     from stream_server import auth
     from stream_server.alexa_host import view as alexa
+    from stream_server.api import icecast_status
     from stream_server.api import rooms as api
     from stream_server.api import shows as shows_api
     from stream_server.api.keys import bp as api_keys_bp
     from stream_server.api.messages import bp as api_messages_bp
     from stream_server.ingest import icecast as ingest
+    from stream_server.ingest import icecast_admin
     from stream_server.ingest.browser import bp as browser_ingest_bp
     from stream_server.ops import health
     from stream_server.ops import metrics_view as metrics_endpoint
@@ -61,4 +63,6 @@ def create_app(
     app.register_blueprint(shows_api.bp)
     app.register_blueprint(api_messages_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(icecast_admin.bp)
+    app.register_blueprint(icecast_status.bp)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -22,6 +23,8 @@ class Services:
         self.settings = settings
         self.directory = directory
         self.on_air = on_air
+        #: when this app was built (Unix seconds): Icecast's ``server_start``
+        self.started_at = time.time()
         #: listeners now and per minute, fed by every playlist fetch that carries a listener token
         self.listeners = ListenerTracker()
         self._skill: Any = None
@@ -35,6 +38,11 @@ class Services:
                 self._skill = self._build_skill()
             return self._skill
 
+    def _song_on_air(self, room_id: str) -> tuple[str, str] | None:
+        """(title, artist) of the song on air in a room here, for the skill."""
+        track = self.on_air.now_playing(room_id)
+        return None if track is None else (track.title, track.artist)
+
     def _build_skill(self) -> Any:
         from skill import SkillConfig, build_skill
         from skill.persistence import persistence_from_url
@@ -43,7 +51,8 @@ class Services:
         config = SkillConfig(
             public_url=settings.base_url, skill_id=settings.skill_id,
             url_secret=settings.url_secret, url_ttl=float(settings.private_url_ttl),
-            listener_count=self.listeners.count, time_zone=settings.time_zone,
+            listener_count=self.listeners.count, now_playing=self._song_on_air,
+            time_zone=settings.time_zone,
         )
         persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
         return build_skill(self.directory, config, persistence=persistence)

@@ -166,6 +166,9 @@ function renderRoom() {
   $("room-status").textContent = room.live ? "On air" : (room.status === "ended" ? "Show ended" : "Not live yet");
   $("room-listeners").textContent = typeof room.listeners === "number"
     ? (room.listeners === 1 ? "1 listener" : room.listeners + " listeners") : "listener count unavailable";
+  const song = room.live && room.now_playing ? room.now_playing : null;
+  $("room-song").textContent = song
+    ? "Now playing: " + song.title + (song.artist ? " by " + song.artist : "") : "";
 }
 
 async function tick() {

@@ -6,6 +6,7 @@
   var POLL_MS = 5000;
   var audio = document.getElementById("audio");
   var nowPlaying = document.getElementById("now-playing");
+  var nowSong = document.getElementById("now-song");
   var listenersText = document.getElementById("player-listeners");
   var statusText = document.getElementById("player-status");
   var stopButton = document.getElementById("stop");
@@ -24,6 +25,11 @@
     return text;
   }
 
+  function songLabel(song) {
+    if (!song || !song.title) { return ""; }
+    return "Now playing: " + song.title + (song.artist ? " by " + song.artist : "");
+  }
+
   function stop() {
     if (hls) { hls.destroy(); hls = null; }
     audio.pause();
@@ -33,6 +39,7 @@
     current = null;
     stopButton.disabled = true;
     nowPlaying.textContent = "Stopped. Choose a room to listen.";
+    nowSong.textContent = "";
     listenersText.textContent = "";
     statusText.textContent = "";
   }
@@ -49,6 +56,8 @@
         var text = describe(current);
         if (!info.live) { text = "The show has ended: " + current.title; }
         if (nowPlaying.textContent !== text) { nowPlaying.textContent = text; }
+        var song = info.live ? songLabel(info.now_playing) : "";
+        if (nowSong.textContent !== song) { nowSong.textContent = song; }
         if (typeof info.listeners === "number") {
           var label = listenersLabel(info.listeners);
           if (listenersText.textContent !== label) { listenersText.textContent = label; }
