@@ -66,8 +66,21 @@ _ROOM: dict[str, Any] = {
                                                         "(signed for private rooms)"},
         "ingest_url": {"type": "string"},
         "replay_url": {"type": "string"},
+        "now_playing": {"oneOf": [{"$ref": "#/components/schemas/Track"}, {"type": "null"}],
+                        "description": "the song the performer's tool last announced, while live"},
     },
     "required": ["id", "title", "status", "live", "private", "listeners", "listen_url", "ingest_url"],
+}
+
+_TRACK: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string"},
+        "artist": {"type": "string"},
+        "since": {"type": "number", "description": "air time the song began (Unix seconds)"},
+        "offset": {"type": "number", "minimum": 0, "description": "seconds into the show (track lists)"},
+    },
+    "required": ["title", "artist", "since"],
 }
 
 _LISTENERS: dict[str, Any] = {
@@ -111,6 +124,8 @@ _SHOW: dict[str, Any] = {
         "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
         "live": {"type": "boolean"},
         "replay_url": {"type": ["string", "null"]},
+        "tracks": {"type": "array", "items": {"$ref": "#/components/schemas/Track"},
+                   "description": "the show's songs as performers' tools announced them, oldest first"},
     },
     "required": ["room_id", "show_id", "started_at", "live", "replay_url"],
 }
@@ -211,7 +226,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "streamKey": {"type": "http", "scheme": "bearer",
                               "description": "the room's stream key (its host)"},
             },
-            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW,
+            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW, "Track": _TRACK,
                         "Error": _ERROR},
         },
         "paths": {

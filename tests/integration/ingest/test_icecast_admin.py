@@ -112,6 +112,12 @@ def test_unauthenticated_probes_are_not_counted_as_guesses(client: FlaskClient) 
     assert update(client, basic(HOST_KEY), song="Still welcome").status_code == 200
 
 
+def test_wrong_keys_are_counted_as_guesses(client: FlaskClient) -> None:
+    statuses = [update(client, basic(f"guess-{i}-" + "x" * 24), song="x").status_code for i in range(7)]
+    assert statuses[:5] == [401] * 5 and statuses[-1] == 429
+    assert update(client, basic(HOST_KEY), song="x").status_code == 429  # the address waits
+
+
 def test_status_json_lists_public_rooms_on_air_in_icecasts_shape(client: FlaskClient) -> None:
     update(client, basic(HOST_KEY), song="Miles Davis - So What")
     stats = client.get("/status-json.xsl").get_json()["icestats"]
