@@ -10,7 +10,6 @@ Private rooms never appear.
 from __future__ import annotations
 
 import time
-from email.utils import formatdate
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -28,6 +27,11 @@ def _iso8601(when: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(when))
 
 
+def _rfc822(when: float) -> str:
+    """Icecast's ``stream_start`` form: ``Sun, 06 Dec 2026 05:38:00 +0000``."""
+    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(when))
+
+
 def source_view(room: Room, base_url: str, listeners: int, song: str) -> dict[str, Any]:
     """One live room as an Icecast ``source`` entry."""
     since = room.live_since or time.time()
@@ -41,7 +45,7 @@ def source_view(room: Room, base_url: str, listeners: int, song: str) -> dict[st
         "server_name": room.title,
         "server_type": "application/vnd.apple.mpegurl",
         "server_url": f"{base_url}/hls/{room.id}/live.m3u8",
-        "stream_start": formatdate(since, localtime=False),
+        "stream_start": _rfc822(since),
         "stream_start_iso8601": _iso8601(since),
         "title": song,
         "dummy": None,
@@ -63,7 +67,7 @@ def status_json() -> Response:
         "host": base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0],
         "location": "",
         "server_id": SERVER_ID,
-        "server_start": formatdate(services.started_at, localtime=False),
+        "server_start": _rfc822(services.started_at),
         "server_start_iso8601": _iso8601(services.started_at),
     }
     if len(sources) == 1:

@@ -187,6 +187,7 @@ def ingest(room_id: str) -> ResponseReturnValue:
         raise
     finally:
         state.registry.release(conn, outcome)
-        log.info("room %s: publisher %s gone after %d bytes (%s)", room_id, publisher.key_id,
-                 session.bytes_in, outcome)
+        repairs = ", ".join(f"{kind} x{count}" for kind, count in sorted(session.recoveries.items()))
+        log.info("room %s: publisher %s gone after %d bytes (%s%s)", room_id, publisher.key_id,
+                 session.bytes_in, outcome, f"; repaired: {repairs}" if repairs else "")
     return jsonify(room=room_id, bytes=session.bytes_in)
