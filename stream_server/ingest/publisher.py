@@ -3,8 +3,8 @@
 A session takes the performer's bytes (one long Icecast body, or browser chunks one
 request at a time), decodes them with one ffmpeg to PCM and writes that into the
 room's bus input. A decoder that stops on a bad packet after it has decoded audio is
-started again at the next chunk (for Ogg: at the next page, after the chain's header
-pages), up to ``MAX_RESTARTS`` times a minute; Ogg streams are repaired on the way in
+started again at the next chunk (MP3, ADTS; for Ogg: at the next page, after the chain's
+header pages), up to ``MAX_RESTARTS`` times a minute; Ogg streams are repaired on the way in
 (``ogg_pages``) and the songs their chains name are handed to ``on_song``. Every recovery
 is counted in ``livestage_ingest_recoveries{kind}`` and logged once per session. A session
 ends in one of three ways:
@@ -63,6 +63,9 @@ FLOOD_AHEAD_SECONDS = 4.0
 
 #: A decoder that stopped on bad input is started again at most this often per minute.
 MAX_RESTARTS = 10
+#: Formats a fresh decoder can pick up mid-stream: MP3 and ADTS frames carry their own sync,
+#: Ogg gets the chain's header pages first. WebM, FLAC and WAV need their file header.
+RESTARTABLE_FORMATS = frozenset({"mp3", "aac", "ogg"})
 
 #: Why this server ended a session, as told to the publisher.
 CUT_MESSAGES: dict[str, str] = {
@@ -230,7 +233,8 @@ class PublisherSession:
         now = self._clock()
         while self._restarts and now - self._restarts[0] > 60.0:
             self._restarts.popleft()
-        if self.pcm_bytes == 0 or len(self._restarts) >= MAX_RESTARTS:
+        if (self.fmt not in RESTARTABLE_FORMATS or self.pcm_bytes == 0
+                or len(self._restarts) >= MAX_RESTARTS or self.cut_reason):
             return False
         self._restarts.append(now)
         old = self._proc
@@ -238,6 +242,9 @@ class PublisherSession:
         old.kill()
         self._reader.join(timeout=5.0)
         self._proc, self._reader = self._start_decoder()
+        if self.cut_reason:  # cut off meanwhile (``cut`` killed the old decoder): no new one
+            self._proc.kill()
+            return False
         self._progress = (now, self.pcm_bytes, self.bytes_in)
         self._count(kind, 1, f"the decoder stopped ({reason[0]}); decoding again from the next "
                     "page or frame")
