@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
+from flask import request
+
 from room_directory import Room
 from stream_server import auth
 from stream_server.auth import Caller, room_or_none
@@ -41,7 +43,10 @@ def authenticate(room_id: str) -> tuple[Room, Publisher]:
         raise IngestRefused(exc.status, exc.reason, str(exc), headers=exc.headers,
                             retry_after=exc.retry_after) from exc
     except auth.AuthError as exc:
-        raise IngestRefused(exc.status, "auth", str(exc), headers=exc.headers) from exc
+        # libshout asks without credentials first and sends them when challenged: not an error
+        challenge_only = auth.presented_key(request.headers.get("Authorization")) is None
+        raise IngestRefused(exc.status, "auth", str(exc), headers=exc.headers,
+                            counted=not challenge_only) from exc
     assert room is not None and identity.publisher is not None
     return room, identity.publisher
 
