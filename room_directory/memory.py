@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import replace
 
 from room_directory.models import Message, PublisherKey, Room, Show
@@ -19,6 +20,8 @@ class InMemoryRoomDirectory:
         self._keys: dict[tuple[str, str], PublisherKey] = {}
         self._shows: dict[tuple[str, str], Show] = {}
         self._messages: list[Message] = []
+        #: (room, minute) -> listener ids seen in that minute
+        self._listeners: dict[tuple[str, int], set[str]] = {}
         self._lock = threading.Lock()
 
     # -- rooms ---------------------------------------------------------------------------
@@ -180,3 +183,14 @@ class InMemoryRoomDirectory:
         with self._lock:
             found = [m for m in self._messages if m.room_id == room_id and m.created_at > since]
         return sorted(found, key=lambda m: (m.created_at, m.message_id))[:limit]
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room (a set union)."""
+        with self._lock:
+            self._listeners.setdefault((room_id, minute), set()).update(listeners)
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
+        with self._lock:
+            return {minute: len(ids) for (room, minute), ids in sorted(self._listeners.items())
+                    if room == room_id and first <= minute <= last and ids}

@@ -65,3 +65,11 @@ CREATE TABLE IF NOT EXISTS messages (
     PRIMARY KEY (room_id, message_id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room_id, created_at);
+
+-- listener ids seen per room and minute (epoch seconds // 60), from CloudFront's access logs
+CREATE TABLE IF NOT EXISTS listener_minutes (
+    room_id  TEXT NOT NULL,
+    minute   INTEGER NOT NULL,
+    listener TEXT NOT NULL,
+    PRIMARY KEY (room_id, minute, listener)
+) WITHOUT ROWID;

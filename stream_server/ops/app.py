@@ -49,7 +49,8 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
     app.extensions["livestage"] = Services(settings, directory, on_air)
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
-        partial(save_show_listeners, directory, app.extensions["livestage"].listeners))
+        partial(save_show_listeners, directory, app.extensions["livestage"].listeners,
+                from_logs=settings.listeners_from_logs))
     app.register_error_handler(auth.AuthError, lambda exc: exc.response())
     app.register_blueprint(health.bp)
     app.register_blueprint(index.bp)
