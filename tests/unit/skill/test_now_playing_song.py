@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from livestage.voice.conversation import Conversation
 from room_directory import InMemoryRoomDirectory, Room, RoomStatus
 from skill import SkillConfig, build_skill
-from skill.conversation import Conversation
 
 
 def conversation(songs: dict[str, tuple[str, str]] | None, locale: str = "en-US") -> Conversation:
