@@ -32,13 +32,13 @@ def _rfc822(when: float) -> str:
     return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(when))
 
 
-def source_view(room: Room, base_url: str, listeners: int, song: str) -> dict[str, Any]:
+def source_view(room: Room, base_url: str, listeners: int, peak: int, song: str) -> dict[str, Any]:
     """One live room as an Icecast ``source`` entry."""
     since = room.live_since or time.time()
     return {
         "audio_info": None,
         "genre": room.genre or "various",
-        "listener_peak": listeners,
+        "listener_peak": max(peak, listeners),
         "listeners": listeners,
         "listenurl": f"{base_url}/ingest/{room.id}",
         "server_description": room.description or room.title,
@@ -61,7 +61,9 @@ def status_json() -> Response:
     for room in services.directory.list_rooms(live_only=True, include_private=False):
         track = services.on_air.now_playing(room.id)
         song = "" if track is None else (f"{track.artist} - {track.title}" if track.artist else track.title)
-        sources.append(source_view(room, base_url, services.listeners.count(room.id), song))
+        per_minute = services.listeners.per_minute(room.id, room.live_since or time.time())
+        sources.append(source_view(room, base_url, services.listeners.count(room.id),
+                                   max(per_minute, default=0), song))
     icestats: dict[str, Any] = {
         "admin": "",
         "host": base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0],

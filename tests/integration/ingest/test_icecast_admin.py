@@ -118,13 +118,16 @@ def test_wrong_keys_are_counted_as_guesses(client: FlaskClient) -> None:
     assert update(client, basic(HOST_KEY), song="x").status_code == 429  # the address waits
 
 
-def test_status_json_lists_public_rooms_on_air_in_icecasts_shape(client: FlaskClient) -> None:
+def test_status_json_lists_public_rooms_on_air_in_icecasts_shape(app: Flask, client: FlaskClient) -> None:
     update(client, basic(HOST_KEY), song="Miles Davis - So What")
+    for token in ("a", "b"):  # two listeners' playlist fetches, as the serving paths count them
+        app.extensions["livestage"].listeners.seen("live-room", token)
     stats = client.get("/status-json.xsl").get_json()["icestats"]
     source = stats["source"]  # one room on air and public: an object, as Icecast writes it
     assert isinstance(source, dict)
     assert source["listenurl"].endswith("/ingest/live-room")
-    assert source["listeners"] == 0 and source["server_name"] == "Title of live-room"
+    assert source["listeners"] == 2 and source["listener_peak"] == 2
+    assert source["server_name"] == "Title of live-room"
     assert source["title"] == "Miles Davis - So What" and source["genre"] == "jazz"
     assert "secret-room" not in str(stats)
     assert stats["server_id"].startswith("Icecast")
