@@ -14,6 +14,8 @@ from room_directory.keys import hash_stream_key, new_stream_key, stream_key_matc
 from room_directory.memory import InMemoryRoomDirectory
 from room_directory.models import (
     ROOM_ID_PATTERN,
+    Hand,
+    HandState,
     KeyRole,
     Message,
     PublisherKey,
@@ -23,11 +25,20 @@ from room_directory.models import (
     new_room_id,
     new_token_id,
 )
-from room_directory.port import RoomDirectory, RoomDirectoryError, RoomExists, RoomNotFound
+from room_directory.port import (
+    HandChanged,
+    RoomDirectory,
+    RoomDirectoryError,
+    RoomExists,
+    RoomNotFound,
+)
 from room_directory.sqlite import SqliteRoomDirectory
 
 __all__ = [
     "ROOM_ID_PATTERN",
+    "Hand",
+    "HandChanged",
+    "HandState",
     "InMemoryRoomDirectory",
     "KeyRole",
     "Message",

@@ -10,7 +10,10 @@ room                       ``room#<id>`` / ``room``  ``get``; GSIs below
 join code                  ``code#<code>`` / ``code`` unique code → room id (conditional
                                                      put in the same transaction)
 lease                      ``room#<id>`` / ``lease`` ``claim`` (conditional update)
-co-host key                ``room#<id>`` / ``key#<key id>``
+co-host or guest key       ``room#<id>`` / ``key#<key id>``
+raised hand                ``room#<id>`` / ``hand#<hand id>``  conditional on its version
+call-in code               ``room#<id>`` / ``handcode#<code>`` unique code → hand id (same
+                                                     transaction as the hand)
 show                       ``room#<id>`` / ``show#<show id>``
 message                    ``room#<id>`` / ``msg#<created>#<id>``  range query after ``since``
 =========================  =======================  =================================
@@ -40,6 +43,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from room_directory.dynamodb_hands import DynamoDbHands
 from room_directory.models import KeyRole, Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
 
@@ -166,10 +170,11 @@ def _item_key(item: dict[str, Any]) -> PublisherKey:
         room_id=item["room_id"], key_id=item["key_id"], name=item["name"],
         key_hash=item["key_hash"], role=KeyRole(item["role"]), muted=bool(item["muted"]),
         revoked=bool(item["revoked"]), created_at=float(item["created_at"]),
+        show_id=item.get("show_id"),
     )
 
 
-class DynamoDbRoomDirectory:
+class DynamoDbRoomDirectory(DynamoDbHands):
     """Rooms in one DynamoDB table (design in the module docstring).
 
     ``client`` is a boto3 DynamoDB client; without one, a client for ``region`` and
@@ -407,6 +412,8 @@ class DynamoDbRoomDirectory:
                 "key_id": key.key_id, "name": stored.name, "key_hash": stored.key_hash,
                 "role": stored.role.value, "muted": stored.muted, "revoked": stored.revoked,
                 "created_at": _num(stored.created_at)}
+        if stored.show_id is not None:
+            item["show_id"] = stored.show_id
         client = self.client
         try:
             self._call("put_item", Item=self._to_ddb(item),
@@ -430,12 +437,15 @@ class DynamoDbRoomDirectory:
             self._call(
                 "update_item",
                 Key={"pk": {"S": f"room#{key.room_id}"}, "sk": {"S": f"key#{key.key_id}"}},
-                UpdateExpression="SET #n = :n, key_hash = :h, #r = :r, muted = :m, revoked = :v",
+                UpdateExpression="SET #n = :n, key_hash = :h, #r = :r, muted = :m, revoked = :v, "
+                                 "show_id = :s",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames={"#n": "name", "#r": "role"},
                 ExpressionAttributeValues={":n": {"S": key.name}, ":h": {"S": key.key_hash},
                                            ":r": {"S": key.role.value}, ":m": {"BOOL": key.muted},
-                                           ":v": {"BOOL": key.revoked}},
+                                           ":v": {"BOOL": key.revoked},
+                                           ":s": {"S": key.show_id} if key.show_id is not None
+                                           else {"NULL": True}},
             )
         except client.exceptions.ConditionalCheckFailedException as exc:
             raise RoomNotFound(key.key_id) from exc
