@@ -284,11 +284,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "/api/rooms/{room_id}/shows": {
                 "parameters": [room_id],
                 "get": {"summary": "The room's shows, newest first, ended ones with their replay URL",
-                        "security": [{}, *admin],
+                        "security": [{}, *admin_or_host],
                         "responses": {"200": _json({"type": "object", "properties": {
                             "room_id": {"type": "string"}, "shows": {"type": "array", "items": _SHOW}},
                             "required": ["room_id", "shows"]}, "Shows"),
-                            "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
+                            "404": _json(_ERROR, "No such room (or private, and neither admin nor host)")}},
             },
             **web_paths(),
             "/api/openapi.json": {
