@@ -39,9 +39,14 @@ export async function refreshHands(ctx) {
     data = await ctx.api("GET", roomPath(ctx.room) + "/hands");
   } catch (err) {
     list.replaceChildren(el("li", "Hands: " + err.message, "empty"));
+    delete list.dataset.signature;
     return;
   }
   const open = data.hands.filter((h) => h.state === "queued" || h.state === "accepted");
+  // rebuild only on a change, so a focused button is not swept away under the keyboard
+  const signature = ctx.room.id + JSON.stringify(data.hands.map((h) => [h.hand_id, h.state, h.position, data.live]));
+  if (signature === list.dataset.signature) { return; }
+  list.dataset.signature = signature;
   const rows = open.map((hand) => {
     const item = el("li", undefined, "hand " + hand.state);
     item.dataset.handId = hand.hand_id;
@@ -84,8 +89,12 @@ export async function refreshStage(ctx) {
     data = await ctx.api("GET", roomPath(ctx.room) + "/keys");
   } catch (err) {
     list.replaceChildren(el("li", "On stage: " + err.message, "empty"));
+    delete list.dataset.signature;
     return;
   }
+  const signature = ctx.room.id + JSON.stringify((data.keys || []).map((k) => [k.key_id, k.name, k.muted, k.revoked]));
+  if (signature === list.dataset.signature) { applyLevels(); return; }
+  list.dataset.signature = signature;
   const rows = [];
   for (const key of data.keys || []) {
     if (key.revoked) { continue; }
@@ -182,11 +191,10 @@ export async function refreshAudience(ctx) {
   try {
     const live = await ctx.api("GET", roomPath(ctx.room) + "/listeners");
     const box = $("audience-live");
-    if (live.since === null) {
-      box.replaceChildren(el("p", "No show yet: the chart starts when the room goes on air.", "hint"));
+    if (!live.live || live.since === null) {  // an ended show is charted with the replays below
+      box.replaceChildren(el("p", "Not on air: the live chart starts with the next show.", "hint"));
     } else {
-      const title = live.live ? "This show, live" : "The last show";
-      box.replaceChildren(el("h4", title), listenerChart(live.listeners_per_minute, title),
+      box.replaceChildren(el("h4", "This show, live"), listenerChart(live.listeners_per_minute, "This show, live"),
         el("p", `Peak ${live.peak_listeners} · now ${live.listeners}`, "hint"));
     }
   } catch (err) { $("audience-live").replaceChildren(el("p", "Audience: " + err.message, "hint")); }

@@ -152,8 +152,7 @@ async function selectRoom(roomId, focus) {
   $("new-key").hidden = true;
   $("room-title").textContent = room.title;
   $("live-key").value = roomKeys[room.id] || "";
-  $("cohosts").replaceChildren();
-  $("hands").replaceChildren();
+  for (const list of [$("cohosts"), $("hands")]) { list.replaceChildren(); delete list.dataset.signature; }
   $("messages").replaceChildren();
   $("cohost-result").textContent = "";
   $("end-status").textContent = "";
@@ -183,10 +182,10 @@ async function tick() {
     room = await api("GET", "/api/rooms/" + encodeURIComponent(room.id));
     renderRoom();
     if (room.status !== was && session.role === "admin") { await refreshRooms(); }
-    if (room.status !== was) { await Promise.all([refreshStage(stage()), refreshReplays(stage())]); }
+    if (room.status !== was) { await refreshReplays(stage()); }
   } catch (err) { /* keep the last view; the next tick tries again */ }
-  await Promise.all([refreshMessages(), refreshHands(stage()), refreshAudience(stage())]);
-  if (ticks % 3 === 0) { await refreshStage(stage()); }  // guests arrive as they collect their keys
+  // guests join the stage list as their pages collect their keys
+  await Promise.all([refreshMessages(), refreshHands(stage()), refreshStage(stage()), refreshAudience(stage())]);
   ticks += 1;
   if (session && session.role === "admin" && ticks % 5 === 0) { await refreshRooms(); }
 }
