@@ -16,6 +16,7 @@ A wrong hand token or call-in code counts against the address like a wrong key. 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -41,6 +42,8 @@ from stream_server.api.keys import room_owner
 from stream_server.api.rate_limit import rate_limit
 from stream_server.auth import KeyEvents, room_or_none
 from stream_server.ops.services import current_services
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("api_hands", __name__, url_prefix="/api/rooms/<room_id>/hands")
 
@@ -110,6 +113,7 @@ def raise_a_hand(room_id: str) -> ResponseReturnValue:
         hand, token = raise_hand(directory, room, name, line)
     except HandRefused as exc:
         return _refused(exc)
+    log.info("room %s: hand %s raised (show %s)", room.id, hand.hand_id, hand.show_id)
     return jsonify(_listener_view(directory, room, hand) | {"hand_token": token}), 201
 
 
@@ -139,6 +143,7 @@ def poll_hand(room_id: str, hand_id: str) -> ResponseReturnValue:
     view = _listener_view(directory, room, hand)
     if guest_key is not None:
         view["guest_key"] = guest_key
+        log.info("room %s: hand %s collected its guest key", room.id, hand.hand_id)
     return jsonify(view)
 
 
@@ -163,6 +168,7 @@ def claim(room_id: str) -> ResponseReturnValue:
     if not auth.proves_secret(check):
         return _error(404, "no open hand in this room has that code")
     hand, token = claimed[0]
+    log.info("room %s: hand %s taken over with its call-in code", room.id, hand.hand_id)
     return jsonify(_listener_view(directory, room, hand) | {"hand_token": token})
 
 
@@ -180,10 +186,14 @@ def answer_hand(room: Room, hand_id: str, action: str) -> ResponseReturnValue:
     view = hand_view(room, hand, _position(directory, room, hand))
     if action == "remove":
         view["disconnected"] = auth.key_events().revoked(room.id, hand.hand_id, "removed")
+    log.info("room %s: hand %s is %s", room.id, hand.hand_id, view["state"])
     return jsonify(view)
 
 
 def end_of_show(directory: RoomDirectory, events: KeyEvents, room_id: str, show_id: str) -> None:
     """A show ended: its open hands expire, its guest keys are revoked and their sessions cut."""
-    for key_id in close_show(directory, room_id, show_id):
+    revoked = close_show(directory, room_id, show_id)
+    for key_id in revoked:
         events.revoked(room_id, key_id, "show_ended")
+    if revoked:
+        log.info("room %s: show %s ended, %d guest key(s) revoked", room_id, show_id, len(revoked))
