@@ -3,7 +3,7 @@
 30 live rooms; 174 spoken values: titles, parts of titles, genres, topics, host names,
 possessives, numbers said as words, speech-recognition slips ("mourning talk", "tekno",
 "latin knights") and 20 values that name no room at all. Each value is matched by
-``skill.matching`` and by a peer: rapidfuzz's ``process.extractOne`` with ``WRatio``
+``skill.core.matching`` and by a peer: rapidfuzz's ``process.extractOne`` with ``WRatio``
 over every title, host, genre and topic (the usual one-liner). Outcomes: the right room
 played, a question asked ("did you mean A or B?" naming the right room), nothing played
 (a miss), or a wrong room played — the one outcome a listener must never get.
@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bench.results import BenchOptions, Result
 from room_directory import Room, RoomStatus
-from skill.matching import MatchKind, RoomIndex, match_in_index
+from skill.core.matching import MatchKind, RoomIndex, match_in_index
 
 EVAL_SET = Path(__file__).with_name("voice_eval.json")
 #: The peer's score cutoff (WRatio, 0-100): below it the peer plays nothing.
@@ -35,7 +35,7 @@ def load() -> tuple[list[Room], list[tuple[str, str | None]]]:
 
 
 def ours(rooms: list[Room], cases: list[tuple[str, str | None]]) -> Counter[str]:
-    """Outcomes of ``skill.matching``."""
+    """Outcomes of ``skill.core.matching``."""
     index = RoomIndex(rooms)
     outcomes: Counter[str] = Counter()
     for spoken, expected in cases:

@@ -2,7 +2,8 @@
 
 A hand is ``room#<id>`` / ``hand#<hand id>``; a call-in code held by a hand is its own item,
 ``room#<id>`` / ``handcode#<code>``, written in the same transaction so two hands of a room
-can never hold one code. Every change of a hand is a put conditional on the version read.
+can never hold one code (the items are mapped in ``dynamodb_items``). Every change of a hand
+is a put conditional on the version read.
 """
 
 from __future__ import annotations
@@ -10,46 +11,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
-from room_directory.models import Hand, HandState
+from room_directory.dynamodb_items import hand_code_key, hand_item, hand_sort, item_hand, item_key, partition
+from room_directory.models import Hand
 from room_directory.port import HandChanged, RoomExists, RoomNotFound
-
-
-def _hand_key(room_id: str, hand_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"room#{room_id}"}, "sk": {"S": f"hand#{hand_id}"}}
-
-
-def _code_item(hand: Hand, code: str) -> dict[str, Any]:
-    return {"pk": {"S": f"room#{hand.room_id}"}, "sk": {"S": f"handcode#{code}"},
-            "hand_id": {"S": hand.hand_id}}
-
-
-def _hand_item(hand: Hand) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "pk": f"room#{hand.room_id}", "sk": f"hand#{hand.hand_id}", "room_id": hand.room_id,
-        "hand_id": hand.hand_id, "show_id": hand.show_id, "name": hand.name, "line": hand.line,
-        "state": hand.state.value, "token_hash": hand.token_hash, "via": hand.via,
-        "created_at": Decimal(repr(float(hand.created_at))),
-        "updated_at": Decimal(repr(float(hand.updated_at))), "version": hand.version,
-    }
-    if hand.call_in_code is not None:
-        item["call_in_code"] = hand.call_in_code
-    if hand.key_id is not None:
-        item["key_id"] = hand.key_id
-    return item
-
-
-def _item_hand(item: dict[str, Any]) -> Hand:
-    return Hand(
-        room_id=item["room_id"], hand_id=item["hand_id"], show_id=item["show_id"],
-        name=item["name"], line=item.get("line", ""), state=HandState(item["state"]),
-        token_hash=item.get("token_hash", ""), call_in_code=item.get("call_in_code"),
-        key_id=item.get("key_id"), via=item.get("via", "web"),
-        created_at=float(item["created_at"]), updated_at=float(item["updated_at"]),
-        version=int(item["version"]),
-    )
 
 
 class DynamoDbHands:
@@ -80,24 +46,25 @@ class DynamoDbHands:
         now = time.time()
         stored = replace(hand, created_at=hand.created_at or now, updated_at=now, version=0)
         items: list[dict[str, Any]] = [{"Put": {
-            "Item": self._to_ddb(_hand_item(stored)), "ConditionExpression": "attribute_not_exists(pk)",
+            "Item": self._to_ddb(hand_item(stored)), "ConditionExpression": "attribute_not_exists(pk)",
         }}]
         if stored.call_in_code is not None:
-            items.append({"Put": {"Item": _code_item(stored, stored.call_in_code),
+            items.append({"Put": {"Item": self._code_item(stored, stored.call_in_code),
                                   "ConditionExpression": "attribute_not_exists(pk)"}})
         self._transact(items, hand.hand_id)
         return stored
 
     def get_hand(self, room_id: str, hand_id: str) -> Hand | None:
         """One hand of a room, or None."""
-        found = self._call("get_item", Key=_hand_key(room_id, hand_id), ConsistentRead=True).get("Item")
-        return _item_hand(self._from_ddb(found)) if found else None
+        key = item_key(room_id, hand_sort(hand_id))
+        found = self._call("get_item", Key=key, ConsistentRead=True).get("Item")
+        return item_hand(self._from_ddb(found)) if found else None
 
     def list_hands(self, room_id: str, *, show_id: str | None = None) -> list[Hand]:
         """The room's hands (of one show when ``show_id``), oldest first: one partition query."""
-        hands = [_item_hand(i) for i in self._query(
+        hands = [item_hand(i) for i in self._query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :p)", ConsistentRead=True,
-            ExpressionAttributeValues={":pk": {"S": f"room#{room_id}"}, ":p": {"S": "hand#"}},
+            ExpressionAttributeValues={":pk": {"S": partition(room_id)}, ":p": {"S": hand_sort("")}},
         )]
         if show_id is not None:
             hands = [h for h in hands if h.show_id == show_id]
@@ -112,7 +79,7 @@ class DynamoDbHands:
             raise HandChanged(hand.hand_id)
         stored = replace(hand, created_at=current.created_at, updated_at=time.time(),
                          version=hand.version + 1)
-        put = {"Item": self._to_ddb(_hand_item(stored)), "ConditionExpression": "version = :v",
+        put = {"Item": self._to_ddb(hand_item(stored)), "ConditionExpression": "version = :v",
                "ExpressionAttributeValues": {":v": {"N": str(hand.version)}}}
         if stored.call_in_code == current.call_in_code:
             client = self.client
@@ -125,15 +92,19 @@ class DynamoDbHands:
                 "ExpressionAttributeValues": {":me": {"S": hand.hand_id}}}
         items: list[dict[str, Any]] = [{"Put": put}]
         if stored.call_in_code is not None:
-            items.append({"Put": {"Item": _code_item(stored, stored.call_in_code), **mine}})
+            items.append({"Put": {"Item": self._code_item(stored, stored.call_in_code), **mine}})
         if current.call_in_code is not None:
-            old = _code_item(current, current.call_in_code)
-            items.append({"Delete": {"Key": {"pk": old["pk"], "sk": old["sk"]}, **mine}})
+            items.append({"Delete": {"Key": hand_code_key(current.room_id, current.call_in_code), **mine}})
         try:
             self._transact(items, hand.hand_id)
         except RoomExists as exc:
             raise self._why_refused(hand) from exc
         return stored
+
+    @staticmethod
+    def _code_item(hand: Hand, code: str) -> dict[str, Any]:
+        """The typed item reserving ``code`` for ``hand``."""
+        return {**hand_code_key(hand.room_id, code), "hand_id": {"S": hand.hand_id}}
 
     def _why_refused(self, hand: Hand) -> Exception:
         """The error a refused write of ``hand`` means, read back from the table."""
@@ -146,8 +117,7 @@ class DynamoDbHands:
 
     def find_hand_by_code(self, room_id: str, code: str) -> Hand | None:
         """The room's hand holding this call-in code, or None."""
-        found = self._call("get_item", ConsistentRead=True, Key={
-            "pk": {"S": f"room#{room_id}"}, "sk": {"S": f"handcode#{code}"}}).get("Item")
+        found = self._call("get_item", ConsistentRead=True, Key=hand_code_key(room_id, code)).get("Item")
         if not found:
             return None
         hand = self.get_hand(room_id, found["hand_id"]["S"])

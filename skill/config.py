@@ -6,11 +6,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from room_directory import Room
-from room_directory.access import listen_url
+from room_directory.access import PRIVATE_URL_TTL, listen_url
+from room_directory.models import Room
 
-#: How long a Play URL of a private room stays valid (seconds): a long show plus margin.
-PRIVATE_URL_TTL = 12 * 3600.0
+__all__ = ["PRIVATE_URL_TTL", "SkillConfig"]
 
 
 @dataclass(frozen=True)

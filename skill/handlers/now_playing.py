@@ -7,16 +7,16 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.envelope import speech_for
-from skill.playing import current_play
+from skill.directory import RoomsAndShows
+from skill.requests.envelope import speech_for
+from skill.requests.playing import current_play
 
 
 class NowPlayingHandler(AbstractRequestHandler):
     """Name what this device plays; listeners only where the stream server counts them."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from room_directory.access import PRIVATE_URL_TTL
+
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off", "")
@@ -60,7 +62,7 @@ class Settings:
     #: unset and keeps it in ``<data dir>/url-secret`` (an app built without one uses a per-process one).
     url_secret: str = ""
     #: How long a signed private-room URL stays valid (seconds; default 12 h, long enough for a show).
-    private_url_ttl: int = 12 * 3600
+    private_url_ttl: int = PRIVATE_URL_TTL
     #: A publisher that sends nothing for this long is closed (seconds; the room keeps room tone).
     ingest_idle_seconds: int = 10
     #: A publisher held back by back-pressure (faster than real time) this long is cut off (0: never).

@@ -36,8 +36,7 @@ class Services:
             return self._skill
 
     def _build_skill(self) -> Any:
-        from skill import SkillConfig, build_skill
-        from skill.persistence import persistence_from_url
+        from skill import SkillConfig, build_skill, persistence_from_url
 
         settings = self.settings
         config = SkillConfig(

@@ -14,22 +14,20 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, cast
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
-from skill.simulator import (
+from livestage.voice.interaction_models import MODELS_DIR
+from livestage.voice.simulator import (
     SIMULATOR_APPLICATION_ID,
     Resolution,
     build_envelope,
     load_interaction_model,
     resolve_utterance,
 )
-
-MODELS_DIR = Path(__file__).resolve().parents[1] / "interaction_models"
 
 
 def model_for_locale(locale: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 from room_directory import Room
 
 #: Where the models and their sample sources live.
-MODELS_DIR = Path(__file__).resolve().parents[1] / "interaction_models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 
 #: Every Alexa locale the skill is published in.
 LOCALES = (

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale, get_request_type, get_slot, get_supported_interfaces
 
-from skill.speech import Speech, speech_for_locale
+from skill.core.speech import Speech
+from skill.storage.catalogs import speech_for_locale
+
+if TYPE_CHECKING:
+    from ask_sdk_model.supported_interfaces import SupportedInterfaces
 
 RequestT = TypeVar("RequestT")
 
@@ -25,13 +29,23 @@ def must_stay_silent(handler_input: HandlerInput) -> bool:
     return str(get_request_type(handler_input)).startswith(SILENT_REQUEST_PREFIXES)
 
 
+def _interfaces(handler_input: HandlerInput) -> SupportedInterfaces | None:
+    try:
+        return get_supported_interfaces(handler_input)
+    except AttributeError:  # no context.System.device at all
+        return None
+
+
 def supports_audio_player(handler_input: HandlerInput) -> bool:
     """Whether the device declares the AudioPlayer interface."""
-    try:
-        interfaces = get_supported_interfaces(handler_input)
-    except AttributeError:  # no context.System.device at all
-        return False
+    interfaces = _interfaces(handler_input)
     return interfaces is not None and interfaces.audio_player is not None
+
+
+def supports_apl(handler_input: HandlerInput) -> bool:
+    """Whether the device declares ``Alexa.Presentation.APL`` (it has a screen)."""
+    interfaces = _interfaces(handler_input)
+    return interfaces is not None and interfaces.alexa_presentation_apl is not None
 
 
 def slot_text(handler_input: HandlerInput, name: str) -> str:
@@ -41,6 +55,21 @@ def slot_text(handler_input: HandlerInput, name: str) -> str:
     """
     slot = get_slot(handler_input, name)
     return (slot.value or "").strip() if slot is not None else ""
+
+
+def resolved_room_id(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """The room id a dynamic-entity resolution gave the slot, when exactly one matched."""
+    slot = get_slot(handler_input, slot_name)
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if ".dynamic." not in (authority.authority or "") or str(getattr(status, "value", status)) \
+                != "ER_SUCCESS_MATCH":
+            continue
+        values = authority.values or []
+        if len(values) == 1 and values[0].value is not None:
+            return str(values[0].value.id)
+    return None
 
 
 def audio_player_token(handler_input: HandlerInput) -> str | None:

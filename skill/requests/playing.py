@@ -6,13 +6,14 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import PlayDirective
 
-from room_directory import Room, RoomDirectory, Show
+from room_directory import Room, Show
 from skill.config import SkillConfig
-from skill.directives import play_replay, play_room
-from skill.envelope import audio_player_token, session_attributes
-from skill.listener_state import ListenerState
-from skill.offers import forget_offer
-from skill.tokens import StreamToken, parse_token
+from skill.core.directives import play_replay, play_room
+from skill.core.tokens import StreamToken, parse_token
+from skill.directory import RoomReader
+from skill.requests.envelope import audio_player_token, session_attributes
+from skill.requests.listener_state import ListenerState
+from skill.requests.offers import forget_offer
 
 
 def current_play(handler_input: HandlerInput) -> StreamToken | None:
@@ -28,7 +29,7 @@ def player_offset(handler_input: HandlerInput) -> int:
     return int(offset or 0)
 
 
-def live_rooms(directory: RoomDirectory) -> list[Room]:
+def live_rooms(directory: RoomReader) -> list[Room]:
     """The public rooms on air now, newest first."""
     return directory.list_rooms(live_only=True)
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.interfaces.audioplayer import PlayDirective
 
-from room_directory import Room, RoomDirectory
+from room_directory import Room
 from skill.config import SkillConfig
-from skill.directives import play_replay, play_room
-from skill.listener_state import ListenerState
-from skill.playing import current_play
+from skill.core.directives import play_replay, play_room
+from skill.directory import RoomsAndShows
+from skill.requests.listener_state import ListenerState
+from skill.requests.playing import current_play
 
 
 def resume_directive(
-    handler_input: HandlerInput, directory: RoomDirectory, config: SkillConfig
+    handler_input: HandlerInput, directory: RoomsAndShows, config: SkillConfig
 ) -> tuple[PlayDirective | None, Room | None]:
     """The Play that resumes what this device played, and its room (None, room: not live)."""
     play = current_play(handler_input)

@@ -6,7 +6,7 @@ per Alexa user). ``persistence_from_url`` picks one from configuration
 
 ==============================  ==================================================
 ``sqlite:///PATH``              ``SqlitePersistenceAdapter`` (the embedded default)
-``dynamodb://TABLE[?region=R]`` ask-sdk's ``DynamoDbAdapter`` (``skill.state_dynamodb``)
+``dynamodb://TABLE[?region=R]`` ask-sdk's ``DynamoDbAdapter`` (``skill.storage.state_dynamodb``)
 ``memory:``                     ``MemoryPersistenceAdapter`` (tests, throwaway runs)
 ==============================  ==================================================
 
@@ -177,7 +177,7 @@ def persistence_from_url(url: str, *, data_dir: Path | None = None) -> AbstractP
     if url.startswith("dynamodb://"):
         if not url.removeprefix("dynamodb://").partition("?")[0].strip("/"):
             raise ValueError("LIVESTAGE_SKILL_STATE dynamodb:// needs a table name")
-        from skill.state_dynamodb import skill_state_adapter  # boto3 only when asked for
+        from skill.storage.state_dynamodb import skill_state_adapter  # boto3 only when asked for
 
         return LazyPersistenceAdapter(lambda: skill_state_adapter(url))
     raise ValueError(f"LIVESTAGE_SKILL_STATE: unknown scheme in {url!r} "

@@ -12,7 +12,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from room_directory import ROOM_ID_PATTERN, Room, RoomDirectory
+from room_directory.models import ROOM_ID_PATTERN
 
 _SHOW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -70,8 +70,3 @@ def room_id_from_token(token: str | None) -> str | None:
     parsed = parse_token(token)
     return parsed.room_id if parsed else None
 
-
-def room_for_token(directory: RoomDirectory, token: str | None) -> Room | None:
-    """The room a token was made for, if it still exists in ``directory``."""
-    room_id = room_id_from_token(token)
-    return directory.get(room_id) if room_id else None

@@ -14,9 +14,9 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 from ask_sdk_model.interfaces.display import Image, ImageInstance
 
-from room_directory import Room, Show
+from room_directory.models import Room, Show
 from skill.config import SkillConfig
-from skill.tokens import new_stream_token
+from skill.core.tokens import new_stream_token
 
 #: Separates host and genre in the subtitle a screen shows under the title.
 SUBTITLE_SEPARATOR = " · "

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from skill.speech import Speech
+from skill.core.speech import Speech
 
 #: "Tonight" lasts until this hour of the next morning.
 NIGHT_ENDS_HOUR = 6

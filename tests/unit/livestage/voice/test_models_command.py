@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from livestage.cli import main
+from livestage.voice.interaction_models import LOCALES, MODELS_DIR
 from room_directory import Room, SqliteRoomDirectory
-from skill.models import LOCALES, MODELS_DIR
 
 
 def test_sync_writes_every_locale_with_the_directory_names(tmp_path: Path) -> None:

@@ -2,19 +2,17 @@
 
 A ``Dialog.UpdateDynamicEntities`` directive replaces the session's dynamic values of
 the ``ROOM_NAME`` slot type; each value's id is the room id, so a resolved slot names
-its room directly (see ``resolved_room_id``).
+its room directly (``skill.requests.envelope.resolved_room_id`` reads it back).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot
 from ask_sdk_model.dialog import DynamicEntitiesDirective
 from ask_sdk_model.er.dynamic import Entity, EntityListItem, EntityValueAndSynonyms, UpdateBehavior
 
-from room_directory import Room
+from room_directory.models import Room
 
 #: The slot type whose values are the room names in every interaction model.
 ROOM_SLOT_TYPE = "ROOM_NAME"
@@ -39,18 +37,3 @@ def live_room_entities(rooms: Sequence[Room]) -> DynamicEntitiesDirective:
         update_behavior=UpdateBehavior.REPLACE,
         types=[EntityListItem(name=ROOM_SLOT_TYPE, values=values)],
     )
-
-
-def resolved_room_id(handler_input: HandlerInput, slot_name: str) -> str | None:
-    """The room id a dynamic-entity resolution gave the slot, when exactly one matched."""
-    slot = get_slot(handler_input, slot_name)
-    resolutions = getattr(slot, "resolutions", None)
-    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-        status = getattr(getattr(authority, "status", None), "code", None)
-        if ".dynamic." not in (authority.authority or "") or str(getattr(status, "value", status)) \
-                != "ER_SUCCESS_MATCH":
-            continue
-        values = authority.values or []
-        if len(values) == 1 and values[0].value is not None:
-            return str(values[0].value.id)
-    return None

@@ -26,8 +26,10 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
+from livestage.voice.interaction_models import MODELS_DIR
+
 #: The interaction model shipped with the repository (used when none is given).
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[1] / "interaction_models" / "en-US.json"
+DEFAULT_MODEL_PATH = MODELS_DIR / "en-US.json"
 
 #: What Amazon's built-in intents understand without samples (a small, honest subset).
 BUILTIN_PHRASES: Mapping[str, str] = {

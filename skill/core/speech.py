@@ -1,19 +1,17 @@
-"""Speech is data: per-locale catalogs in ``skill/catalogs/<locale>.json`` and one resolver.
+"""Speech is data: a locale's sentences, looked up along its fallback chain.
 
-A catalog maps keys to sentences with ``{placeholders}``. Lookups fall back key by key
-along ``locale_chain``: the request's locale (``es-MX``, which holds only what Mexico
-says differently), its language's complete catalog (``es-ES``, see ``LANGUAGE_HOMES``),
-then the complete default catalog (``en-US``). Placeholder values are escaped for SSML, since
+A catalog (``skill/catalogs/<locale>.json``, read by ``skill.storage.catalogs``) maps
+keys to sentences with ``{placeholders}``. Lookups fall back key by key along
+``locale_chain``: the request's locale (``es-MX``, which holds only what Mexico says
+differently), its language's complete catalog (``es-ES``, see ``LANGUAGE_HOMES``), then
+the complete default catalog (``en-US``). Placeholder values are escaped for SSML, since
 the SDK wraps speech in ``<speak>``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
 from xml.sax.saxutils import escape
 
 #: The locale whose catalog holds every key; the last stop of every fallback chain.
@@ -37,15 +35,6 @@ def locale_chain(locale: str | None) -> tuple[str, ...]:
         chain += [locale, LANGUAGE_HOMES.get(language, language)]
     chain.append(DEFAULT_LOCALE)
     return tuple(dict.fromkeys(chain))
-
-
-@cache
-def _catalog(name: str) -> Mapping[str, str] | None:
-    path = resources.files("skill").joinpath("catalogs", f"{name}.json")
-    if not path.is_file():
-        return None
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
 
 
 @dataclass(frozen=True)
@@ -82,11 +71,3 @@ class Speech:
     def choice(self, first: str, second: str) -> str:
         """``A or B`` (raw text)."""
         return self.template("choice_pair").format(first=first, second=second)
-
-
-@lru_cache(maxsize=32)
-def speech_for_locale(locale: str | None) -> Speech:
-    """The speech of ``locale``, falling back to ``en-US`` for what it lacks."""
-    names = locale_chain(locale)
-    catalogs = tuple(c for c in (_catalog(name) for name in names) if c is not None)
-    return Speech(locale=locale or DEFAULT_LOCALE, catalogs=catalogs)

@@ -1,7 +1,8 @@
 """APL for screens: the "what's live" list, with art and listener counts; touch joins.
 
 Touching a room sends ``Alexa.Presentation.APL.UserEvent`` with the arguments
-``["join", <room id>]`` (see ``skill.handlers.screen``).
+``["join", <room id>]`` (see ``skill.handlers.screen``); whether a device has a screen is
+``skill.requests.envelope.supports_apl``.
 """
 
 from __future__ import annotations
@@ -9,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_supported_interfaces
-
-from room_directory import Room
-from skill.speech import Speech
+from room_directory.models import Room
+from skill.core.speech import Speech
 
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
@@ -65,15 +63,6 @@ _DOCUMENT: dict[str, Any] = {
         }],
     },
 }
-
-
-def supports_apl(handler_input: HandlerInput) -> bool:
-    """Whether the device declares ``Alexa.Presentation.APL``."""
-    try:
-        interfaces = get_supported_interfaces(handler_input)
-    except AttributeError:
-        return False
-    return interfaces is not None and interfaces.alexa_presentation_apl is not None
 
 
 def rooms_list(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from skill.models import INTENT_SLOTS, LOCALES, MODELS_DIR, build_model, load_samples
+from livestage.voice.interaction_models import INTENT_SLOTS, LOCALES, MODELS_DIR, build_model, load_samples
 
 BUILT_INS = {f"AMAZON.{name}Intent" for name in (
     "Pause", "Resume", "Stop", "Cancel", "Help", "Fallback", "NavigateHome", "Next", "Previous",
@@ -142,7 +142,7 @@ def test_the_manifest_publishes_every_locale_under_its_invocation_name(locale: s
 
 
 def test_english_example_phrases_resolve_to_intents() -> None:
-    from skill.simulator import resolve_utterance
+    from livestage.voice.simulator import resolve_utterance
 
     model = json.loads((MODELS_DIR / "en-US.json").read_text("utf-8"))
     heard = [resolve_utterance(p.removeprefix("Alexa, "), model)

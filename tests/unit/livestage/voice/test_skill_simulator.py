@@ -14,14 +14,14 @@ from ask_sdk_model import IntentRequest, RequestEnvelope
 from click.testing import CliRunner
 
 from livestage.say_command import say
-from room_directory import Room, RoomStatus, SqliteRoomDirectory
-from skill.simulator import (
+from livestage.voice.simulator import (
     Resolution,
     build_envelope,
     load_interaction_model,
     resolve_utterance,
     sample_pattern,
 )
+from room_directory import Room, RoomStatus, SqliteRoomDirectory
 
 MODEL = load_interaction_model()
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -1,9 +1,7 @@
-"""Room matching: which room did the listener name? A pure function over values.
+"""Room matching: which room did the listener name? Pure functions over values.
 
-The slot value is raw ASR text ("the jazz room", "mia's show", "studio four", "indie
-rok"), so both it and every room field are first normalised the same way: lower case,
-no accents or punctuation, no articles or filler words ("room", "show", ...), no
-possessive ``'s``, numbers said as words turned into digits.
+What was said and every room field are first normalised the same way
+(``skill.core.normalise``).
 
 Scoring. Each room field (title, genre, host, topics, tags) gets a *coverage* score:
 every spoken word is compared with its best field word (rapidfuzz ``fuzz.ratio``, with a
@@ -22,20 +20,15 @@ live room passes the threshold, rooms that are not live are dropped. Two candida
 within ``AMBIGUITY_MARGIN`` make the answer ambiguous. Tiers: live rooms first, then
 rooms scheduled to start, then the rest (whose replays the skill may offer).
 
-Genre and topic synonyms ("sports talk" → "sports", "rap" → "hip hop") are folded into
-one canonical phrase on both sides by ``normalise``. For thousands of rooms, a
-``RoomIndex`` is built once per batch of requests: an inverted index from every field
-word to its rooms, searched with rapidfuzz's C ``process.extract`` and a metaphone map,
-so only rooms sharing a (fuzzy or sound-alike) word with what was said get scored.
+For thousands of rooms, a ``RoomIndex`` is built once per batch of requests (kept by
+``skill.storage.index_cache``): an inverted index from every field word to its rooms,
+searched with rapidfuzz's C ``process.extract`` and a metaphone map, so only rooms
+sharing a (fuzzy or sound-alike) word with what was said get scored.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-import time
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -43,7 +36,8 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz import fuzz, process
 
-from room_directory import Room
+from room_directory.models import Room
+from skill.core.normalise import normalise
 
 #: A room scoring below this (0-100) is not what was asked for. One wrong letter in a
 #: four-letter word ("jaz", "rok") scores 86; "talk" for "walk" scores 75.
@@ -60,46 +54,6 @@ PHONETIC_MIN_RATIO = 50.0
 WORD_FLOOR = 70.0
 #: How much a perfect match on each field is worth.
 FIELD_WEIGHTS = {"title": 1.0, "genre": 0.97, "host": 0.95, "topics": 0.9, "tags": 0.9}
-
-_ARTICLES = frozenset({"the", "a", "an"})
-_FILLERS = frozenset(
-    {"room", "rooms", "show", "shows", "channel", "channels", "stream", "streams",
-     "station", "live", "please", "now", "some", "music"}
-)
-_CONNECTIVES = frozenset({"with", "and", "of", "on", "in", "at", "to", "by", "for", "from"})
-_DROPPED = _ARTICLES | _FILLERS | _CONNECTIVES
-
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-_TENS_DIGITS = frozenset(str(n) for n in _TENS.values())
-_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "1st": 0,
-             "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
-
-
-#: Spoken genre/topic phrases (normalised) and the canonical phrase both sides fold to.
-SYNONYMS: dict[str, str] = {
-    "sports talk": "sports", "sports radio": "sports", "sport": "sports",
-    "talk radio": "talk", "chat": "talk", "chatter": "talk", "podcast": "talk",
-    "hip hop": "hiphop", "rap": "hiphop",
-    "stand up": "comedy", "standup": "comedy", "funny": "comedy",
-    "orchestral": "classical", "symphony": "classical",
-    "r and b": "rnb", "r n b": "rnb", "rhythm and blues": "rnb",
-    "electronica": "electronic", "edm": "electronic", "techno": "electronic", "house": "electronic",
-    "americana": "country",
-    "current affairs": "news", "headlines": "news",
-    "bebop": "jazz", "be bop": "jazz",
-}
-_SYNONYM_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"
-)
 
 
 class MatchKind(StrEnum):
@@ -126,59 +80,6 @@ class MatchResult:
     def room(self) -> Room | None:
         """The matched room, or None unless ``kind`` is MATCH."""
         return self.candidates[0] if self.kind is MatchKind.MATCH else None
-
-
-def _words_to_numbers(words: list[str]) -> list[str]:
-    out: list[str] = []
-    for word in words:
-        if 0 < _UNITS.get(word, 0) < 10 and out and out[-1] in _TENS_DIGITS:
-            out[-1] = str(int(out[-1]) + _UNITS[word])  # "twenty one" -> 21
-        elif word in _UNITS:
-            out.append(str(_UNITS[word]))
-        elif word in _TENS:
-            out.append(str(_TENS[word]))
-        else:
-            out.append(word)
-    return out
-
-
-def _without_latin_accents(text: str) -> str:
-    """"Inês" → "ines", but Devanagari vowel signs and kana voicing marks stay."""
-    kept: list[str] = []
-    for char in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(char) and kept and ord(kept[-1]) < 0x250:
-            continue
-        kept.append(char)
-    return unicodedata.normalize("NFC", "".join(kept))
-
-
-def _plain_words(text: str) -> list[str]:
-    text = _without_latin_accents(text.lower())
-    text = text.replace("’", "'").replace("&", " and ")
-    text = re.sub(r"(\w)'s\b", r"\1", text)  # mia's -> mia
-    text = re.sub(r"(\w)s'(?=\W|$)", r"\1s", text)  # the james' -> james
-    # letters, marks (Devanagari vowel signs) and digits make words; the rest separates them
-    text = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
-    return text.split()
-
-
-@lru_cache(maxsize=65536)
-def normalise(text: str) -> str:
-    """Lower-case words without articles, fillers, possessives or spelled-out numbers."""
-    plain = " ".join(_plain_words(text))
-    plain = _SYNONYM_PATTERN.sub(lambda m: SYNONYMS[m.group(1)], plain)
-    words = _words_to_numbers(plain.split())
-    return " ".join(w for w in words if w not in _DROPPED)
-
-
-def ordinal_choice(spoken: str, count: int) -> int | None:
-    """The index meant by "the first one", "the second", "the last one", if any."""
-    for word in _plain_words(spoken):
-        if word == "last" and count:
-            return count - 1
-        if word in _ORDINALS and _ORDINALS[word] < count:
-            return _ORDINALS[word]
-    return None
 
 
 @lru_cache(maxsize=4096)
@@ -381,69 +282,3 @@ def match_in_index(spoken: str, index: RoomIndex, *, now: float | None = None) -
 def match_room(spoken: str, rooms: Sequence[Room], *, now: float | None = None) -> MatchResult:
     """Decide which of ``rooms`` the listener named (indexes them for this one call)."""
     return match_in_index(spoken, RoomIndex(rooms), now=now)
-
-
-class IndexCache:
-    """One ``RoomIndex`` per batch of requests: the rooms are listed and indexed at most
-    once every ``ttl`` seconds, never per request.
-
-    The first index is built on first use; later ones in a background thread while
-    requests keep using the previous one (one rebuild at a time), so no request waits for
-    thousands of rooms to be indexed; when no room changed (same ids, update times and
-    states) the old index is kept. A room found in an index is looked up again before it
-    is played (its status may have changed), so a stale index never plays an ended room; a
-    room created since the last build is found after the next one (rooms offered by the
-    welcome or "what's live" are joined through dynamic entities, by id, meanwhile).
-    """
-
-    def __init__(self, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic,
-                 *, background: bool = True) -> None:
-        self._ttl = ttl
-        self._clock = clock
-        self._background = background
-        self._built_at = 0.0
-        self._built_from = 0
-        self._index: RoomIndex | None = None
-        self._building = False
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _fingerprint(rooms: Sequence[Room]) -> int:
-        return hash(tuple((r.id, r.updated_at, r.status) for r in rooms))
-
-    def _rebuild(self, list_rooms: Callable[[], Sequence[Room]]) -> None:
-        try:
-            rooms = list_rooms()
-            fingerprint = self._fingerprint(rooms)
-            index = None if fingerprint == self._built_from else RoomIndex(rooms)
-            with self._lock:
-                if index is not None:
-                    self._index, self._built_from = index, fingerprint
-                self._built_at = self._clock()
-        finally:
-            with self._lock:
-                self._building = False
-
-    def index(self, list_rooms: Callable[[], Sequence[Room]]) -> RoomIndex:
-        """The current index; a stale one is rebuilt (in the background by default)."""
-        with self._lock:
-            current = self._index
-            start = (current is not None and not self._building
-                     and self._clock() - self._built_at >= self._ttl)
-            if start:
-                self._building = True
-        if current is None:
-            rooms = list_rooms()
-            index = RoomIndex(rooms)
-            with self._lock:
-                self._index, self._built_at = index, self._clock()
-                self._built_from = self._fingerprint(rooms)
-            return index
-        if start and self._background:
-            threading.Thread(target=self._rebuild, args=(list_rooms,), daemon=True,
-                             name="room-index").start()
-        elif start:
-            self._rebuild(list_rooms)
-            with self._lock:
-                return self._index or current
-        return current

@@ -27,7 +27,7 @@ from ask_sdk_model.services.reminder_management import (
 )
 
 from room_directory import Room
-from skill.schedule_words import zone
+from skill.core.schedule_words import zone
 
 log = logging.getLogger(__name__)
 
