@@ -16,6 +16,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Protocol
 
 from room_directory.keys import hash_stream_key, new_stream_key, stream_key_matches
 from room_directory.models import Hand, HandState, KeyRole, PublisherKey, Room, new_token_id
@@ -38,6 +39,14 @@ ANSWERS: dict[str, tuple[HandState, HandState]] = {
     "decline": (HandState.QUEUED, HandState.DECLINED),
     "remove": (HandState.ACCEPTED, HandState.REMOVED),
 }
+
+
+class HandQueue(Protocol):
+    """What raising a hand needs of a directory (the skill declares no more)."""
+
+    def add_hand(self, hand: Hand) -> Hand: ...
+
+    def list_hands(self, room_id: str, *, show_id: str | None = None) -> list[Hand]: ...
 
 
 class HandRefused(Exception):
@@ -74,7 +83,7 @@ def effective_state(hand: Hand, room: Room) -> HandState:
     return hand.state
 
 
-def raise_hand(directory: RoomDirectory, room: Room, name: str, line: str = "", *,
+def raise_hand(directory: HandQueue, room: Room, name: str, line: str = "", *,
                via: str = "web") -> tuple[Hand, str]:
     """Queue a hand in the room's live show: the hand and its secret.
 
