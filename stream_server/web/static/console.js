@@ -319,6 +319,8 @@ $("end-show").addEventListener("click", async () => {
   try {
     room = await api("POST", "/api/rooms/" + encodeURIComponent(room.id) + "/end");
     renderRoom();
+    // the ended show becomes a replay with its own chart; its hands expire, its guests leave
+    await Promise.all([refreshReplays(stage()), refreshAudience(stage()), refreshHands(stage()), refreshStage(stage())]);
     $("end-status").textContent = "The show has ended. Its replay is kept.";
     if (session.role === "admin") { await refreshRooms(); }
   } catch (err) {
