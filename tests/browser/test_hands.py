@@ -80,7 +80,7 @@ def test_a_hand_raised_on_the_listener_page_is_accepted_and_removed_on_the_conso
         assert "guest" in guest_row.inner_text()
         assert guest_row.locator("meter").count() == 1
         console.locator("#audience-live svg.chart").wait_for()
-        screenshot(listener, "hands-listener-on-stage.png")
+        screenshot(listener, "hands-listener.png")
         screenshot(console, "hands-console.png")
 
         console.get_by_role("button", name="Remove Ada <b>Lovelace</b> from the stage").click()

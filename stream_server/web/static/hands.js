@@ -148,6 +148,7 @@
     var ask = event.target.closest ? event.target.closest("button.ask") : null;
     if (!ask) { return; }
     roomSelect.value = ask.dataset.room;
+    if (form.hidden) { section.scrollIntoView(); return; }  // a hand is up already: show its state
     document.getElementById("hand-name").focus();
   });
 
