@@ -116,6 +116,9 @@ def test_a_guest_may_not_publish_over_icecast_nor_use_the_room_api(client: Flask
     guest = bearer(poll(client, rid, hand)["guest_key"])
     ingest = client.put(f"/ingest/{rid}", headers={**guest, "Content-Type": "audio/mpeg"}, data=b"\xff")
     assert ingest.status_code == 403
+    chunk = client.post(f"/ingest/{rid}/chunks?session=guest-session&seq=0", data=b"\x1a\x45\xdf\xa3",
+                        headers={**guest, "Content-Type": "audio/webm;codecs=opus"})
+    assert chunk.status_code == 403  # nor through the browser's chunk path
     assert client.get(f"/api/rooms/{rid}/hands", headers=guest).status_code == 403
     assert client.post(f"/api/rooms/{rid}/hands/{hand['hand_id']}/remove", headers=guest).status_code == 403
     assert client.get(f"/api/rooms/{rid}/keys", headers=guest).status_code == 403
