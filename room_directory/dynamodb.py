@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +26,7 @@ from room_directory.dynamodb_items import (
     item_room,
     item_show,
     key_sort,
+    listeners_sort,
     message_item,
     message_sort,
     number,
@@ -34,11 +35,16 @@ from room_directory.dynamodb_items import (
     room_item,
     show_item,
     show_sort,
+    sort_minute,
 )
 from room_directory.models import Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
 
 __all__ = ["TABLE_DEFINITION", "DynamoDbRoomDirectory"]
+
+#: Listener ids per UpdateItem: 16-character ids keep a request far below DynamoDB's 400 KB
+#: item size (which also bounds one room-minute to about 20,000 listeners).
+_LISTENERS_PER_UPDATE = 5000
 
 
 class DynamoDbRoomDirectory(DynamoDbHands):
@@ -293,21 +299,18 @@ class DynamoDbRoomDirectory(DynamoDbHands):
         return sorted(keys, key=lambda k: (k.created_at, k.key_id))
 
     def update_key(self, key: PublisherKey) -> PublisherKey:
-        """Replace a stored key's fields (its creation time stays)."""
+        """Replace a stored key's fields (its creation time and a guest key's show stay)."""
         client = self.client
         try:
             self._call(
                 "update_item",
                 Key=item_key(key.room_id, key_sort(key.key_id)),
-                UpdateExpression="SET #n = :n, key_hash = :h, #r = :r, muted = :m, revoked = :v, "
-                                 "show_id = :s",
+                UpdateExpression="SET #n = :n, key_hash = :h, #r = :r, muted = :m, revoked = :v",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames={"#n": "name", "#r": "role"},
                 ExpressionAttributeValues={":n": {"S": key.name}, ":h": {"S": key.key_hash},
                                            ":r": {"S": key.role.value}, ":m": {"BOOL": key.muted},
-                                           ":v": {"BOOL": key.revoked},
-                                           ":s": {"S": key.show_id} if key.show_id is not None
-                                           else {"NULL": True}},
+                                           ":v": {"BOOL": key.revoked}},
             )
         except client.exceptions.ConditionalCheckFailedException as exc:
             raise RoomNotFound(key.key_id) from exc
@@ -374,4 +377,26 @@ class DynamoDbRoomDirectory(DynamoDbHands):
             if len(found) >= limit:
                 break
             found.append(item_message(item))
+        return found
+
+    # One item per room and minute holding a string set: ADD is a set union, so a log file
+    # read twice (S3 events arrive at least once) counts nobody twice.
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room: UpdateItem ADD on a string set."""
+        ids = sorted(set(listeners))
+        for start in range(0, len(ids), _LISTENERS_PER_UPDATE):
+            self._call("update_item", Key=item_key(room_id, listeners_sort(minute)),
+                       UpdateExpression="ADD listeners :ids",
+                       ExpressionAttributeValues={":ids": {"SS": ids[start:start + _LISTENERS_PER_UPDATE]}})
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any: one range query."""
+        found: dict[int, int] = {}
+        for item in self._query(
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b", ConsistentRead=True,
+                ExpressionAttributeValues={":pk": {"S": partition(room_id)},
+                                           ":a": {"S": listeners_sort(first)},
+                                           ":b": {"S": listeners_sort(last)}}):
+            found[sort_minute(item["sk"])] = len(item["listeners"])
         return found

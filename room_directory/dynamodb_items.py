@@ -19,6 +19,8 @@ call-in code               ``room#<id>`` / ``handcode#<code>`` unique code → h
                                                      transaction as the hand)
 show                       ``room#<id>`` / ``show#<show id>``
 message                    ``room#<id>`` / ``msg#<created>#<id>``  range query after ``since``
+listeners of a minute      ``room#<id>`` / ``listen#<minute>``  a string set of listener ids
+                                                     (``ADD``: a set union); range query
 =========================  =======================  =================================
 
 Global secondary indexes (all sparse: an item only appears where it has the key):
@@ -118,6 +120,16 @@ def key_sort(key_id: str) -> str:
 def message_sort(created_at: float, message_id: str) -> str:
     """The sort key of a message's item (``message_id`` ``~`` sorts after every id)."""
     return f"msg#{pad(created_at)}#{message_id}"
+
+
+def listeners_sort(minute: int) -> str:
+    """The sort key of a room's listener ids in one minute (epoch seconds // 60)."""
+    return f"listen#{minute:012d}"
+
+
+def sort_minute(sort: str) -> int:
+    """The minute a ``listen#`` sort key names."""
+    return int(sort.removeprefix("listen#"))
 
 
 def room_item(room: Room) -> dict[str, Any]:

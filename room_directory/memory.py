@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import replace
 
 from room_directory.models import Hand, Message, PublisherKey, Room, Show
@@ -20,6 +21,8 @@ class InMemoryRoomDirectory:
         self._shows: dict[tuple[str, str], Show] = {}
         self._messages: list[Message] = []
         self._hands: dict[tuple[str, str], Hand] = {}
+        #: (room, minute) -> listener ids seen in that minute
+        self._listeners: dict[tuple[str, int], set[str]] = {}
         self._lock = threading.Lock()
 
     # -- rooms ---------------------------------------------------------------------------
@@ -232,3 +235,16 @@ class InMemoryRoomDirectory:
         with self._lock:
             return next((h for h in self._hands.values()
                          if h.room_id == room_id and h.call_in_code == code), None)
+
+    # -- listeners per minute ------------------------------------------------------------
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room (a set union)."""
+        with self._lock:
+            self._listeners.setdefault((room_id, minute), set()).update(listeners)
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
+        with self._lock:
+            return {minute: len(ids) for (room, minute), ids in sorted(self._listeners.items())
+                    if room == room_id and first <= minute <= last and ids}

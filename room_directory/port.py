@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from room_directory.models import Hand, Message, PublisherKey, Room, Show
@@ -113,6 +114,19 @@ class RoomDirectory(Protocol):
 
     def delete_show(self, room_id: str, show_id: str) -> None:
         """Forget a show record (its replay files are the stream server's to remove)."""
+        ...
+
+    # -- listener counts from access logs (CloudFront) -----------------------------------
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute (epoch seconds // 60) of a room.
+
+        A set union: the same log read twice, or one listener in two logs, counts once.
+        """
+        ...
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
         ...
 
     # -- listener messages to the host ---------------------------------------------------

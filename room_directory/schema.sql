@@ -87,3 +87,11 @@ CREATE TABLE IF NOT EXISTS hands (
 CREATE INDEX IF NOT EXISTS hands_by_room ON hands (room_id, created_at);
 CREATE UNIQUE INDEX IF NOT EXISTS hands_by_code ON hands (room_id, call_in_code)
     WHERE call_in_code IS NOT NULL;
+
+-- listener ids seen per room and minute (epoch seconds // 60), from CloudFront's access logs
+CREATE TABLE IF NOT EXISTS listener_minutes (
+    room_id  TEXT NOT NULL,
+    minute   INTEGER NOT NULL,
+    listener TEXT NOT NULL,
+    PRIMARY KEY (room_id, minute, listener)
+) WITHOUT ROWID;

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -365,3 +366,24 @@ class SqliteRoomDirectory(SqliteHands):
                     sender=r["sender"], created_at=r["created_at"])
             for r in rows
         ]
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room (a set union: duplicates are ignored)."""
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN")  # one transaction for the minute: thousands of ids in one write
+            try:
+                conn.executemany("INSERT OR IGNORE INTO listener_minutes (room_id, minute, listener) "
+                                 "VALUES (?, ?, ?)", [(room_id, minute, listener) for listener in listeners])
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise RoomDirectoryError(str(exc)) from exc
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
+        rows = self._run("SELECT minute, COUNT(*) FROM listener_minutes WHERE room_id = ? "
+                         "AND minute BETWEEN ? AND ? GROUP BY minute ORDER BY minute", (room_id, first, last))
+        return {int(minute): int(count) for minute, count in rows.fetchall()}

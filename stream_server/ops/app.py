@@ -48,7 +48,8 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
     app.extensions["livestage"] = Services(settings, directory, on_air)
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
-        partial(save_show_listeners, directory, app.extensions["livestage"].listeners))
+        partial(save_show_listeners, directory, app.extensions["livestage"].listeners,
+                from_logs=settings.listeners_from_logs))
     on_air.show_ended_hooks.append(  # the show's hands expire, its guests leave the stage
         partial(hands_api.end_of_show, directory, auth.key_events(app)))
     app.register_error_handler(auth.AuthError, lambda exc: exc.response())

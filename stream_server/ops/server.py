@@ -21,6 +21,7 @@ from stream_server.ops.demo import DemoPerformers, ensure_demo_rooms
 from stream_server.ops.services import Services
 from stream_server.ops.url_secret import url_secret
 from stream_server.pipeline.processes import stop_all
+from stream_server.serving.edge_keys import CloudFrontKeyValueStore, EdgeKeySync
 from stream_server.serving.fast import HlsFastPath, RoomPrivacyCache
 from stream_server.serving.nginx_log import NginxLogTailer
 from stream_server.serving.private import PrivateMarkerSync
@@ -185,13 +186,17 @@ def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
     return server, services
 
 
-def start_serving_helpers(settings: Settings, services: Services) -> list[PrivateMarkerSync | NginxLogTailer]:
-    """Private-room markers kept in step, and the nginx access log followed when configured."""
-    helpers: list[PrivateMarkerSync | NginxLogTailer] = [
+def start_serving_helpers(settings: Settings,
+                          services: Services) -> list[PrivateMarkerSync | NginxLogTailer | EdgeKeySync]:
+    """Private-room markers kept in step (on disk, and at the edge when configured), nginx's log followed."""
+    helpers: list[PrivateMarkerSync | NginxLogTailer | EdgeKeySync] = [
         PrivateMarkerSync(services.directory, settings.hls_dir)]
     if settings.nginx_access_log:
         helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
                                       services.listeners.seen))
+    if settings.cloudfront_kvs:
+        helpers.append(EdgeKeySync(CloudFrontKeyValueStore(settings.cloudfront_kvs), services.directory,
+                                   url_secret(settings)))
     for helper in helpers:
         helper.start()
     return helpers

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from room_directory import RoomDirectory
+from skill.storage.catalogs import catalog_locales
 from stream_server.ops.config import Settings
+from stream_server.ops.model_sync import model_sync_from
 from stream_server.serving.listeners import ListenerTracker
 
 if TYPE_CHECKING:
@@ -19,11 +21,14 @@ class Services:
     """One per app: built by ``create_app``, found by views through ``current_services()``."""
 
     def __init__(self, settings: Settings, directory: RoomDirectory, on_air: OnAir) -> None:
+        """Hold what views share; nothing here starts a thread or opens a connection."""
         self.settings = settings
         self.directory = directory
         self.on_air = on_air
         #: listeners now and per minute, fed by every playlist fetch that carries a listener token
         self.listeners = ListenerTracker()
+        #: keeps the interaction model naming the rooms, when the Skill Management API is configured
+        self.model_sync = model_sync_from(settings, lambda: directory.list_rooms(), catalog_locales())
         self._skill: Any = None
         self._skill_lock = threading.Lock()
 
@@ -52,3 +57,10 @@ def current_services() -> Services:
     """The services of the app handling the current request."""
     services: Services = current_app.extensions["livestage"]
     return services
+
+
+def rooms_changed() -> None:
+    """A room was created or its listing changed: the interaction model follows (when configured)."""
+    sync = current_services().model_sync
+    if sync is not None:
+        sync.notify()

@@ -263,6 +263,22 @@ def test_messages_come_back_oldest_first_after_since(directory: RoomDirectory) -
     assert fresh.created_at > 1_000_000_000
 
 
+def test_listener_minutes_are_set_unions_per_room_and_minute(directory: RoomDirectory) -> None:
+    directory.add_listeners("r1", 100, ["a", "b"])
+    directory.add_listeners("r1", 100, ["b", "c"])  # a second log of the same minute
+    directory.add_listeners("r1", 100, ["a", "b"])  # the first log read again
+    directory.add_listeners("r1", 102, ["a"])
+    directory.add_listeners("r2", 100, ["z"])
+    directory.add_listeners("r1", 5000, ["far"])
+    assert directory.listener_minutes("r1", 100, 102) == {100: 3, 102: 1}
+    assert directory.listener_minutes("r1", 101, 4999) == {102: 1}
+    assert directory.listener_minutes("r2", 0, 10**9) == {100: 1}
+    assert directory.listener_minutes("nobody", 0, 10**9) == {}
+    directory.add_listeners("r1", 200, [f"id{i:05d}" for i in range(6000)])  # over one update's worth
+    assert directory.listener_minutes("r1", 200, 200) == {200: 6000}
+    assert [s.show_id for s in directory.list_shows("r1")] == []  # minutes are not shows
+
+
 def test_an_old_sqlite_file_is_brought_up_to_date(tmp_path: Path) -> None:
     import sqlite3
 
