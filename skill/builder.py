@@ -37,6 +37,7 @@ from skill.handlers.builtins import (
 from skill.handlers.capability import NoAudioPlayerHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.follow import FollowHandler
+from skill.handlers.hands import RaiseHandHandler
 from skill.handlers.join import JoinRoomHandler
 from skill.handlers.join_code import JoinCodeHandler
 from skill.handlers.launch import LaunchHandler
@@ -70,6 +71,7 @@ def request_handlers(directory: SkillDirectory, config: SkillConfig) -> list[Abs
         JoinCodeHandler(directory, config),
         FollowHandler(directory),
         MessageHostHandler(directory, config),
+        RaiseHandHandler(directory),
         PauseHandler(),
         ResumeHandler(directory, config),
         StartOverHandler(directory, config),

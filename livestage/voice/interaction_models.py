@@ -39,6 +39,7 @@ INTENT_SLOTS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "JoinCodeIntent": (("code", "AMAZON.FOUR_DIGIT_NUMBER"),),
     "FollowIntent": (("host", "HOST_NAME"),),
     "MessageHostIntent": (("message", "AMAZON.SearchQuery"),),
+    "RaiseHandIntent": (("room", "ROOM_NAME"),),
 }
 
 #: Most values a custom slot type may list here (Alexa allows far more; keep models small).

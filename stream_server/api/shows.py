@@ -9,9 +9,10 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from room_directory import ROOM_ID_PATTERN, Show
+from room_directory import ROOM_ID_PATTERN, Room, Show
 from room_directory.access import room_path_prefix
 from stream_server import auth
+from stream_server.auth import Caller
 from stream_server.hls.tracks import Track
 from stream_server.ops.services import current_services
 
@@ -28,12 +29,17 @@ def show_view(show: Show, base_url: str, replay_playlist: str,
     return view
 
 
+def _admin_or_host(room: Room) -> bool:
+    identity = auth.resolve(room, auth.bearer_token())
+    return identity is not None and identity.caller in (Caller.ADMIN, Caller.HOST)
+
+
 @bp.get("/rooms/<room_id>/shows")
 def list_shows(room_id: str) -> ResponseReturnValue:
-    """The room's shows, newest first; a private room's only with the admin token."""
+    """The room's shows, newest first; a private room's only for the admin and its host (the console)."""
     services = current_services()
     room = services.directory.get(room_id) if ROOM_ID_PATTERN.match(room_id) else None
-    if room is None or (room.private and not auth.is_admin(auth.bearer_token())):
+    if room is None or (room.private and not _admin_or_host(room)):
         return jsonify(error="no such room"), 404
     shows_kept = services.on_air.shows
     settings = services.settings

@@ -22,6 +22,7 @@ def create_app(
     """Build the app: settings from the env unless given; rooms go on air with encoders unless told not to."""
     from stream_server import auth
     from stream_server.alexa_host import view as alexa
+    from stream_server.api import hands as hands_api
     from stream_server.api import icecast_status
     from stream_server.api import rooms as api
     from stream_server.api import shows as shows_api
@@ -51,6 +52,8 @@ def create_app(
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
         partial(save_show_listeners, directory, app.extensions["livestage"].listeners,
                 from_logs=settings.listeners_from_logs))
+    on_air.show_ended_hooks.append(  # the show's hands expire, its guests leave the stage
+        partial(hands_api.end_of_show, directory, auth.key_events(app)))
     app.register_error_handler(auth.AuthError, lambda exc: exc.response())
     app.register_blueprint(health.bp)
     app.register_blueprint(index.bp)
@@ -63,6 +66,7 @@ def create_app(
     app.register_blueprint(browser_ingest_bp)
     app.register_blueprint(shows_api.bp)
     app.register_blueprint(api_messages_bp)
+    app.register_blueprint(hands_api.bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(icecast_admin.bp)
     app.register_blueprint(icecast_status.bp)
