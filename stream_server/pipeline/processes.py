@@ -152,7 +152,9 @@ def encoder_argv(
     (``individual_header_trailer 0``), so continuity counters go on from one segment to
     the next on every PID; the segment muxer has it repeat PAT and PMT at each segment's
     start, and the tables are sent there only (a player starts at a segment), which saves
-    about 19 kbit/s per listener over ffmpeg's every-100-ms default.
+    about 19 kbit/s per listener over ffmpeg's every-100-ms default. The segment muxer lists
+    a segment before it closes the file, and without a trailer nothing else flushes it, so
+    ``flush_packets`` writes every packet at once: a listed segment is complete on disk.
     """
     argv = [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
@@ -164,7 +166,8 @@ def encoder_argv(
             "-b:a", f"{kbps}k",
             "-f", "segment", "-segment_time", segment_cut(segment_seconds, sample_rate),
             "-segment_format", "mpegts", "-individual_header_trailer", "0",
-            "-segment_format_options", f"pat_period={TABLES_PERIOD}:sdt_period={TABLES_PERIOD}",
+            "-segment_format_options",
+            f"pat_period={TABLES_PERIOD}:sdt_period={TABLES_PERIOD}:flush_packets=1",
             "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
             pattern,
         ]  # fmt: skip

@@ -118,6 +118,13 @@ def test_segments_open_with_pat_and_pmt_and_counters_go_on_from_one_to_the_next(
             assert first_pids[:2] == [0, programmes[1]], f"{path.name} opens with PIDs {first_pids}"
             assert crcs_hold, f"{path.name}: PAT or PMT fails its CRC"
         assert counter_breaks(files) == []
+    # the sizes recorded when each segment was listed are the final ones: it was complete by then
+    recorded = ShowLog(tmp_path / "work" / ROOM / "segments.jsonl").segments()
+    assert len(recorded) >= 8
+    for seg in recorded:
+        for rendition, size in zip(seg.renditions, seg.sizes, strict=True):
+            path = tmp_path / "hls" / ROOM / f"show1-{rendition}-{seg.sequence:08d}.ts"
+            assert size == path.stat().st_size > 0, path.name
         # every EXTINF as written, not rounded, within the target (1 s here)
         assert all(0.9 < s.duration <= parsed.target_duration == 1 for s in parsed.segments)
 

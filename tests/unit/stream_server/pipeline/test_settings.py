@@ -65,3 +65,4 @@ def test_encoder_argv_keeps_one_ts_muxer_through_the_segments_with_tables_at_eac
     assert argv[argv.index("-segment_time") + 1] == "1.978667"
     options = dict(o.split("=") for o in argv[argv.index("-segment_format_options") + 1].split(":"))
     assert float(options["pat_period"]) > 10 and float(options["sdt_period"]) > 10
+    assert options["flush_packets"] == "1"  # the file is complete before the segment list names it
