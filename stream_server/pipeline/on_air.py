@@ -137,7 +137,11 @@ class OnAir:
         elif self._directory.get_show(room.id, show_id) is None:
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=room.live_since or time.time(),
                                  title=room.title, genre=room.genre, host=room.host))
-        log.info("room %s on air (show %s%s)", room.id, show_id, ", resumed" if resuming else "")
+        if resuming:
+            log.info("room %s on air (show %s, resumed)", room.id, show_id)
+        else:
+            log.info("room %s: show %s starting, offered live once its entry playlist plays",
+                     room.id, show_id)
         return stream
 
     def _announce(self, room_id: str, show_id: str, since: float) -> None:
