@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 #: RFC 6381 codec string of AAC-LC, the only codec we publish.
 AAC_LC_CODECS = "mp4a.40.2"
 #: What a rendition costs on the wire over its AAC bit rate (TS and PES headers, ADTS, one
-#: PAT/PMT/SDT per segment). The highest segment rates measured over tone, chirp, quiet and
-#: loud white and pink noise were 1.16x at 64k and 1.12x at 128k, averages up to 1.14x; the
-#: peak is a floor under the measured one, so a live master is never under the real peak.
+#: PAT/PMT/SDT per segment). The highest segment rates measured were 1.17x at 128k (a tone
+#: through the server, dithered) and 1.16x at 64k, averages up to 1.14x; the peak is a floor
+#: under the measured one, so a live master is never under the real peak.
 NOMINAL_AVERAGE_OVERHEAD = 1.15
 NOMINAL_PEAK_OVERHEAD = 1.25
 #: A live playlist plays once it lasts this many target durations (RFC 8216 6.3.3).
