@@ -93,7 +93,11 @@ def on_air(server: LiveServer, room: dict[str, Any], seconds: float, freq: int) 
 
 
 def check_transport(server: LiveServer, room_id: str, folder: Path) -> None:
-    """The 128k and 64k windows: tables first in every segment, counters going on across them."""
+    """The 128k and 64k windows: tables first in every segment, counters going on across them.
+
+    And the entry's BANDWIDTH is not under any segment's own rate (RFC 8216 4.3.4.2).
+    """
+    entry = m3u8.loads(get(server, f"/hls/{room_id}/live.m3u8") or "")
     for rendition in ("128k", "64k"):
         name = server.live_media(room_id, rendition)
         assert name is not None
@@ -106,6 +110,9 @@ def check_transport(server: LiveServer, room_id: str, folder: Path) -> None:
                 path.write_bytes(resp.read())
             files.append(path)
         assert len(files) >= 6
+        declared = next(p.stream_info.bandwidth for p in entry.playlists if p.uri.startswith(name))
+        rates = [f.stat().st_size * 8 / s.duration for f, s in zip(files, parsed.segments, strict=True)]
+        assert max(rates) <= declared, f"{rendition}: {max(rates):.0f} bit/s over BANDWIDTH {declared}"
         for path in files:
             first_pids, programmes, crcs_hold = opening_tables(path)
             assert first_pids[:2] == [0, programmes[1]] and crcs_hold, f"{path.name}: {first_pids}"
