@@ -73,6 +73,11 @@ class OnAir:
         self.show_ended_hooks: list[Callable[[str, str], object]] = []
         self.shows = ShowRecords(settings, directory, self._store, self)
 
+    def rooms_on_air(self) -> list[str]:
+        """Ids of the rooms with a running pipeline here (listed live or still starting)."""
+        with self._lock:
+            return list(self._streams)
+
     def encoder_count(self) -> int:
         """Rooms with a running encoder in this process."""
         with self._lock:
@@ -140,8 +145,11 @@ class OnAir:
                 self._packagers.pop(room.id, None)
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
+            now = time.time()
+            announce = None if resuming else (lambda: self._announce(room.id, show_id, now))
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
-                                self._settings.work_dir / room.id, bus_clock=self._bus_clock)
+                                self._settings.work_dir / room.id, bus_clock=self._bus_clock,
+                                on_playable=announce)
             try:
                 stream.start()
             except OSError as exc:
@@ -149,15 +157,32 @@ class OnAir:
                 raise OnAirUnavailable(f"the encoder could not start: {exc}") from exc
             self._streams[room.id] = stream
         if not resuming:
-            now = time.time()
-            self._directory.update(replace(room, status=RoomStatus.LIVE, show_id=show_id, live_since=now))
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=now, title=room.title,
                                  genre=room.genre, host=room.host))
         elif self._directory.get_show(room.id, show_id) is None:
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=room.live_since or time.time(),
                                  title=room.title, genre=room.genre, host=room.host))
-        log.info("room %s on air (show %s%s)", room.id, show_id, ", resumed" if resuming else "")
+        if resuming:
+            log.info("room %s on air (show %s, resumed)", room.id, show_id)
+        else:
+            log.info("room %s: show %s starting, offered live once its entry playlist plays",
+                     room.id, show_id)
         return stream
+
+    def _announce(self, room_id: str, show_id: str, since: float) -> None:
+        """Mark the room live in the directory: its entry playlist now plays ``show_id``.
+
+        Until then the room API, the listings and the skill do not offer it, as a player
+        would find nothing (or the previous show) there. Under the lock, so that an end of
+        the show cannot slip in between the check and the write.
+        """
+        with self._lock:
+            stream = self._streams.get(room_id)
+            room = self._directory.get(room_id)
+            if stream is None or stream.show_id != show_id or room is None:
+                return  # ended meanwhile
+            self._directory.update(replace(room, status=RoomStatus.LIVE, show_id=show_id, live_since=since))
+        log.info("room %s is live: its entry playlist plays show %s", room_id, show_id)
 
     def open_publisher(self, room: Room, label: str) -> PublisherInput:
         """A bus input for a new publisher of ``room``, putting the room on air if needed."""
@@ -173,6 +198,9 @@ class OnAir:
         room = self._directory.get(room_id)
         if room is None:
             return None
+        if stream is not None and room.show_id != stream.show_id:
+            # ended before it ever played: never announced, yet its replay is the room's latest
+            room = self._directory.update(replace(room, status=RoomStatus.ENDED, show_id=stream.show_id))
         if stream is None and room.is_live and room.show_id and self._run:
             # live in the directory, but its pipeline is not running here (it failed to
             # resume): its recorded segments still become the replay
