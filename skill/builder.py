@@ -7,8 +7,10 @@
 4. session ends and system errors;
 5. the catch-all exception handler, last.
 
-The builder carries an ``ApiClient`` (the Reminders API) and the persistence adapter of
-per-listener state (memory unless one is given; see ``skill.storage.persistence``).
+A response interceptor drops a yes-or-no question the answer did not ask again
+(``skill.requests.questions``). The builder carries an ``ApiClient`` (the Reminders API)
+and the persistence adapter of per-listener state (memory unless one is given; see
+``skill.storage.persistence``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.config import SkillConfig
 from skill.directory import SkillDirectory
+from skill.handlers.answers import NoHandler, YesHandler
 from skill.handlers.audio_player import (
     PlaybackFailedHandler,
     PlaybackFinishedHandler,
@@ -51,6 +54,7 @@ from skill.handlers.schedule import ScheduleHandler
 from skill.handlers.screen import TouchJoinHandler
 from skill.handlers.session import ExceptionEncounteredHandler, SessionEndedHandler
 from skill.handlers.skip import SkipCommandHandler, SkipIntentHandler
+from skill.requests.questions import ForgetUnaskedQuestion
 from skill.services.api_client import UrllibApiClient
 from skill.storage.persistence import MemoryPersistenceAdapter
 
@@ -70,6 +74,8 @@ def request_handlers(directory: SkillDirectory, config: SkillConfig) -> list[Abs
         JoinCodeHandler(directory, config),
         FollowHandler(directory),
         MessageHostHandler(directory, config),
+        YesHandler(directory, config),
+        NoHandler(),
         PauseHandler(),
         ResumeHandler(directory, config),
         StartOverHandler(directory, config),
@@ -108,6 +114,7 @@ def build_skill(
     builder.skill_id = config.skill_id or None  # type: ignore[assignment]  # SDK says None
     for handler in request_handlers(directory, config):
         builder.add_request_handler(handler)
+    builder.add_global_response_interceptor(ForgetUnaskedQuestion())
     builder.add_exception_handler(CatchAllExceptionHandler())
     skill: CustomSkill = builder.create()
     return skill
