@@ -1,8 +1,8 @@
 """The one place where handlers are registered. Order is behaviour: first match wins.
 
 1. the capability guard (a device without AudioPlayer never gets a Play);
-2. the intents and requests of a voice session (StartOver of a replay before the
-   live-only polite answers);
+2. the intents and requests of a voice session (a room named for a waiting message
+   before joining; StartOver of a replay before the live-only polite answers);
 3. AudioPlayer, PlaybackController, APL and Connections events;
 4. session ends and system errors;
 5. the catch-all exception handler, last.
@@ -44,7 +44,7 @@ from skill.handlers.join import JoinRoomHandler
 from skill.handlers.join_code import JoinCodeHandler
 from skill.handlers.launch import LaunchHandler
 from skill.handlers.live_list import MoreHandler, WhatsLiveHandler
-from skill.handlers.message import MessageHostHandler
+from skill.handlers.message import MessageHostHandler, MessageRoomAnswerHandler
 from skill.handlers.now_playing import NowPlayingHandler
 from skill.handlers.playback import PauseHandler, ResumeHandler, StartOverHandler
 from skill.handlers.playback_controller import PauseCommandHandler, PlayCommandHandler
@@ -64,6 +64,7 @@ def request_handlers(directory: SkillDirectory, config: SkillConfig) -> list[Abs
     return [
         NoAudioPlayerHandler(),
         LaunchHandler(directory),
+        MessageRoomAnswerHandler(directory, config),
         JoinRoomHandler(directory, config),
         WhatsLiveHandler(directory, config),
         MoreHandler(directory),

@@ -17,19 +17,26 @@ from ask_sdk_model import Response
 from room_directory import Room
 from skill.config import SkillConfig
 from skill.core.speech import Speech
-from skill.directory import RoomReader
+from skill.directory import MessageBox
 from skill.handlers.join import offer_live
+from skill.handlers.message import ask_which_room
 from skill.handlers.remind import remind_about
 from skill.requests.envelope import session_attributes, speech_for
 from skill.requests.offers import forget_offer, offer_kind, offered_room_ids, remember_offer
 from skill.requests.playing import live_rooms, start_live
-from skill.requests.questions import JOIN, REMIND, forget_question, standing_question
+from skill.requests.questions import (
+    JOIN,
+    MESSAGE,
+    REMIND,
+    forget_question,
+    standing_question,
+)
 
 
 class YesHandler(AbstractRequestHandler):
     """"Yes": do what the last question offered."""
 
-    def __init__(self, directory: RoomReader, config: SkillConfig) -> None:
+    def __init__(self, directory: MessageBox, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -46,6 +53,8 @@ class YesHandler(AbstractRequestHandler):
         attributes = session_attributes(handler_input)
         question = standing_question(attributes)
         forget_question(attributes)
+        if question is not None and question.kind == MESSAGE:
+            return ask_which_room(handler_input, self._directory, speech, question.message)
         if question is not None and question.kind == REMIND:
             return self._remind(handler_input, speech, self._rooms(question.room_ids))
         if question is not None and question.kind == JOIN and question.room_ids:

@@ -1,7 +1,8 @@
-"""The yes-or-no question the skill asked on the previous turn, kept in the session.
+"""The question the skill asked on the previous turn, kept in the session.
 
 "Would you like to join?" and "Would you like a reminder?" are answered with "yes" or
-"no" on the next turn only: a question not asked again in the current request is
+"no" on the next turn only (and "Which room's host should get your message?" with a
+room's name): a question not asked again in the current request is
 dropped when the response leaves (``ForgetUnaskedQuestion``), so a "yes" three turns
 later never acts on a stale offer.
 """
@@ -28,6 +29,8 @@ ASKED_NOW_KEY = "yesNoAskedNow"
 JOIN = "join"
 #: "Would you like a reminder?": yes reminds about the show (or asks which one).
 REMIND = "remind"
+#: "Which room's host should get your message?": a room's name delivers the message.
+MESSAGE = "message"
 
 
 @dataclass(frozen=True)
@@ -36,22 +39,28 @@ class Question:
 
     kind: str
     room_ids: tuple[str, ...]
+    #: the listener's words waiting for a room (kind ``message``)
+    message: str = ""
 
 
-def ask_yes_no(handler_input: HandlerInput, kind: str, rooms: Sequence[Room]) -> None:
-    """Record that this answer asks a yes-or-no question about ``rooms``."""
-    session_attributes(handler_input)[QUESTION_KEY] = {
-        "kind": kind, "roomIds": [room.id for room in rooms]}
+def ask_yes_no(handler_input: HandlerInput, kind: str, rooms: Sequence[Room], *,
+               message: str = "") -> None:
+    """Record that this answer asks a question about ``rooms`` (with a waiting ``message``)."""
+    question: dict[str, Any] = {"kind": kind, "roomIds": [room.id for room in rooms]}
+    if message:
+        question["message"] = message
+    session_attributes(handler_input)[QUESTION_KEY] = question
     handler_input.attributes_manager.request_attributes[ASKED_NOW_KEY] = True
 
 
 def standing_question(attributes: MutableMapping[str, Any]) -> Question | None:
     """The question asked on the previous turn, if any."""
     value = attributes.get(QUESTION_KEY)
-    if not isinstance(value, dict) or value.get("kind") not in (JOIN, REMIND):
+    if not isinstance(value, dict) or value.get("kind") not in (JOIN, REMIND, MESSAGE):
         return None
     ids = value.get("roomIds")
-    return Question(str(value["kind"]), tuple(str(i) for i in ids) if isinstance(ids, list) else ())
+    return Question(str(value["kind"]), tuple(str(i) for i in ids) if isinstance(ids, list) else (),
+                    str(value.get("message") or ""))
 
 
 def forget_question(attributes: MutableMapping[str, Any]) -> None:
