@@ -30,6 +30,7 @@ from livestage.voice.simulator import (
     load_interaction_model,
 )
 from room_directory import open_directory
+from room_directory.follows import open_follow_book
 from skill import build_skill, persistence_from_url
 from skill.environment import config_from_env
 from stream_server.ops.config import settings_from_env
@@ -101,7 +102,8 @@ def say(utterance: tuple[str, ...], directory_url: str | None, public_url: str |
         raise click.UsageError(str(exc)) from exc
     config = config_from_env(os.environ, public_url=settings.base_url)
     skill = build_skill(open_directory(settings.room_directory_url), config,
-                        persistence=persistence)
+                        persistence=persistence,
+                        follows=open_follow_book(settings.room_directory_url))
     model = load_interaction_model(model_path) if model_path else model_for_locale(locale)
     conversation = Conversation(
         skill, locale=locale, model=model, audio_token=audio_token, supports_screen=screen,

@@ -132,6 +132,20 @@ class Conversation:
         self._follow(response)
         return Turn(resolution, response)
 
+    def event_request(self, request_type: str, fields: Mapping[str, Any] | None = None, *,
+                      now: datetime | None = None) -> Turn:
+        """Send a sessionless request of ``request_type`` (e.g. a skill event) for this user."""
+        envelope = build_envelope(
+            Resolution(request_type, None, {}), now=now or datetime.now(UTC), locale=self.locale,
+            application_id=self.skill.skill_id or SIMULATOR_APPLICATION_ID,
+            audio_token=self.audio_token, supports_audio=self.supports_audio,
+            offset_ms=self.offset_ms, **self._device(),
+        )
+        del envelope["session"]
+        envelope["request"].update(fields or {})
+        response = self._send(envelope)
+        return Turn(Resolution(request_type, None, {}), response)
+
     def event(self, name: str, *, offset_ms: int | None = None,
               now: datetime | None = None) -> Turn:
         """Send ``AudioPlayer.<name>`` for the current token (no session), as a device would."""

@@ -38,6 +38,8 @@ INTENT_SLOTS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "ReplayIntent": (("room", "ROOM_NAME"),),
     "JoinCodeIntent": (("code", "AMAZON.FOUR_DIGIT_NUMBER"),),
     "FollowIntent": (("host", "HOST_NAME"),),
+    "UnfollowIntent": (("host", "HOST_NAME"),),
+    "FollowsIntent": (),
     "MessageHostIntent": (("message", "AMAZON.SearchQuery"),),
 }
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from room_directory import RoomDirectory
+from room_directory.follows import FollowBook, InMemoryFollowBook
 from stream_server.ops.config import Settings
 from stream_server.serving.listeners import ListenerTracker
 
@@ -18,12 +19,17 @@ if TYPE_CHECKING:
 class Services:
     """One per app: built by ``create_app``, found by views through ``current_services()``."""
 
-    def __init__(self, settings: Settings, directory: RoomDirectory, on_air: OnAir) -> None:
+    def __init__(self, settings: Settings, directory: RoomDirectory, on_air: OnAir,
+                 follows: FollowBook | None = None) -> None:
         self.settings = settings
         self.directory = directory
         self.on_air = on_air
+        #: who follows which host (the skill writes it, live notices read it)
+        self.follows: FollowBook = follows if follows is not None else InMemoryFollowBook()
         #: listeners now and per minute, fed by every playlist fetch that carries a listener token
         self.listeners = ListenerTracker()
+        #: live notices to followers (``alexa_host.notices``), set by ``create_app``
+        self.notices: Any = None
         self._skill: Any = None
         self._skill_lock = threading.Lock()
 
@@ -45,7 +51,7 @@ class Services:
             listener_count=self.listeners.count, time_zone=settings.time_zone,
         )
         persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
-        return build_skill(self.directory, config, persistence=persistence)
+        return build_skill(self.directory, config, persistence=persistence, follows=self.follows)
 
 
 def current_services() -> Services:
