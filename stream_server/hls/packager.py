@@ -18,6 +18,7 @@ from pathlib import Path
 
 from stream_server.hls.names import (
     LIVE_PLAYLIST,
+    episode_name,
     for_rendition,
     live_media_name,
     rendition_name,
@@ -161,11 +162,16 @@ class Packager:
                 self._store.publish_playlist(self.room_id, replay_name(show_id), master)
             return show
 
+    def show_files(self, show_id: str, rendition: str) -> list[str]:
+        """The published segment names of a show's replay in one rendition, in play order."""
+        with self._lock:
+            return [for_rendition(s, rendition).uri for s in self._log.segments(show_id)]
+
     def delete_show(self, show_id: str) -> int:
         """Remove a show's replay: its playlists, its segments and its lines in the log; files removed."""
         with self._lock:
             show = self._log.segments(show_id)
-            names = [replay_name(show_id)]
+            names = [replay_name(show_id), episode_name(show_id)]  # the episode goes with it
             names += [replay_media_name(show_id, r) for r in {*self.renditions, *_renditions(show)}]
             self._log.drop_show(show_id)
             kept = {name for s in self._log.tail(1) for name in segment_files(s)}

@@ -29,6 +29,7 @@ def create_app(
     from stream_server.api import shows as shows_api
     from stream_server.api.keys import bp as api_keys_bp
     from stream_server.api.messages import bp as api_messages_bp
+    from stream_server.hls.episodes import EpisodeMaker
     from stream_server.ingest import icecast as ingest
     from stream_server.ingest.browser import bp as browser_ingest_bp
     from stream_server.ops import health
@@ -38,6 +39,7 @@ def create_app(
     from stream_server.stores.factory import open_segment_store
     from stream_server.web import index
     from stream_server.web.console import bp as console_bp
+    from stream_server.web.podcasts import bp as podcasts_bp
 
     settings = settings or settings_from_env()
     if not settings.url_secret:  # ``serve`` keeps one in the data dir; a bare app gets its own
@@ -47,7 +49,8 @@ def create_app(
         follows = open_follow_book(settings.room_directory_url) if directory is None \
             else InMemoryFollowBook()
     directory = directory or open_directory(settings.room_directory_url)
-    on_air = OnAir(settings, directory, run_encoders=run_encoders, store=open_segment_store(settings))
+    store = open_segment_store(settings)
+    on_air = OnAir(settings, directory, run_encoders=run_encoders, store=store)
 
     app = Flask("stream_server.web")  # static/ and templates/ live with the pages
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
@@ -58,6 +61,15 @@ def create_app(
                            token_url=settings.alexa_token_url, events_url=settings.alexa_events_url)
     app.extensions["livestage"].notices = notices
     on_air.show_started_hooks.append(notices.room_on_air)  # followers hear a host went live
+
+    def is_private(room_id: str) -> bool:
+        room = directory.get(room_id) if directory is not None else None
+        return room is None or room.private
+
+    episodes = EpisodeMaker(settings.hls_dir, settings.work_dir, store, is_private, on_air,
+                            renditions_kbps=settings.renditions_kbps, ffmpeg=settings.ffmpeg)
+    app.extensions["livestage"].episodes = episodes
+    on_air.show_ended_hooks.append(episodes.show_ended)  # every public show becomes an episode
     app.register_error_handler(auth.AuthError, lambda exc: exc.response())
     app.register_blueprint(health.bp)
     app.register_blueprint(index.bp)
@@ -71,4 +83,5 @@ def create_app(
     app.register_blueprint(shows_api.bp)
     app.register_blueprint(api_messages_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(podcasts_bp)
     return app

@@ -30,6 +30,8 @@ class Services:
         self.listeners = ListenerTracker()
         #: live notices to followers (``alexa_host.notices``), set by ``create_app``
         self.notices: Any = None
+        #: podcast episodes of ended shows (``hls.episodes``), set by ``create_app``
+        self.episodes: Any = None
         self._skill: Any = None
         self._skill_lock = threading.Lock()
 
