@@ -19,7 +19,8 @@ The audio runs strictly forward, one package per step::
 Beside the flow: ``auth`` decides who is calling (admin token, room keys, throttle);
 ``api/`` is the room API and its OpenAPI document; ``web/`` the listener page, the
 console and the podcast feeds; ``alexa_host/`` the skill's web-service endpoint with
-Amazon's request checks, and the live notices to followers; ``ops/`` the settings, the app factory, the process runner, health, metrics and demo rooms.
+Amazon's request checks, and the live notices to followers; ``ops/`` the settings, the
+app factory, the process runner, health, metrics and demo rooms.
 Calls and imports run forward along the flow (ingest may import pipeline, never serving),
 and no step imports a surface; besides the steps after it, a step may import ``auth`` and
 ``ops``'s leaves (``config``, ``metrics``, ``services``). ``tests/unit/stream_server/test_layout.py``
