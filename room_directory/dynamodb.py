@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 
+from room_directory.dynamodb_hands import DynamoDbHands
 from room_directory.dynamodb_items import (
     MESSAGES_END,
     TABLE_DEFINITION,
@@ -25,6 +26,7 @@ from room_directory.dynamodb_items import (
     item_room,
     item_show,
     key_sort,
+    listeners_sort,
     message_item,
     message_sort,
     number,
@@ -33,14 +35,19 @@ from room_directory.dynamodb_items import (
     room_item,
     show_item,
     show_sort,
+    sort_minute,
 )
 from room_directory.models import Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
 
 __all__ = ["TABLE_DEFINITION", "DynamoDbRoomDirectory"]
 
+#: Listener ids per UpdateItem: 16-character ids keep a request far below DynamoDB's 400 KB
+#: item size (which also bounds one room-minute to about 20,000 listeners).
+_LISTENERS_PER_UPDATE = 5000
 
-class DynamoDbRoomDirectory:
+
+class DynamoDbRoomDirectory(DynamoDbHands):
     """Rooms in one DynamoDB table (design in the module docstring).
 
     ``client`` is a boto3 DynamoDB client; without one, a client for ``region`` and
@@ -272,7 +279,7 @@ class DynamoDbRoomDirectory:
     # -- publisher keys ------------------------------------------------------------------
 
     def add_key(self, key: PublisherKey) -> PublisherKey:
-        """Store a new co-host key (conditional put: the key id must be free)."""
+        """Store a new co-host or guest key (conditional put: the key id must be free)."""
         stored = replace(key, created_at=key.created_at or time.time())
         item = publisher_key_item(stored)
         client = self.client
@@ -292,7 +299,7 @@ class DynamoDbRoomDirectory:
         return sorted(keys, key=lambda k: (k.created_at, k.key_id))
 
     def update_key(self, key: PublisherKey) -> PublisherKey:
-        """Replace a stored key's fields (its creation time stays)."""
+        """Replace a stored key's fields (its creation time and a guest key's show stay)."""
         client = self.client
         try:
             self._call(
@@ -370,4 +377,24 @@ class DynamoDbRoomDirectory:
             if len(found) >= limit:
                 break
             found.append(item_message(item))
+        return found
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room: UpdateItem ADD on one string set
+        per room and minute, a set union, so a log file read twice counts nobody twice."""
+        ids = sorted(set(listeners))
+        for start in range(0, len(ids), _LISTENERS_PER_UPDATE):
+            self._call("update_item", Key=item_key(room_id, listeners_sort(minute)),
+                       UpdateExpression="ADD listeners :ids",
+                       ExpressionAttributeValues={":ids": {"SS": ids[start:start + _LISTENERS_PER_UPDATE]}})
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any: one range query."""
+        found: dict[int, int] = {}
+        for item in self._query(
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b", ConsistentRead=True,
+                ExpressionAttributeValues={":pk": {"S": partition(room_id)},
+                                           ":a": {"S": listeners_sort(first)},
+                                           ":b": {"S": listeners_sort(last)}}):
+            found[sort_minute(item["sk"])] = len(item["listeners"])
         return found

@@ -41,6 +41,7 @@ from skill.handlers.builtins import (
 from skill.handlers.capability import NoAudioPlayerHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.follow import FollowHandler
+from skill.handlers.hands import RaiseHandHandler
 from skill.handlers.join import JoinRoomHandler
 from skill.handlers.join_code import JoinCodeHandler
 from skill.handlers.launch import LaunchHandler
@@ -84,6 +85,7 @@ def request_handlers(directory: SkillDirectory, config: SkillConfig,
         MessageHostHandler(directory, config),
         YesHandler(directory, config),
         NoHandler(),
+        RaiseHandHandler(directory),
         PauseHandler(),
         ResumeHandler(directory, config),
         StartOverHandler(directory, config),

@@ -1,7 +1,7 @@
 """What the skill asks of the room directory: the narrow Protocols its parts declare.
 
-The skill only reads rooms and shows and leaves listeners' messages; it never creates
-rooms, holds leases or manages keys. Each handler names the smallest of these it uses,
+The skill only reads rooms and shows, leaves listeners' messages and raises their hands;
+it never creates rooms, holds leases or manages keys. Each handler names the smallest of these it uses,
 so a test can hand it a small fake and a reader sees at a glance what a handler touches.
 Every ``room_directory`` adapter satisfies all of them; ``SkillDirectory`` is the sum the
 builder needs.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from room_directory.hands import HandQueue
 from room_directory.models import Message, Room, Show
 
 
@@ -64,5 +65,9 @@ class FollowIndex(Protocol):
     def is_subscribed(self, user_id: str) -> bool: ...
 
 
-class SkillDirectory(RoomsAndShows, ScheduleReader, JoinCodeReader, MessageBox, Protocol):
+class HandRaiser(RoomReader, HandQueue, Protocol):
+    """Rooms, and a listener's hand raised by voice in a live room."""
+
+
+class SkillDirectory(RoomsAndShows, ScheduleReader, JoinCodeReader, MessageBox, HandRaiser, Protocol):
     """Everything the skill uses of the directory (what ``build_skill`` takes)."""

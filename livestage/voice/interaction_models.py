@@ -41,6 +41,7 @@ INTENT_SLOTS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "UnfollowIntent": (("host", "HOST_NAME"),),
     "FollowsIntent": (),
     "MessageHostIntent": (("message", "AMAZON.SearchQuery"),),
+    "RaiseHandIntent": (("room", "ROOM_NAME"),),
 }
 
 #: Built-ins every model declares, sampled or not: the skill asks yes-or-no questions

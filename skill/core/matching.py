@@ -37,7 +37,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 
 from room_directory.models import Room
-from skill.core.normalise import normalise
+from skill.core.normalise import FAMILIES, normalise
 
 #: A room scoring below this (0-100) is not what was asked for. One wrong letter in a
 #: four-letter word ("jaz", "rok") scores 86; "talk" for "walk" scores 75.
@@ -52,8 +52,35 @@ PHONETIC_MIN_RATIO = 50.0
 #: A spoken word less similar than this to every field word is unaccounted for (scores 0):
 #: "latin" is not "late" (67), so "latin jazz" does not fit "Late Night Jazz".
 WORD_FLOOR = 70.0
-#: How much a perfect match on each field is worth.
-FIELD_WEIGHTS = {"title": 1.0, "genre": 0.97, "host": 0.95, "topics": 0.9, "tags": 0.9}
+#: Two spoken words count as one field word heard split ("bed time") only this close to it.
+JOINED_MIN = 90.0
+#: How much a perfect match on each field is worth. ``family`` is the family of the room's
+#: genre ("jazz" for bebop); ``all`` is the words of title, host, genre, family, topics and
+#: tags together ("<host>'s <kind of show>", "<language> lessons" take words from two
+#: fields); ``description`` is the room's description (a piece, a book, a guest).
+FIELD_WEIGHTS = {"title": 1.0, "genre": 0.97, "host": 0.95, "topics": 0.9, "tags": 0.9,
+                 "family": 0.9, "all": 0.9, "description": 0.86}
+
+#: Words that name one of a kind a listener chooses between (genres, sports, languages,
+#: dances, instruments): two different ones never stand for each other, however alike they
+#: sound or are spelled ("salsa" is not "samba", "grime" is not "crime", "reggaeton" is
+#: not "reggae", "german" is not "germane" only where "germane" is not one of them).
+CONTRASTS = frozenset({
+    "jazz", "bebop", "swing", "blues", "rock", "pop", "kpop", "punk", "metal", "grunge",
+    "indie", "folk", "country", "americana", "bluegrass", "soul", "funk", "disco", "house",
+    "techno", "trance", "dubstep", "grime", "garage", "reggae", "reggaeton", "dub", "ska",
+    "salsa", "samba", "tango", "mambo", "rumba", "cumbia", "bachata", "merengue", "flamenco",
+    "ballet", "opera", "gospel", "hiphop", "rnb", "afrobeats", "lofi", "classical", "fado",
+    "zydeco", "skiffle", "polka", "qawwali", "emo", "shoegaze", "mariachi",
+    "football", "soccer", "rugby", "cricket", "tennis", "golf", "hockey", "baseball",
+    "basketball", "boxing", "cycling", "nba", "nfl",
+    "spanish", "french", "german", "italian", "portuguese", "japanese", "chinese", "korean",
+    "english", "irish", "polish", "russian", "arabic", "hindi", "latin",
+    "piano", "guitar", "violin", "cello", "trumpet", "saxophone", "banjo", "fiddle", "drums",
+    "harmonica", "congas", "pipes",
+    "crime", "comedy", "poetry", "cooking", "baking", "gardening", "meditation", "yoga",
+    "science", "news", "politics", "books", "kids", "church", "movies", "film",
+})
 
 
 class MatchKind(StrEnum):
@@ -88,13 +115,30 @@ def _metaphone(word: str) -> str:
     return jellyfish.metaphone(word) if word.isascii() else ""
 
 
+_RESPELLINGS = (("tch", "ch"), ("ph", "f"), ("ck", "k"), ("ch", "k"), ("qu", "kw"), ("x", "ks"),
+                ("z", "s"), ("c", "k"), ("y", "i"), ("ee", "i"), ("oo", "u"), ("gh", "g"))
+
+
+@lru_cache(maxsize=16384)
+def respell(word: str) -> str:
+    """A rough spelling of how ``word`` sounds: English letter groups that spell one sound
+    made one ("techno"/"tekno", "ciaran"/"kieran", "jazz"/"jas"), doubled letters single."""
+    for group, sound in _RESPELLINGS:
+        word = word.replace(group, sound)
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+
+
 @lru_cache(maxsize=16384)
 def _word_similarity(said: str, known: str) -> float:
     if said == known:
         return 100.0
     if said.isdigit() or known.isdigit():  # "studio 4" is not "studio 40"
         return 0.0
+    if said in CONTRASTS and known in CONTRASTS:  # "salsa" is not "samba"
+        return 0.0
     score = fuzz.ratio(said, known)
+    if said.isascii() and known.isascii():
+        score = max(score, fuzz.ratio(respell(said), respell(known)) - 2)  # a sound-alike spelling
     if (
         score >= PHONETIC_MIN_RATIO
         and min(len(said), len(known)) >= 3
@@ -110,24 +154,44 @@ def field_score(spoken: str, field: str) -> float:
     said, known = spoken.split(), field.split()
     if not said or not known:
         return 0.0
+    if any(w.isdigit() and w not in known for w in said):  # a number said must be there
+        return 0.0
     total = sum(len(w) for w in said)
-    coverage = sum(len(w) * max(_word_similarity(w, k) for k in known) for w in said) / total
-    return max(coverage, fuzz.ratio(spoken, field))
+    best = [max(_word_similarity(w, k) for k in known) for w in said]
+    for i in range(len(said) - 1):  # a word heard as two ("bed time", "travi ata")
+        joined = max(_word_similarity(said[i] + said[i + 1], k) for k in known)
+        if joined >= JOINED_MIN and joined > min(best[i], best[i + 1]):
+            best[i] = max(best[i], joined)
+            best[i + 1] = max(best[i + 1], joined)
+    coverage = sum(len(w) * score for w, score in zip(said, best, strict=True)) / total
+    if len(said) == len(known):  # the same words, one of them changed: coverage says it all
+        return coverage
+    # split or joined words ("indie rock" / "indierock", "tan aka" / "tanaka"): only a near-exact
+    # spelling counts, or "mia cooking" would pass for "cooking" on letters shared
+    joined = fuzz.ratio(spoken.replace(" ", ""), field.replace(" ", ""))
+    return max(coverage, joined if joined >= JOINED_MIN else 0.0)
 
 
 def _fields(room: Room) -> Iterable[tuple[str, str]]:
+    family = FAMILIES.get(normalise(room.genre), "")
     yield "title", room.title
     yield "genre", room.genre
     yield "host", room.host
+    yield "family", family
     for topic in room.topics:
         yield "topics", topic
     for tag in room.tags:
         yield "tags", tag
+    yield "description", room.description
 
 
 @lru_cache(maxsize=65536)
 def _normalised_fields(room: Room) -> tuple[tuple[float, str], ...]:
-    fields = ((FIELD_WEIGHTS[name], normalise(value)) for name, value in _fields(room) if value)
+    named = [(name, normalise(value)) for name, value in _fields(room) if value]
+    # every field but the description, each normalised alone (no false neighbours across fields)
+    union = " ".join(dict.fromkeys(w for name, text in named if name != "description"
+                                   for w in text.split()))
+    fields = [(FIELD_WEIGHTS[name], text) for name, text in named] + [(FIELD_WEIGHTS["all"], union)]
     return tuple((weight, text) for weight, text in fields if text)
 
 
@@ -168,7 +232,11 @@ class RoomIndex:
         self._fields = fields
         #: the words fuzzy matching searches (numbers only ever match themselves)
         self._vocabulary = [word for word in postings if not word.isdigit()]
+        #: the same words as they sound (``respell``), position for position
+        self._respelled = [respell(word) if word.isascii() else word for word in self._vocabulary]
         self._field_texts = list(fields)
+        #: the field texts without spaces, position for position (what the split/join lift compares)
+        self._joined_fields = [text.replace(" ", "") for text in self._field_texts]
         sounds: dict[str, list[str]] = {}
         for word in self._vocabulary:
             if len(word) >= 3 and not word.isdigit() and word.isascii():
@@ -180,6 +248,11 @@ class RoomIndex:
             return {word: 100.0} if word in self._postings else {}
         found = {known: _word_similarity(word, known) for known, _, _ in process.extract(
             word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_FLOOR, limit=None)}
+        if word.isascii():
+            for _, _, i in process.extract(respell(word), self._respelled, scorer=fuzz.ratio,
+                                           score_cutoff=WORD_FLOOR, limit=None):
+                known = self._vocabulary[i]
+                found[known] = max(found.get(known, 0.0), _word_similarity(word, known))
         if len(word) >= 3 and not word.isdigit():
             for known in self._sounds.get(_metaphone(word), ()):
                 found[known] = max(found.get(known, 0.0), _word_similarity(word, known))
@@ -201,6 +274,14 @@ class RoomIndex:
             return sum(len(self._postings[known]) for known in similar[word])
 
         bound: dict[int, float] = {}
+        # a word heard as two ("travi ata"): the pair may cover both shares in a room
+        for first, second in zip(words, words[1:], strict=False):
+            share = (len(first) + len(second)) / total
+            for known, score in self._similar(first + second).items():
+                if score < JOINED_MIN:
+                    continue
+                for position, weight in self._postings[known].items():
+                    bound[position] = bound.get(position, 0.0) + share * score * weight
         taken = 0.0
         closed = False
         for word in sorted(similar, key=reach):
@@ -219,9 +300,9 @@ class RoomIndex:
                 bound[position] = bound.get(position, 0.0) + share * score
             taken += share
             closed = closed or taken > 1 - MATCH_THRESHOLD / 100
-        for text, score, _ in process.extract(spoken, self._field_texts, scorer=fuzz.ratio,
-                                              score_cutoff=MATCH_THRESHOLD, limit=None):
-            for position, weight in self._fields[text].items():
+        for _, score, i in process.extract(spoken.replace(" ", ""), self._joined_fields,
+                                           scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD, limit=None):
+            for position, weight in self._fields[self._field_texts[i]].items():
                 if score * weight > bound.get(position, 0.0):
                     bound[position] = score * weight
         return bound

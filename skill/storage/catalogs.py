@@ -29,3 +29,10 @@ def speech_for_locale(locale: str | None) -> Speech:
     names = locale_chain(locale)
     catalogs = tuple(c for c in (_catalog(name) for name in names) if c is not None)
     return Speech(locale=locale or DEFAULT_LOCALE, catalogs=catalogs)
+
+
+def catalog_locales() -> list[str]:
+    """Every locale the skill has a speech catalog for (the locales it is published in)."""
+    folder = resources.files("skill") / "catalogs"
+    return sorted(entry.name.removesuffix(".json") for entry in folder.iterdir()
+                  if entry.name.endswith(".json"))
