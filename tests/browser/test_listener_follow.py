@@ -27,6 +27,8 @@ def test_follow_a_host_on_the_page_and_hear_when_they_go_live(make_server: Any,
     on_air(server, jazz, time.time() - 60)  # newest first: jazz leads until Sam is followed
 
     page, problems = open_page()
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     page.goto(server.url + "/")
     cards = page.locator("#live-rooms > li.card")
     assert cards.first.get_attribute("data-room") == jazz["id"]
@@ -49,4 +51,8 @@ def test_follow_a_host_on_the_page_and_hear_when_they_go_live(make_server: Any,
     assert notice.inner_text().startswith("sam okafor is live now: Sam After Dark")
     notice.locator("button.listen").click()
     assert page.locator("#now-playing").inner_text() == "Live: Sam After Dark with sam okafor"
-    assert not [p for p in problems if "Notification" not in p], problems
+    # the rooms here are on air in the directory only (no audio), so the player's playlist
+    # fetch of the late room may 404; nothing else may fail
+    assert all(f"/hls/{late['id']}/" in url for url in missing), missing
+    assert not [p for p in problems
+                if "Notification" not in p and "Failed to load resource" not in p], problems
