@@ -42,6 +42,11 @@ def episode_name(show_id: str) -> str:
     return f"{show_id}.m4a"
 
 
+def chapters_name(show_id: str) -> str:
+    """Published name of an episode's chapters (Podcasting 2.0 JSON chapters, from its songs)."""
+    return f"{show_id}.chapters.json"
+
+
 def replay_media_name(show_id: str, rendition: str) -> str:
     """Published name of one rendition's replay (VOD) media playlist."""
     return f"{show_id}-{rendition}.m3u8"

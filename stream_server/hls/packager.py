@@ -18,6 +18,7 @@ from pathlib import Path
 
 from stream_server.hls.names import (
     LIVE_PLAYLIST,
+    chapters_name,
     episode_name,
     for_rendition,
     live_media_name,
@@ -204,7 +205,8 @@ class Packager:
         """Remove a show's replay: its playlists, its segments and its lines in the log; files removed."""
         with self._lock:
             show = self._log.segments(show_id)
-            names = [replay_name(show_id), episode_name(show_id)]  # the episode goes with it
+            # the episode and its chapters go with the replay
+            names = [replay_name(show_id), episode_name(show_id), chapters_name(show_id)]
             names += [replay_media_name(show_id, r) for r in {*self.renditions, *_renditions(show)}]
             self._log.drop_show(show_id)
             if self._track_log is not None:

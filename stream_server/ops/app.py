@@ -72,8 +72,13 @@ def create_app(
         room = directory.get(room_id) if directory is not None else None
         return room is None or room.private
 
+    def show_started(room_id: str, show_id: str) -> float | None:
+        show = directory.get_show(room_id, show_id) if directory is not None else None
+        return show.started_at if show is not None else None
+
     episodes = EpisodeMaker(settings.hls_dir, settings.work_dir, store, is_private, on_air,
-                            renditions_kbps=settings.renditions_kbps, ffmpeg=settings.ffmpeg)
+                            renditions_kbps=settings.renditions_kbps, ffmpeg=settings.ffmpeg,
+                            show_started=show_started)
     app.extensions["livestage"].episodes = episodes
     on_air.show_ended_hooks.append(episodes.show_ended)  # every public show becomes an episode
     app.register_error_handler(auth.AuthError, lambda exc: exc.response())

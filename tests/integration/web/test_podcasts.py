@@ -1,6 +1,7 @@
 """Every ended public show becomes a podcast episode; rooms and hosts have feeds.
 
-Real parts: a show on air with the real encoder (room tone), ended, joined by ffmpeg,
+Real parts: a show on air with the real encoder (room tone) and two announced songs,
+ended, joined by ffmpeg,
 checked by ffprobe; feeds read back by feedparser and checked against the podcast rules
 in ``tests/support/podcast_rules.py``; the enclosure fetched from the app.
 """
@@ -19,6 +20,7 @@ from flask import Flask
 
 from room_directory import InMemoryRoomDirectory, Room
 from stream_server.ops.app import create_app
+from stream_server.hls.tracks import Track
 from stream_server.ops.config import Settings
 from tests.support import wait_for
 from tests.support.podcast_rules import feed_problems
@@ -38,11 +40,15 @@ def make_app(tmp_path: Path) -> tuple[Flask, InMemoryRoomDirectory, Settings]:
     return create_app(settings, directory=directory), directory, settings
 
 
-def air_a_show(app: Flask, directory: InMemoryRoomDirectory, room_id: str) -> str:
+def air_a_show(app: Flask, directory: InMemoryRoomDirectory, room_id: str,
+               songs: tuple[tuple[str, str], ...] = ()) -> str:
     services = app.extensions["livestage"]
     room = directory.get(room_id)
     assert room is not None
     stream = services.on_air.go_live(room)
+    for title, artist in songs:  # announced as a performer's tool would, during the show
+        services.on_air.packager(room_id).add_track(Track(stream.show_id, time.time(), title, artist))
+        time.sleep(1.0)
     wait_for(lambda: (services.on_air.shows.record_progress(room_id, stream.show_id)
                       .segments >= 4), 40, what="four segments of the show")
     services.on_air.end_show(room_id)
@@ -66,7 +72,8 @@ def packets(path: Path) -> int:
 
 def test_an_ended_show_is_an_episode_in_the_room_and_host_feeds(tmp_path: Path) -> None:
     app, directory, settings = make_app(tmp_path)
-    first = air_a_show(app, directory, "jazz-1")
+    first = air_a_show(app, directory, "jazz-1", songs=(("Blue in Green", "Miles Davis"),
+                                                        ("So What", "")))
     second = air_a_show(app, directory, "jazz-2")
     client = app.test_client()
 
@@ -96,6 +103,16 @@ def test_an_ended_show_is_an_episode_in_the_room_and_host_feeds(tmp_path: Path) 
     assert fetched.status_code == 200 and fetched.mimetype == "audio/mp4"
     assert fetched.data == episode.read_bytes()
     assert client.get("/podcasts/rooms/jazz-1.xml").data == reply.data  # GUIDs never change
+
+    chapters_link = reply.data.split(b"<podcast:chapters ")[1].split(b"/>")[0]
+    chapters_url = chapters_link.split(b'url="')[1].split(b'"')[0].decode()
+    chapters = client.get(urlsplit(chapters_url).path)
+    assert chapters.status_code == 200 and chapters.mimetype == "application/json+chapters"
+    document = json.loads(chapters.data)
+    assert document["version"] == "1.2.0"
+    assert [c["title"] for c in document["chapters"]] == ["Miles Davis – Blue in Green", "So What"]
+    starts = [c["startTime"] for c in document["chapters"]]
+    assert 0 <= starts[0] < starts[1] <= show.duration + 1
 
     hosts = client.get("/podcasts/hosts/mia-santos.xml")
     assert feed_problems(hosts.data) == []
