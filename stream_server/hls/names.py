@@ -40,6 +40,16 @@ def replay_name(show_id: str) -> str:
     return f"{show_id}.m3u8"
 
 
+def episode_name(show_id: str) -> str:
+    """Published name of a show's podcast episode: one audio file of the whole replay."""
+    return f"{show_id}.m4a"
+
+
+def chapters_name(show_id: str) -> str:
+    """Published name of an episode's chapters (Podcasting 2.0 JSON chapters, from its songs)."""
+    return f"{show_id}.chapters.json"
+
+
 def replay_media_name(show_id: str, rendition: str) -> str:
     """Published name of one rendition's replay (VOD) media playlist."""
     return f"{show_id}-{rendition}.m3u8"

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from stream_server.hls.names import (
     LIVE_PLAYLIST,
+    chapters_name,
+    episode_name,
     for_rendition,
     live_media_name,
     rendition_name,
@@ -214,11 +216,17 @@ class Packager:
                 self._store.publish_playlist(self.room_id, replay_name(show_id), master)
             return show
 
+    def show_files(self, show_id: str, rendition: str) -> list[str]:
+        """The published segment names of a show's replay in one rendition, in play order."""
+        with self._lock:
+            return [for_rendition(s, rendition).uri for s in self._log.segments(show_id)]
+
     def delete_show(self, show_id: str) -> int:
         """Remove a show's replay: its playlists, its segments and its lines in the log; files removed."""
         with self._lock:
             show = self._log.segments(show_id)
-            names = [replay_name(show_id)]
+            # the episode and its chapters go with the replay
+            names = [replay_name(show_id), episode_name(show_id), chapters_name(show_id)]
             for rendition in {*self.renditions, *_renditions(show)}:
                 names += [replay_media_name(show_id, rendition), live_media_name(show_id, rendition)]
             self._log.drop_show(show_id)

@@ -71,6 +71,9 @@ class OnAir:
         #: called with (room id, show id) once a show has ended and its record is written
         #: (the app adds the listener figures: ``analytics.save_show_listeners``)
         self.show_ended_hooks: list[Callable[[str, str], object]] = []
+        #: called with (room, show id) when a new show goes on air (not when one resumes);
+        #: a hook must return at once (the app's live notices send from their own thread)
+        self.show_started_hooks: list[Callable[[Room, str], object]] = []
         self.shows = ShowRecords(settings, directory, self._store, self)
 
     def rooms_on_air(self) -> list[str]:
@@ -159,6 +162,11 @@ class OnAir:
         if not resuming:
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=now, title=room.title,
                                  genre=room.genre, host=room.host))
+            for hook in self.show_started_hooks:
+                try:
+                    hook(room, show_id)
+                except Exception:  # a failing hook must never keep a room off air
+                    log.exception("room %s: a show-start hook failed", room.id)
         elif self._directory.get_show(room.id, show_id) is None:
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=room.live_since or time.time(),
                                  title=room.title, genre=room.genre, host=room.host))

@@ -80,6 +80,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             static.mkdir(parents=True, exist_ok=True)
             (static / "live.m3u8").write_bytes(PLAYLIST)
             (static / "seg-00000001.ts").write_bytes(SEGMENT)
+            (static / "show-1.m4a").write_bytes(SEGMENT)  # the bytes matter less than the headers
         (data_dir / "hls" / "secret.txt").write_text("not served")
         ghost = data_dir / "hls" / "ghost-room"  # files of a room the directory does not know
         ghost.mkdir(parents=True, exist_ok=True)
@@ -118,6 +119,14 @@ def test_playlist_and_segment_headers(stack: Stack, front: str) -> None:
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Content-Length"] == str(len(SEGMENT))
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_podcast_episode_is_served_as_audio_mp4(stack: Stack, front: str) -> None:
+    status, headers, body = get(stack.url(front) + "/hls/static-room/show-1.m4a")
+    assert (status, body) == (200, SEGMENT)
+    assert headers["Content-Type"] == "audio/mp4"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 @pytest.mark.parametrize("front", FRONTS)
