@@ -19,8 +19,8 @@ import feedparser
 from flask import Flask
 
 from room_directory import InMemoryRoomDirectory, Room
-from stream_server.ops.app import create_app
 from stream_server.hls.tracks import Track
+from stream_server.ops.app import create_app
 from stream_server.ops.config import Settings
 from tests.support import wait_for
 from tests.support.podcast_rules import feed_problems
