@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from room_directory.keys import hash_stream_key, new_stream_key, stream_key_matches
 from room_directory.models import (
     ROOM_ID_PATTERN,
+    Hand,
+    HandState,
     KeyRole,
     Message,
     PublisherKey,
@@ -28,7 +30,13 @@ from room_directory.models import (
     new_room_id,
     new_token_id,
 )
-from room_directory.port import RoomDirectory, RoomDirectoryError, RoomExists, RoomNotFound
+from room_directory.port import (
+    HandChanged,
+    RoomDirectory,
+    RoomDirectoryError,
+    RoomExists,
+    RoomNotFound,
+)
 
 if TYPE_CHECKING:
     from room_directory.factory import open_directory
@@ -44,6 +52,9 @@ _ADAPTERS = {
 
 __all__ = [
     "ROOM_ID_PATTERN",
+    "Hand",
+    "HandChanged",
+    "HandState",
     "InMemoryRoomDirectory",
     "KeyRole",
     "Message",

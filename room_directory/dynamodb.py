@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 
+from room_directory.dynamodb_hands import DynamoDbHands
 from room_directory.dynamodb_items import (
     MESSAGES_END,
     TABLE_DEFINITION,
@@ -46,7 +47,7 @@ __all__ = ["TABLE_DEFINITION", "DynamoDbRoomDirectory"]
 _LISTENERS_PER_UPDATE = 5000
 
 
-class DynamoDbRoomDirectory:
+class DynamoDbRoomDirectory(DynamoDbHands):
     """Rooms in one DynamoDB table (design in the module docstring).
 
     ``client`` is a boto3 DynamoDB client; without one, a client for ``region`` and
@@ -278,7 +279,7 @@ class DynamoDbRoomDirectory:
     # -- publisher keys ------------------------------------------------------------------
 
     def add_key(self, key: PublisherKey) -> PublisherKey:
-        """Store a new co-host key (conditional put: the key id must be free)."""
+        """Store a new co-host or guest key (conditional put: the key id must be free)."""
         stored = replace(key, created_at=key.created_at or time.time())
         item = publisher_key_item(stored)
         client = self.client
@@ -298,7 +299,7 @@ class DynamoDbRoomDirectory:
         return sorted(keys, key=lambda k: (k.created_at, k.key_id))
 
     def update_key(self, key: PublisherKey) -> PublisherKey:
-        """Replace a stored key's fields (its creation time stays)."""
+        """Replace a stored key's fields (its creation time and a guest key's show stay)."""
         client = self.client
         try:
             self._call(
@@ -378,11 +379,9 @@ class DynamoDbRoomDirectory:
             found.append(item_message(item))
         return found
 
-    # One item per room and minute holding a string set: ADD is a set union, so a log file
-    # read twice (S3 events arrive at least once) counts nobody twice.
-
     def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
-        """Add the listener ids seen in one minute of a room: UpdateItem ADD on a string set."""
+        """Add the listener ids seen in one minute of a room: UpdateItem ADD on one string set
+        per room and minute, a set union, so a log file read twice counts nobody twice."""
         ids = sorted(set(listeners))
         for start in range(0, len(ids), _LISTENERS_PER_UPDATE):
             self._call("update_item", Key=item_key(room_id, listeners_sort(minute)),

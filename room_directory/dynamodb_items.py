@@ -1,4 +1,4 @@
-"""The DynamoDB room directory's items: how rooms, shows, keys and messages are stored.
+"""The DynamoDB room directory's items: how rooms, shows, keys, messages and hands are stored.
 
 Pure mapping between the directory's values and DynamoDB items (plain Python values;
 the adapter serialises them), the keys that address them, and the table's definition.
@@ -13,7 +13,10 @@ room                       ``room#<id>`` / ``room``  ``get``; GSIs below
 join code                  ``code#<code>`` / ``code`` unique code → room id (conditional
                                                      put in the same transaction)
 lease                      ``room#<id>`` / ``lease`` ``claim`` (conditional update)
-co-host key                ``room#<id>`` / ``key#<key id>``
+co-host or guest key       ``room#<id>`` / ``key#<key id>``
+raised hand                ``room#<id>`` / ``hand#<hand id>``  put conditional on its version
+call-in code               ``room#<id>`` / ``handcode#<code>`` unique code → hand id (same
+                                                     transaction as the hand)
 show                       ``room#<id>`` / ``show#<show id>``
 message                    ``room#<id>`` / ``msg#<created>#<id>``  range query after ``since``
 listeners of a minute      ``room#<id>`` / ``listen#<minute>``  a string set of listener ids
@@ -39,7 +42,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from room_directory.models import KeyRole, Message, PublisherKey, Room, RoomStatus, Show
+from room_directory.models import Hand, HandState, KeyRole, Message, PublisherKey, Room, RoomStatus, Show
 
 GSI_KEYS = {
     "by_kind": ("kind", "order"),
@@ -206,11 +209,14 @@ def item_show(item: dict[str, Any]) -> Show:
 
 
 def publisher_key_item(key: PublisherKey) -> dict[str, Any]:
-    """A co-host key's item (in its room's partition)."""
-    return {"pk": partition(key.room_id), "sk": key_sort(key.key_id), "room_id": key.room_id,
+    """A co-host or guest key's item (in its room's partition)."""
+    item = {"pk": partition(key.room_id), "sk": key_sort(key.key_id), "room_id": key.room_id,
             "key_id": key.key_id, "name": key.name, "key_hash": key.key_hash,
             "role": key.role.value, "muted": key.muted, "revoked": key.revoked,
             "created_at": number(key.created_at)}
+    if key.show_id is not None:
+        item["show_id"] = key.show_id
+    return item
 
 
 def item_publisher_key(item: dict[str, Any]) -> PublisherKey:
@@ -219,6 +225,7 @@ def item_publisher_key(item: dict[str, Any]) -> PublisherKey:
         room_id=item["room_id"], key_id=item["key_id"], name=item["name"],
         key_hash=item["key_hash"], role=KeyRole(item["role"]), muted=bool(item["muted"]),
         revoked=bool(item["revoked"]), created_at=float(item["created_at"]),
+        show_id=item.get("show_id"),
     )
 
 
@@ -234,3 +241,41 @@ def item_message(item: dict[str, Any]) -> Message:
     """The message a message item holds."""
     return Message(room_id=item["room_id"], message_id=item["message_id"], text=item["text"],
                    sender=item["sender"], created_at=float(item["created_at"]))
+
+
+def hand_sort(hand_id: str) -> str:
+    """The sort key of a raised hand's item."""
+    return f"hand#{hand_id}"
+
+
+def hand_code_key(room_id: str, code: str) -> dict[str, Any]:
+    """The typed primary key of the item that reserves a call-in code in a room."""
+    return item_key(room_id, f"handcode#{code}")
+
+
+def hand_item(hand: Hand) -> dict[str, Any]:
+    """A raised hand's item (in its room's partition)."""
+    item: dict[str, Any] = {
+        "pk": partition(hand.room_id), "sk": hand_sort(hand.hand_id), "room_id": hand.room_id,
+        "hand_id": hand.hand_id, "show_id": hand.show_id, "name": hand.name, "line": hand.line,
+        "state": hand.state.value, "token_hash": hand.token_hash, "via": hand.via,
+        "created_at": number(float(hand.created_at)), "updated_at": number(float(hand.updated_at)),
+        "version": hand.version,
+    }
+    if hand.call_in_code is not None:
+        item["call_in_code"] = hand.call_in_code
+    if hand.key_id is not None:
+        item["key_id"] = hand.key_id
+    return item
+
+
+def item_hand(item: dict[str, Any]) -> Hand:
+    """The hand a hand item holds."""
+    return Hand(
+        room_id=item["room_id"], hand_id=item["hand_id"], show_id=item["show_id"],
+        name=item["name"], line=item.get("line", ""), state=HandState(item["state"]),
+        token_hash=item.get("token_hash", ""), call_in_code=item.get("call_in_code"),
+        key_id=item.get("key_id"), via=item.get("via", "web"),
+        created_at=float(item["created_at"]), updated_at=float(item["updated_at"]),
+        version=int(item["version"]),
+    )

@@ -27,6 +27,9 @@ class SkillConfig:
     #: Listeners of a room now, when the stream server's tracker is at hand (Flask host);
     #: None in Lambda, where the skill then says nothing about listeners.
     listener_count: Callable[[str], int] | None = None
+    #: (title, artist) of the song on air in a room, when the stream server is at hand (Flask
+    #: host); None in Lambda, where the skill then names the room only.
+    now_playing: Callable[[str], tuple[str, str] | None] | None = None
     #: The time zone schedules are spoken in when the device's is unknown.
     time_zone: str = "UTC"
     #: The clock (epoch seconds); tests pass a fixed one.

@@ -1,7 +1,7 @@
 """What the skill asks of the room directory: the narrow Protocols its parts declare.
 
-The skill only reads rooms and shows and leaves listeners' messages; it never creates
-rooms, holds leases or manages keys. Each handler names the smallest of these it uses,
+The skill only reads rooms and shows, leaves listeners' messages and raises their hands;
+it never creates rooms, holds leases or manages keys. Each handler names the smallest of these it uses,
 so a test can hand it a small fake and a reader sees at a glance what a handler touches.
 Every ``room_directory`` adapter satisfies all of them; ``SkillDirectory`` is the sum the
 builder needs.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from room_directory.hands import HandQueue
 from room_directory.models import Message, Room, Show
 
 
@@ -52,5 +53,21 @@ class MessageBox(RoomReader, Protocol):
     def add_message(self, message: Message) -> Message: ...
 
 
-class SkillDirectory(RoomsAndShows, ScheduleReader, JoinCodeReader, MessageBox, Protocol):
+class FollowIndex(Protocol):
+    """Who follows which host and who allows live notices (``room_directory.follows``)."""
+
+    def follow(self, user_id: str, host: str, *, locale: str = "en-US") -> bool: ...
+
+    def unfollow(self, user_id: str, host: str) -> bool: ...
+
+    def set_subscribed(self, user_id: str, subscribed: bool) -> None: ...
+
+    def is_subscribed(self, user_id: str) -> bool: ...
+
+
+class HandRaiser(RoomReader, HandQueue, Protocol):
+    """Rooms, and a listener's hand raised by voice in a live room."""
+
+
+class SkillDirectory(RoomsAndShows, ScheduleReader, JoinCodeReader, MessageBox, HandRaiser, Protocol):
     """Everything the skill uses of the directory (what ``build_skill`` takes)."""

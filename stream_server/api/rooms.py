@@ -85,6 +85,8 @@ def room_view(room: Room, *, admin: bool = False) -> dict[str, Any]:
     if settings.listeners_from_logs and room.is_live:
         listeners += logged_now(services.directory, room.id, now)
     view["listeners"] = listeners
+    track = services.on_air.now_playing(room.id)  # on air here, even before it is listed live
+    view["now_playing"] = None if track is None else track.view()
     if room.show_id and room.status is RoomStatus.ENDED:
         view["replay_url"] = url(f"{room.show_id}.m3u8")
     if admin and room.private:

@@ -1,18 +1,26 @@
-"""GET /api/rooms/<id>/shows and /api/shows/search: shows with their replay and transcript, found by words."""
+"""GET /api/rooms/<id>/shows and /api/shows/search: shows with their replay and transcript, found by words.
+
+A replay URL is built exactly as the room's own ``replay_url`` is (``listen_url``): a
+fresh listener token, and for a private room the signed prefix; a transcript URL is under
+the same prefix.
+"""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, Room, Show
-from room_directory.access import room_path_prefix
+from room_directory.access import listen_url, room_path_prefix
 from stream_server import auth
+from stream_server.auth import Caller
 from stream_server.hls.names import transcript_name
+from stream_server.hls.tracks import Track
 from stream_server.ops.config import Settings
 from stream_server.ops.services import current_services
 
@@ -24,41 +32,51 @@ MAX_QUERY_WORDS, MAX_QUERY_CHARS, MAX_RESULTS = 8, 200, 20
 MAX_SNIPPETS = 3
 
 
-def show_view(show: Show, base_url: str, replay_playlist: str) -> dict[str, Any]:
-    """A show as the API lists it: its record, and its replay and transcript URLs once it has ended."""
+def show_view(show: Show, replay_url: str | None, tracks: Sequence[Track] = (),
+              files_url: str | None = None) -> dict[str, Any]:
+    """A show as the API lists it: its record, its track list, and its replay and transcript
+    URLs once it has ended (``files_url``: where the room's files are served to this caller)."""
     view = dict(show.public_view())
+    view["tracks"] = [t.view(show.started_at) for t in tracks]
     view["live"] = not show.ended
-    base = f"{base_url}/hls/{show.room_id}"
-    view["replay_url"] = f"{base}/{replay_playlist}" if show.ended else None
-    captioned = show.ended and bool(show.transcript)
-    view["transcript_url"] = f"{base}/{transcript_name(show.show_id, 'vtt')}" if captioned else None
-    view["transcript_text_url"] = f"{base}/{transcript_name(show.show_id, 'txt')}" if captioned else None
+    view["replay_url"] = replay_url if show.ended else None
+    captioned = show.ended and bool(show.transcript) and files_url is not None
+    view["transcript_url"] = f"{files_url}/{transcript_name(show.show_id, 'vtt')}" if captioned else None
+    view["transcript_text_url"] = f"{files_url}/{transcript_name(show.show_id, 'txt')}" if captioned else None
     return view
 
 
-def _signed(view: dict[str, Any], room: Room, settings: Settings) -> dict[str, Any]:
-    """A private room's show: its files are served only under the room's signed prefix."""
-    if not room.private:
-        return view
-    prefix = room_path_prefix(room.id, private=True, secret=settings.url_secret,
-                              now=time.time(), ttl=settings.private_url_ttl)
-    plain = f"{settings.base_url}/hls/{room.id}"
-    for field in ("replay_url", "transcript_url", "transcript_text_url"):
-        if view.get(field):
-            view[field] = view[field].replace(plain, f"{settings.base_url}{prefix}", 1)
-    return view
+def _urls(room: Room, settings: Settings, now: float) -> tuple[Callable[[Show], str], str]:
+    """How a show's replay URL is built for ``room``, and the URL its files are served under."""
+    shows_kept = current_services().on_air.shows
+
+    def replay_url(show: Show) -> str:
+        return listen_url(settings.base_url, room.id, private=room.private,
+                          secret=settings.url_secret, now=now, ttl=settings.private_url_ttl,
+                          playlist=shows_kept.replay_playlist(show))
+
+    prefix = room_path_prefix(room.id, private=room.private, secret=settings.url_secret,
+                              now=now, ttl=settings.private_url_ttl)
+    return replay_url, f"{settings.base_url}{prefix}"
+
+
+def _admin_or_host(room: Room) -> bool:
+    identity = auth.resolve(room, auth.bearer_token())
+    return identity is not None and identity.caller in (Caller.ADMIN, Caller.HOST)
 
 
 @bp.get("/rooms/<room_id>/shows")
 def list_shows(room_id: str) -> ResponseReturnValue:
-    """The room's shows, newest first; a private room's only with the admin token."""
+    """The room's shows, newest first; a private room's only for the admin and its host (the console)."""
     services = current_services()
     room = services.directory.get(room_id) if ROOM_ID_PATTERN.match(room_id) else None
-    if room is None or (room.private and not auth.is_admin(auth.bearer_token())):
+    if room is None or (room.private and not _admin_or_host(room)):
         return jsonify(error="no such room"), 404
     shows_kept = services.on_air.shows
     settings = services.settings
-    shows = [_signed(show_view(s, settings.base_url, shows_kept.replay_playlist(s)), room, settings)
+    packager = services.on_air.packager(room_id)
+    replay_url, files_url = _urls(room, settings, time.time())
+    shows = [show_view(s, replay_url(s) if s.ended else None, packager.tracks(s.show_id), files_url)
              for s in shows_kept.replays(room_id)]
     return jsonify(room_id=room_id, shows=shows)
 
@@ -89,6 +107,7 @@ def search_shows() -> ResponseReturnValue:
     admin = auth.is_admin(auth.bearer_token())
     settings = services.settings
     rooms: dict[str, Room | None] = {}
+    now = time.time()
     found = []
     for show in services.directory.list_shows(ended_only=True):
         lines = matching_lines(show.transcript, words) if show.transcript else None
@@ -99,8 +118,9 @@ def search_shows() -> ResponseReturnValue:
         room = rooms[show.room_id]
         if room is None or (room.private and not admin):
             continue
-        view = _signed(show_view(show, settings.base_url, services.on_air.shows.replay_playlist(show)),
-                       room, settings)
+        replay_url, files_url = _urls(room, settings, now)
+        view = show_view(show, replay_url(show), services.on_air.packager(show.room_id).tracks(show.show_id),
+                         files_url)
         view["matches"] = lines
         found.append(view)
         if len(found) >= MAX_RESULTS:

@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from stream_server.hls.names import (
-    LIVE_SUBTITLES,
     caption_segment_name,
+    live_subtitles_name,
     replay_subtitles_name,
     transcript_name,
 )
-from stream_server.hls.playlist import Segment, Subtitles, render_media_playlist
+from stream_server.hls.playlist import Segment, Subtitles, render_media_playlist, target_duration_for
 from stream_server.hls.webvtt import (
     Cue,
     cues_starting_in,
@@ -74,7 +74,7 @@ class CaptionTrack:
     @property
     def rendition(self) -> Subtitles:
         """How the live master playlist names this track."""
-        return Subtitles(LIVE_SUBTITLES)
+        return Subtitles(live_subtitles_name(self.show_id))
 
     def replay_rendition(self) -> Subtitles:
         """How the replay's master playlist names the replay's subtitles."""
@@ -119,7 +119,8 @@ class CaptionTrack:
                 return
             start = self._show_segments[0].program_date_time
             cues = sorted(self._cues, key=lambda c: c.start)
-            vod = render_media_playlist(self._show_segments, target_duration=self._target, vod=True)
+            vod = render_media_playlist(self._show_segments, target_duration=target_duration_for(
+                self._show_segments, self._target), vod=True)
             self._store.publish_playlist(self.room_id, replay_subtitles_name(self.show_id), vod)
             self._store.publish_playlist(self.room_id, transcript_name(self.show_id, "vtt"),
                                          render_transcript(cues, show_start=start))
@@ -141,6 +142,8 @@ class CaptionTrack:
             text = render_segment(cues, segment_start=segment.program_date_time, first_pts=pts)
             self._store.publish_playlist(self.room_id, name, text)
             listed = replace(segment, uri=name)
+            # as the audio's: raised by a long segment, never lowered while the playlist lives
+            self._target = target_duration_for([listed], self._target)
             self._window.append(listed)
             self._show_segments.append(listed)
             self._released_until = end
@@ -152,4 +155,4 @@ class CaptionTrack:
     def _publish_playlist(self) -> None:
         text = render_media_playlist(list(self._window), target_duration=self._target, ended=self._ended,
                                      next_sequence=self._next_sequence)
-        self._store.publish_playlist(self.room_id, LIVE_SUBTITLES, text)
+        self._store.publish_playlist(self.room_id, live_subtitles_name(self.show_id), text)

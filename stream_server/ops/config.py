@@ -109,6 +109,15 @@ class Settings:
     skill_state: str = ""
     #: Time zone the skill speaks schedules in (IANA name).
     time_zone: str = "UTC"
+    #: The skill's Login with Amazon client id and secret (developer console, Permissions):
+    #: with both set, followers who allow notifications hear when a host goes live.
+    alexa_client_id: str = ""
+    alexa_client_secret: str = ""
+    #: Proactive Events API: ``…/stages/development`` while testing, ``/v1/proactiveEvents``
+    #: once the skill is live.
+    alexa_events_url: str = "https://api.amazonalexa.com/v1/proactiveEvents/stages/development"
+    #: Where the skill-level access token of the events API comes from.
+    alexa_token_url: str = "https://api.amazon.com/auth/o2/token"
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:

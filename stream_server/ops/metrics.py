@@ -43,3 +43,10 @@ CAPTION_AUDIO_DROPPED = Counter(
     "Seconds of program audio the caption recogniser skipped because it fell behind real time",
     registry=REGISTRY,
 )
+INGEST_RECOVERIES = Counter(
+    "livestage_ingest_recoveries",
+    "Publisher streams repaired or decoders restarted without dropping the performer, by kind "
+    "(empty_ogg_packet, ogg_resync, decoder_restart)",
+    ["kind"],
+    registry=REGISTRY,
+)

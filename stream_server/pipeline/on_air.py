@@ -13,6 +13,7 @@ from typing import Protocol
 from room_directory import Room, RoomStatus, Show
 from stream_server.hls.packager import Packager
 from stream_server.hls.show_log import ShowLog
+from stream_server.hls.tracks import Track, TrackLog
 from stream_server.ops.config import Settings
 from stream_server.pipeline.bus import PublisherInput
 from stream_server.pipeline.clock import BusClock
@@ -70,7 +71,15 @@ class OnAir:
         #: called with (room id, show id) once a show has ended and its record is written
         #: (the app adds the listener figures: ``analytics.save_show_listeners``)
         self.show_ended_hooks: list[Callable[[str, str], object]] = []
+        #: called with (room, show id) when a new show goes on air (not when one resumes);
+        #: a hook must return at once (the app's live notices send from their own thread)
+        self.show_started_hooks: list[Callable[[Room, str], object]] = []
         self.shows = ShowRecords(settings, directory, self._store, self)
+
+    def rooms_on_air(self) -> list[str]:
+        """Ids of the rooms with a running pipeline here (listed live or still starting)."""
+        with self._lock:
+            return list(self._streams)
 
     def encoder_count(self) -> int:
         """Rooms with a running encoder in this process."""
@@ -101,9 +110,28 @@ class OnAir:
                 target_duration=self._settings.segment_seconds,
                 window_size=self._settings.window_segments,
                 renditions_kbps=self._settings.renditions_kbps,
+                track_log=TrackLog(self._settings.work_dir / room_id / "tracks.jsonl"),
             )
             self._packagers[room_id] = packager
         return packager
+
+    def set_now_playing(self, room_id: str, title: str, artist: str = "") -> Track | None:
+        """A performer's tool announced a song: it is the room's now-playing from now on.
+
+        None when the room is not on air here (there is no show to play it in).
+        """
+        show_id = self.live_show(room_id)
+        if show_id is None:
+            return None
+        track = Track(show_id, time.time(), title, artist)
+        self.packager(room_id).add_track(track)
+        log.info("room %s: now playing %r%s", room_id, title, f" by {artist!r}" if artist else "")
+        return track
+
+    def now_playing(self, room_id: str) -> Track | None:
+        """The song on air in the room here, if one was announced in its current show."""
+        show_id = self.live_show(room_id)
+        return None if show_id is None else self.packager(room_id).now_playing(show_id)
 
     def go_live(self, room: Room) -> RoomStream:
         """Put the room on air: continue its show after a restart, or start a new one."""
@@ -120,9 +148,12 @@ class OnAir:
                 self._packagers.pop(room.id, None)
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
+            now = time.time()
+            announce = None if resuming else (lambda: self._announce(room.id, show_id, now))
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
                                 self._settings.work_dir / room.id, bus_clock=self._bus_clock,
-                                captions=self._settings.captions if room.captions is None else room.captions)
+                                captions=self._settings.captions if room.captions is None else room.captions,
+                                on_playable=announce)
             try:
                 stream.start()
             except OSError as exc:
@@ -130,15 +161,37 @@ class OnAir:
                 raise OnAirUnavailable(f"the encoder could not start: {exc}") from exc
             self._streams[room.id] = stream
         if not resuming:
-            now = time.time()
-            self._directory.update(replace(room, status=RoomStatus.LIVE, show_id=show_id, live_since=now))
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=now, title=room.title,
                                  genre=room.genre, host=room.host))
+            for hook in self.show_started_hooks:
+                try:
+                    hook(room, show_id)
+                except Exception:  # a failing hook must never keep a room off air
+                    log.exception("room %s: a show-start hook failed", room.id)
         elif self._directory.get_show(room.id, show_id) is None:
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=room.live_since or time.time(),
                                  title=room.title, genre=room.genre, host=room.host))
-        log.info("room %s on air (show %s%s)", room.id, show_id, ", resumed" if resuming else "")
+        if resuming:
+            log.info("room %s on air (show %s, resumed)", room.id, show_id)
+        else:
+            log.info("room %s: show %s starting, offered live once its entry playlist plays",
+                     room.id, show_id)
         return stream
+
+    def _announce(self, room_id: str, show_id: str, since: float) -> None:
+        """Mark the room live in the directory: its entry playlist now plays ``show_id``.
+
+        Until then the room API, the listings and the skill do not offer it, as a player
+        would find nothing (or the previous show) there. Under the lock, so that an end of
+        the show cannot slip in between the check and the write.
+        """
+        with self._lock:
+            stream = self._streams.get(room_id)
+            room = self._directory.get(room_id)
+            if stream is None or stream.show_id != show_id or room is None:
+                return  # ended meanwhile
+            self._directory.update(replace(room, status=RoomStatus.LIVE, show_id=show_id, live_since=since))
+        log.info("room %s is live: its entry playlist plays show %s", room_id, show_id)
 
     def open_publisher(self, room: Room, label: str) -> PublisherInput:
         """A bus input for a new publisher of ``room``, putting the room on air if needed."""
@@ -155,6 +208,9 @@ class OnAir:
         room = self._directory.get(room_id)
         if room is None:
             return None
+        if stream is not None and room.show_id != stream.show_id:
+            # ended before it ever played: never announced, yet its replay is the room's latest
+            room = self._directory.update(replace(room, status=RoomStatus.ENDED, show_id=stream.show_id))
         if stream is None and room.is_live and room.show_id and self._run:
             # live in the directory, but its pipeline is not running here (it failed to
             # resume): its recorded segments still become the replay

@@ -8,7 +8,8 @@ The Flask route, the embedded fast path (``hls_fast``), the nginx access-log tai
 * ``/hls/<room>/s/<expires>/<signature>/<file>`` names a file under a signed prefix
   (``room_directory.access``); a private room is served only that way (403 otherwise);
 * ``<file>`` matches the HLS layout (``…m3u8``, ``…ts``, caption ``…vtt`` and
-  ``…-transcript.txt``, no hidden names);
+  ``…-transcript.txt``, or a show's podcast episode ``…m4a`` and its chapters ``…json``;
+  no hidden names);
 * a playlist fetch with ``?lt=<valid listener token>`` counts a listener, and a master
   playlist fetched so gets the token added to its variant URIs.
 """
@@ -30,7 +31,7 @@ from stream_server.serving.headers import (
 )
 
 #: File names of the HLS layout (the same pattern the Flask route and nginx use).
-FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}(\.m3u8|\.ts|\.vtt|-transcript\.txt)$")
+FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}(\.(m3u8|ts|vtt|m4a|json)|-transcript\.txt)$")
 #: ``<expires>`` of a signed prefix: epoch seconds.
 EXPIRES_PATTERN = re.compile(r"^[0-9]{1,12}$")
 #: ``<signature>``: base64url without padding of a SHA-256 HMAC (43 characters).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from room_directory import Room
@@ -15,6 +16,7 @@ from stream_server.api.rooms import room_view
 from stream_server.hls.names import replay_name
 from stream_server.ops.services import current_services
 from stream_server.web.listing import Replay, build_listing
+from stream_server.web.podcasts import host_slug
 from stream_server.web.security import page_headers
 
 bp = Blueprint("index", __name__)
@@ -41,7 +43,15 @@ def _replay_view(replay: Replay, now: float) -> dict[str, Any]:
         "host": replay.host, "genre": replay.genre, "art_url": _art(replay.art_url),
         "started_at": iso_utc(replay.started_at), "minutes": round(replay.duration / 60),
         "url": url,
+        "room_feed": f"/podcasts/rooms/{replay.room_id}.xml",
+        "host_feed": f"/podcasts/hosts/{host_slug(replay.host)}.xml" if replay.host else "",
     }
+
+
+def _has_stage_script() -> bool:
+    """Whether this server ships the stage module (``static/stage.js``) that joins guests to the stage."""
+    folder = current_app.static_folder
+    return bool(folder) and Path(str(folder), "stage.js").is_file()
 
 
 @bp.get("/")
@@ -66,5 +76,6 @@ def index() -> ResponseReturnValue:
         live=[card(r) for r in listing.live],
         upcoming=[card(r) for r in listing.upcoming],
         replays=[_replay_view(r, now) for r in listing.replays],
+        stage_script=_has_stage_script(),
     )
     return html, 200, page_headers(base)

@@ -84,6 +84,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             (static / "seg-00000001.ts").write_bytes(SEGMENT)
             (static / "show-captions-00000001.vtt").write_bytes(CUES)
             (static / "show-transcript.txt").write_bytes(TRANSCRIPT)
+            (static / "show-1.m4a").write_bytes(SEGMENT)  # the bytes matter less than the headers
         (data_dir / "hls" / "secret.txt").write_text("not served")
         ghost = data_dir / "hls" / "ghost-room"  # files of a room the directory does not know
         ghost.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,13 @@ def test_caption_files_are_served_as_utf8_text_cached_like_segments(stack: Stack
     assert headers["Content-Type"].replace(" ", "").lower() == f"{kind};charset=utf-8"
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_podcast_episode_is_served_as_audio_mp4(stack: Stack, front: str) -> None:
+    status, headers, body = get(stack.url(front) + "/hls/static-room/show-1.m4a")
+    assert (status, body) == (200, SEGMENT)
+    assert headers["Content-Type"] == "audio/mp4"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 @pytest.mark.parametrize("front", FRONTS)

@@ -12,7 +12,7 @@ import m3u8
 import pytest
 import webvtt
 
-from stream_server.hls.names import LIVE_PLAYLIST, LIVE_SUBTITLES, transcript_name
+from stream_server.hls.names import LIVE_PLAYLIST, live_media_name, live_subtitles_name, transcript_name
 from stream_server.hls.packager import Packager
 from stream_server.hls.show_log import ShowLog
 from stream_server.ops.config import Settings
@@ -100,7 +100,7 @@ def test_a_room_with_captions_off_has_no_captioner_thread_or_process(tmp_path: P
         assert stream.captioner is None
         assert not [t for t in threading.enumerate() if t.name.startswith("captions[")]
         assert len(children() - before) == 1  # the encoder, and nothing else
-        assert not (tmp_path / "hls" / ROOM / LIVE_SUBTITLES).exists()
+        assert not (tmp_path / "hls" / ROOM / live_subtitles_name("show1")).exists()
     finally:
         stream.stop(end_show=True)
 
@@ -113,14 +113,14 @@ def test_a_captioned_room_publishes_the_spoken_words_beside_its_audio(tmp_path: 
     try:
         assert [t for t in threading.enumerate() if t.name == f"captions[{ROOM}]"]
         feed(stream, pcm)
-        audio = folder / "live-128k.m3u8"
+        audio = folder / live_media_name("show1", "128k")
         wait_for(audio.exists, 30, what="the first audio segment")
         first = m3u8.loads(audio.read_text()).segments[0]
         assert first.media_sequence == 0
         show_start = first.program_date_time.timestamp()  # the air time the speech started at
 
         def cues_listed() -> list[tuple[float, float, str]]:
-            parsed = m3u8.loads((folder / LIVE_SUBTITLES).read_text())
+            parsed = m3u8.loads((folder / live_subtitles_name("show1")).read_text())
             found = []
             for seg in parsed.segments:
                 base = seg.program_date_time.timestamp()
@@ -131,7 +131,7 @@ def test_a_captioned_room_publishes_the_spoken_words_beside_its_audio(tmp_path: 
         wait_for(lambda: len({w for c in cues_listed() for w in c[2].split()} & HEARD_WORDS) >= 3, 60,
                  what="the spoken words in the subtitle playlist")
         master = m3u8.loads((folder / LIVE_PLAYLIST).read_text())
-        assert master.media[0].type == "SUBTITLES" and master.media[0].uri == LIVE_SUBTITLES
+        assert master.media[0].type == "SUBTITLES" and master.media[0].uri == live_subtitles_name("show1")
         # a cue sits where its words were said: the sentence's air time, measured from the show's start
         for start, _, text in cues_listed():
             at = start - show_start

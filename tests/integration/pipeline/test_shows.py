@@ -9,6 +9,7 @@ import m3u8
 import pytest
 
 from room_directory import InMemoryRoomDirectory, Room, RoomStatus, Show, hash_stream_key
+from stream_server.hls.names import live_media_name
 from stream_server.hls.packager import Packager
 from stream_server.hls.show_log import ShowLog
 from stream_server.ops.app import create_app
@@ -87,7 +88,8 @@ def test_retention_deletes_old_replays_files_and_records_but_never_a_rooms_newes
     assert sorted(deleted) == ["old-1", "old-2"]
     assert files_of(settings, "old-1") == [] and files_of(settings, "old-2") == []
     assert [s.show_id for s in directory.list_shows("room-1")] == ["recent"]
-    assert len(files_of(settings, "recent")) == 2 * 2 + 3  # segments of both renditions + 3 playlists
+    # segments of both renditions, 3 replay playlists and the 2 ended live ones
+    assert len(files_of(settings, "recent")) == 2 * 2 + 3 + 2
     assert files_of(settings, "only-one", "room-2") != []  # a room's newest replay stays
     log = ShowLog(settings.work_dir / "room-1" / "segments.jsonl").segments()
     assert {s.show_id for s in log} == {"recent"} and log[-1].sequence == 5  # the sequence carries on
@@ -132,7 +134,8 @@ def test_shows_api_lists_replays_and_hides_private_rooms(tmp_path: Path) -> None
 
     body = client.get("/api/rooms/room-1/shows").get_json()
     assert [s["show_id"] for s in body["shows"]] == ["s1"]
-    assert body["shows"][0]["replay_url"].endswith("/hls/room-1/s1.m3u8")
+    replay_path, _, query = body["shows"][0]["replay_url"].partition("?")
+    assert replay_path.endswith("/hls/room-1/s1.m3u8") and query.startswith("lt=")
     assert body["shows"][0]["segments"] == 2 and body["shows"][0]["live"] is False
     assert client.get("/api/rooms/room-2/shows").status_code == 404
     assert client.get("/api/rooms/room-2/shows", headers={"Authorization": "Bearer admin"}).status_code == 200
@@ -148,10 +151,11 @@ def test_clean_restart_continues_the_show_in_both_renditions_and_loses_nothing(t
     show_id = first.go_live(room).show_id
 
     def listed(rendition: str) -> list[str]:
-        path = settings.hls_dir / "room-1" / f"live-{rendition}.m3u8"
+        path = settings.hls_dir / "room-1" / live_media_name(show_id, rendition)
         return [s.uri for s in m3u8.loads(path.read_text()).segments] if path.exists() else []
 
-    wait_for(lambda: len(listed("64k")) >= 3, 30, what="segments before the restart")
+    wait_for(lambda: directory.get("room-1").is_live, 30, what="the room live")  # type: ignore[union-attr]
+    assert len(listed("64k")) >= 4
     first.shutdown()  # a clean stop: the last segment is published, the show stays live
     before = {r: listed(r) for r in ("128k", "64k")}
     second = OnAir(settings, directory)

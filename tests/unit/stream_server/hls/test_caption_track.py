@@ -11,11 +11,12 @@ import webvtt
 from stream_server.hls.caption_track import CaptionTrack
 from stream_server.hls.names import (
     LIVE_PLAYLIST,
-    LIVE_SUBTITLES,
     caption_segment_name,
     live_media_name,
+    live_subtitles_name,
     replay_name,
     replay_subtitles_name,
+    show_of_playlist,
     transcript_name,
 )
 from stream_server.hls.packager import Packager
@@ -47,8 +48,8 @@ def track(store: MemorySegmentStore, clock: Clock) -> CaptionTrack:
     return CaptionTrack(ROOM, SHOW, store, target_duration=2, window_size=6, max_wait=8.0, clock=clock)
 
 
-def playlist(store: MemorySegmentStore, name: str = LIVE_SUBTITLES) -> m3u8.M3U8:
-    return m3u8.loads(store.text(ROOM, name))
+def playlist(store: MemorySegmentStore, name: str = "") -> m3u8.M3U8:
+    return m3u8.loads(store.text(ROOM, name or live_subtitles_name(SHOW)))
 
 
 def cues_of(store: MemorySegmentStore, name: str) -> list[tuple[str, str, str]]:
@@ -119,35 +120,73 @@ def packager(tmp: Path, store: MemorySegmentStore) -> Packager:
                     renditions_kbps=(128, 64))
 
 
-def add(p: Packager, tmp: Path, i: int) -> None:
+def add(p: Packager, tmp: Path, i: int, show: str = SHOW) -> None:
     sources = {}
     for rendition in ("128k", "64k"):
         sources[rendition] = tmp / f"{rendition}-{i}.ts"
         sources[rendition].write_bytes(b"G" * 30_000)
-    p.add_segment(SHOW, sources, 2.0, T0 + 2 * i)
+    p.add_segment(show, sources, 2.0, T0 + 2 * i)
+
+
+def test_each_show_has_a_live_subtitle_playlist_of_its_own_named_like_its_audio_ones() -> None:
+    assert live_subtitles_name(SHOW) == f"{SHOW}-live-captions.m3u8" == live_media_name(SHOW, "captions")
+    assert show_of_playlist(live_subtitles_name(SHOW)) == SHOW
+    assert show_of_playlist(replay_subtitles_name(SHOW)) == SHOW
+    assert show_of_playlist(live_media_name(SHOW, "128k")) == SHOW
+    assert show_of_playlist(LIVE_PLAYLIST) is None
 
 
 def test_the_master_names_the_subtitles_only_while_the_show_has_captions(tmp_path: Path) -> None:
     store = MemorySegmentStore()
     p = packager(tmp_path, store)
-    add(p, tmp_path, 0)
+    for i in range(3):  # three target durations: the entry playlist names the show
+        add(p, tmp_path, i)
     assert m3u8.loads(store.text(ROOM, LIVE_PLAYLIST)).media == []
     captions = p.start_captions(SHOW)
-    assert playlist(store).media_sequence == 1  # empty, yet never behind the audio
+    assert playlist(store).media_sequence == 3  # empty, yet never behind the audio
     master = m3u8.loads(store.text(ROOM, LIVE_PLAYLIST))
     (media,) = master.media
     assert (media.type, media.uri, media.language, media.group_id) == (
-        "SUBTITLES", LIVE_SUBTITLES, "en", "captions")
+        "SUBTITLES", live_subtitles_name(SHOW), "en", "captions")
     assert {v.stream_info.subtitles for v in master.playlists} == {"captions"}
-    add(p, tmp_path, 1)
-    captions.add_cues([Cue(T0 + 2.5, T0 + 3.0, "words")], heard_until=T0 + 4.0)
-    assert len(playlist(store).segments) == 1  # segment 0 went out before captions started
-    assert m3u8.loads(store.text(ROOM, live_media_name("128k"))).segments[-1].program_date_time.timestamp() \
+    add(p, tmp_path, 3)
+    captions.add_cues([Cue(T0 + 6.5, T0 + 7.0, "words")], heard_until=T0 + 8.0)
+    assert len(playlist(store).segments) == 1  # segments 0-2 went out before captions started
+    assert m3u8.loads(store.text(ROOM, live_media_name(SHOW, "128k"))).segments[-1].program_date_time.timestamp() \
         == playlist(store).segments[-1].program_date_time.timestamp()
     p.end_show(SHOW)
+    assert playlist(store).is_endlist
     replay = m3u8.loads(store.text(ROOM, replay_name(SHOW)))
     assert replay.media[0].uri == replay_subtitles_name(SHOW)
-    assert replay_subtitles_name(SHOW) in p.referenced_files()
+    assert {replay_subtitles_name(SHOW), live_subtitles_name(SHOW)} <= p.referenced_files()
     p.delete_show(SHOW)
     assert store.read(ROOM, transcript_name(SHOW, "txt")) is None
-    assert store.read(ROOM, caption_segment_name(SHOW, 1)) is None
+    assert store.read(ROOM, caption_segment_name(SHOW, 3)) is None
+    assert store.read(ROOM, live_subtitles_name(SHOW)) is None
+
+
+def test_the_subtitles_are_named_with_the_audio_once_it_plays_and_end_with_their_show(tmp_path: Path) -> None:
+    store = MemorySegmentStore()
+    p = packager(tmp_path, store)
+    add(p, tmp_path, 0)
+    captions = p.start_captions(SHOW)
+    add(p, tmp_path, 1)
+    assert store.read(ROOM, LIVE_PLAYLIST) is None  # not playable yet: nothing named, subtitles neither
+    add(p, tmp_path, 2)
+    (media,) = m3u8.loads(store.text(ROOM, LIVE_PLAYLIST)).media
+    assert media.uri == live_subtitles_name(SHOW)
+    captions.add_cues([], heard_until=T0 + 6.0)
+    p.end_show(SHOW)
+    ended = store.text(ROOM, live_subtitles_name(SHOW))
+    assert "#EXT-X-ENDLIST" in ended
+    # the next show: subtitles of its own; the ended playlist is never written again
+    nxt = "20261206T010000-bbbbbb"
+    p.start_captions(nxt)
+    assert store.text(ROOM, live_subtitles_name(SHOW)) == ended
+    for i in range(3, 6):
+        add(p, tmp_path, i, show=nxt)
+    assert store.text(ROOM, live_subtitles_name(SHOW)) == ended
+    assert store.text(ROOM, live_media_name(SHOW, "128k")).rstrip().endswith("#EXT-X-ENDLIST")
+    (media,) = m3u8.loads(store.text(ROOM, LIVE_PLAYLIST)).media
+    assert media.uri == live_subtitles_name(nxt)
+    assert not m3u8.loads(store.text(ROOM, live_subtitles_name(nxt))).is_endlist
