@@ -138,6 +138,7 @@ def test_caption_files_are_served_as_utf8_text_cached_like_segments(stack: Stack
     assert headers["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("front", FRONTS)
 def test_a_podcast_episode_is_served_as_audio_mp4(stack: Stack, front: str) -> None:
     status, headers, body = get(stack.url(front) + "/hls/static-room/show-1.m4a")
     assert (status, body) == (200, SEGMENT)
