@@ -3,9 +3,24 @@
 Credentials come in the ``Authorization`` header only: ``Bearer <token>`` on every route, and
 ``Basic <any user>:<stream key>`` where Icecast tools publish. A token is the admin token, a
 room's host key or one of its co-host keys; keys are compared in constant time against their
-stored hashes and never logged. A presented token that opens nothing counts against the
-client's address (``FailedAttempts``): past five in a minute the address must wait, whatever
-key it presents next, so one valid key cannot be used to keep guessing others.
+stored hashes and never logged.
+
+The client is the connecting address, unless that address is one of the proxies the operator
+trusts (``LIVESTAGE_TRUSTED_PROXIES``): then it is the nearest address in ``X-Forwarded-For``
+(read from the right, skipping trusted proxies) or, without one, ``X-Real-IP``. Headers from
+anyone else are ignored, so a client cannot name itself somebody else.
+
+A presented token that opens nothing counts against the pair (client, room) in
+``FailedAttempts``: past five in a minute, that pair's wrong keys answer 429 until its wait
+is over. A right key is checked first and always passes, throttled or not. The
+choice: refusing right keys while an address is slowed would let anyone who shares it (a
+NAT, a festival's Wi-Fi, the proxy) lock every performer out with five bad guesses, and it
+buys nothing against guessing, because keys and the generated admin token carry 192 random
+bits: at a million guesses a second the search outlasts the universe, throttled or not.
+What the throttle does is cap the noise (directory look-ups, log lines) one client can
+cause per room and tell a misconfigured tool to stop. Keying by room too means one wrong
+tool in a room costs nobody elsewhere their console. An admin token an operator chooses
+by hand is only as strong as its length; use 32 random characters or more.
 
 Every refusal is an ``AuthError`` carrying its status, a reason for the JSON body and metrics,
 and the headers the answer needs::
@@ -22,10 +37,11 @@ import base64
 import binascii
 import collections
 import hmac
+import ipaddress
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -36,7 +52,7 @@ from room_directory import ROOM_ID_PATTERN, KeyRole, Room
 from stream_server.ingest.keys import Publisher, identify
 from stream_server.ops.services import current_services
 
-#: throttle defaults: 5 failures in 60 s, then 5 s, 10 s, 20 s … at most 5 minutes; 4,096 addresses
+#: throttle defaults: 5 failures in 60 s, then 5 s, 10 s, 20 s … at most 5 minutes; 4,096 clients
 MAX_FAILURES = 5
 WINDOW_SECONDS = 60.0
 BASE_DELAY_SECONDS = 5.0
@@ -73,13 +89,13 @@ class AuthError(Exception):
 
 
 class Throttled(AuthError):
-    """Too many wrong keys from this address lately: wait ``retry_after`` seconds."""
+    """Too many wrong keys from this client for this room lately: wait ``retry_after`` seconds."""
 
     status = 429
     reason = "throttled"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("too many wrong keys from this address; wait and retry",
+        super().__init__("too many wrong keys from this client for this room; wait and retry",
                          headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
 
@@ -126,8 +142,42 @@ def bearer_token() -> str | None:
 
 
 def client_address() -> str:
-    """The connecting address (proxies are not trusted to name another one)."""
-    return request.remote_addr or "?"
+    """The calling client's address: the connecting one, or what a trusted proxy reports."""
+    return forwarded_client(request.remote_addr or "?",
+                            request.headers.get("X-Forwarded-For"),
+                            request.headers.get("X-Real-IP"),
+                            current_services().settings.trusted_networks)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def forwarded_client(remote: str, forwarded_for: str | None, real_ip: str | None,
+                     trusted: Sequence[Network]) -> str:
+    """The client behind ``remote``: ``X-Forwarded-For`` read from the right past trusted proxies."""
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted)
+
+    if not is_trusted(remote):
+        return remote
+    hops = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
+    if not hops and real_ip:
+        hops = [real_ip.strip()]
+    nearest = remote
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return nearest  # a hop nobody trusted could write: the last trusted one answers for it
+        nearest = hop
+        if not is_trusted(hop):
+            return hop
+    return nearest
 
 
 def is_admin(token: str | None) -> bool:
@@ -161,20 +211,28 @@ def caller(room: Room | None, *, basic: bool = False, admin: bool = True,
            count: bool = False) -> Identity | None:
     """Who the current request is for ``room``, or None (anonymous).
 
-    Raises ``Throttled`` while the client's address must wait. With ``count`` (where a
-    credential is required), a presented token that opens nothing counts against the address;
-    where a key is optional (a listing that shows more to its host) a miss is not a guess.
+    A right key passes first, whatever the throttle says. A presented token that opens nothing
+    raises ``Throttled`` while this client must wait for this room; otherwise, with ``count``
+    (where a credential is required), it counts against the pair. Where a key is optional
+    (a listing that shows more to its host) a miss is not counted.
     """
-    attempts = failed_attempts()
-    address = client_address()
-    wait = attempts.retry_after(address)
-    if wait > 0:
-        raise Throttled(math.ceil(wait))
     token = presented_key(request.headers.get("Authorization"), basic=basic)
     identity = resolve(room, token, admin=admin)
-    if identity is None and token is not None and count:
-        attempts.failed(address)
-    return identity
+    if identity is not None or token is None:
+        return identity
+    attempts = failed_attempts()
+    who = throttle_key(client_address(), room.id if room is not None else "")
+    wait = attempts.retry_after(who)
+    if wait > 0:
+        raise Throttled(math.ceil(wait))
+    if count:
+        attempts.failed(who)
+    return None
+
+
+def throttle_key(client: str, room_id: str) -> str:
+    """The name wrong keys are counted under: one client guessing at one room (or at none)."""
+    return f"{client} {room_id}"
 
 
 def require(room: Room | None, *allowed: Caller, basic: bool = False, message: str = "",
@@ -213,12 +271,12 @@ class _Record:
 
 
 class FailedAttempts:
-    """Counts wrong keys per client address and says how long an address must wait.
+    """Counts wrong keys per name (a client and a room) and says how long that name must wait.
 
-    After ``max_failures`` wrong keys from one address within ``window`` seconds, that
-    address is refused for ``base_delay`` seconds, doubling with every further failure up
-    to ``max_delay``. A success does not wipe the record; records fade after the window.
-    At most ``capacity`` addresses are remembered, least recently failed forgotten first.
+    After ``max_failures`` wrong keys under one name within ``window`` seconds, that name is
+    refused for ``base_delay`` seconds, doubling with every further failure up to
+    ``max_delay``. A success does not wipe the record; records fade after the window.
+    At most ``capacity`` names are remembered, least recently failed forgotten first.
     """
 
     def __init__(self, *, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS,
@@ -237,37 +295,37 @@ class FailedAttempts:
         excess = record.failures - self._max_failures
         return 0.0 if excess < 0 else min(self._base * 2.0**excess, self._max_delay)
 
-    def _current(self, address: str, now: float) -> _Record | None:
-        record = self._records.get(address)
+    def _current(self, name: str, now: float) -> _Record | None:
+        record = self._records.get(name)
         if record is None:
             return None
         if now - record.last_at > max(self._window, self._delay(record)):
-            del self._records[address]  # faded: a fresh start
+            del self._records[name]  # faded: a fresh start
             return None
         return record
 
-    def retry_after(self, address: str) -> float:
-        """Seconds ``address`` must still wait before its next attempt (0: go ahead)."""
+    def retry_after(self, name: str) -> float:
+        """Seconds ``name`` must still wait before its wrong keys are heard again (0: go ahead)."""
         now = self._clock()
         with self._lock:
-            record = self._current(address, now)
+            record = self._current(name, now)
             if record is None:
                 return 0.0
             return max(0.0, record.last_at + self._delay(record) - now)
 
-    def failed(self, address: str) -> None:
-        """Record a wrong key from ``address``."""
+    def failed(self, name: str) -> None:
+        """Record a wrong key under ``name``."""
         now = self._clock()
         with self._lock:
-            record = self._current(address, now)
+            record = self._current(name, now)
             stale = record is not None and record.failures < self._max_failures and (
                 now - record.first_at > self._window)
             if record is None or stale:
                 record = _Record(0, now, now)
             record.failures += 1
             record.last_at = now
-            self._records[address] = record
-            self._records.move_to_end(address)
+            self._records[name] = record
+            self._records.move_to_end(name)
             while len(self._records) > self._capacity:
                 self._records.popitem(last=False)
 
