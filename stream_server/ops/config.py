@@ -89,6 +89,8 @@ class Settings:
     skill_state: str = ""
     #: Time zone the skill speaks schedules in (IANA name).
     time_zone: str = "UTC"
+    #: Connections served at once (a thread each); past it a new one is answered 503 and closed.
+    max_connections: int = 1000
     #: Proxies whose X-Forwarded-For / X-Real-IP name the client (addresses or CIDR, commas); none.
     trusted_proxies: str = ""
 
@@ -109,6 +111,8 @@ class Settings:
             raise ValueError("LIVESTAGE_AAC_CODER must be fast or twoloop")
         if self.replay_retention_days < 0 or self.replay_keep_per_room < 0:
             raise ValueError("replay retention settings must be 0 (off) or positive")
+        if self.max_connections < 1:
+            raise ValueError("LIVESTAGE_MAX_CONNECTIONS must be at least 1")
         try:
             self.trusted_networks  # noqa: B018 - parsed once here so a typo stops start-up
         except ValueError as exc:
