@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from dataclasses import replace
@@ -27,6 +26,7 @@ from room_directory.fields import InvalidRoomFields, clean_room_fields
 from stream_server import auth
 from stream_server.api.openapi import openapi_document
 from stream_server.auth import Caller
+from stream_server.ops.json_input import loads_client_json
 from stream_server.ops.services import current_services
 from stream_server.serving.analytics import show_listener_figures
 
@@ -118,8 +118,8 @@ def json_body() -> Any:
     if len(data) > MAX_JSON_BODY:
         abort(413)
     try:
-        return json.loads(data)
-    except ValueError:
+        return loads_client_json(data)
+    except ValueError:  # malformed, nested past the limit, or a lone surrogate: not JSON we take
         return None
 
 

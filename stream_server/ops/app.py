@@ -9,6 +9,7 @@ from flask import Flask
 
 from room_directory import RoomDirectory, open_directory
 from stream_server.ops.config import Settings, settings_from_env
+from stream_server.ops.json_input import ClientJSONProvider
 from stream_server.ops.services import Services
 from stream_server.serving.analytics import save_show_listeners
 
@@ -44,6 +45,7 @@ def create_app(
     on_air = OnAir(settings, directory, run_encoders=run_encoders, store=open_segment_store(settings))
 
     app = Flask("stream_server.web")  # static/ and templates/ live with the pages
+    app.json = ClientJSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
     app.extensions["livestage"] = Services(settings, directory, on_air)
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record

@@ -49,7 +49,8 @@ def test_a_line_sent_one_byte_at_a_time_is_cut_at_the_header_deadline(server: Li
     line = socket.create_connection(("127.0.0.1", server.port))
     header = socket.create_connection(("127.0.0.1", server.port))
     header.sendall(b"GET /healthz HTTP/1.1\r\n")
-    trickles = {"request line": (line, b"GET /" + b"a" * 200), "header line": (header, b"X-Slow: " + b"b" * 200)}
+    trickles = {"request line": (line, b"GET /" + b"a" * 200),
+                "header line": (header, b"X-Slow: " + b"b" * 200)}
     started = time.monotonic()
     cut: dict[str, float] = {}
     try:
