@@ -131,7 +131,8 @@ def too_large(_: Exception) -> ResponseReturnValue:
 
 @bp.errorhandler(RoomDirectoryError)
 def directory_failed(exc: RoomDirectoryError) -> ResponseReturnValue:
-    """The room directory failed: 503 (try again), never a 500 page."""
+    """The room directory failed: 503 (try again), never a 500 page; /healthz reports it a while."""
+    current_services().incidents.note("directory", "the room directory failed a request")
     return jsonify(error=f"room directory unavailable: {exc}"), 503
 
 

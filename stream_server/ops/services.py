@@ -9,6 +9,7 @@ from flask import current_app
 
 from room_directory import RoomDirectory
 from stream_server.ops.config import Settings
+from stream_server.ops.incidents import Incidents
 from stream_server.serving.listeners import ListenerTracker
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ class Services:
         self.on_air = on_air
         #: listeners now and per minute, fed by every playlist fetch that carries a listener token
         self.listeners = ListenerTracker()
+        #: failures requests met lately (a directory refusing writes …), reported by /healthz
+        self.incidents = Incidents()
         self._skill: Any = None
         self._skill_lock = threading.Lock()
 
