@@ -396,6 +396,21 @@ def test_ingest_through_nginx_refuses_a_wrong_key_with_the_apps_401(stack: Stack
     assert refused.value.code == 401
 
 
+HUGE = "9" * 5000  # past int()'s default digit limit (4,300), let alone any file's size
+
+
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize("header", [f"bytes=0-{HUGE}", f"bytes={HUGE}-", f"bytes={'9' * 30}-{'9' * 31}"],
+                         ids=["huge-last", "huge-first", "past-64-bits"])
+def test_an_absurd_range_is_416_and_the_connection_stays_useful(stack: Stack, front: str,
+                                                                 header: str) -> None:
+    url = stack.url(front) + "/hls/static-room/seg-00000001.ts"
+    status, headers, _ = get(url, {"Range": header})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(SEGMENT)}"
+    assert get(url)[0] == 200
+    assert "Traceback" not in stack.server.log()
+
+
 def keys_via_nginx(stack: Stack, room_id: str, key: str, source: str, method: str = "GET") -> int:
     """Status of one key-checked call through nginx from a chosen loopback address."""
     conn = http.client.HTTPConnection("127.0.0.1", stack.nginx.port, timeout=10,
