@@ -28,7 +28,9 @@ and the headers the answer needs::
     AuthError            status, reason, message, headers
     ├── Throttled        429 "throttled", with ``retry_after`` (seconds)
     ├── Unauthorized     401 "auth": no credential, or one that opens nothing here
-    └── Forbidden        403 "forbidden": a valid key whose role may not do this
+    ├── Forbidden        403 "forbidden": a valid key whose role may not do this
+    └── Hidden           404, answered exactly as a missing room: a private room's refusals
+                         where its existence is the secret (``require(..., hide_private=True)``)
 """
 
 from __future__ import annotations
@@ -109,6 +111,17 @@ class Forbidden(AuthError):
 
     status = 403
     reason = "forbidden"
+
+
+class Hidden(AuthError):
+    """A refusal about a room the caller may not know exists: the same answer as a missing room."""
+
+    status = 404
+    reason = "not_found"
+
+    def response(self) -> ResponseReturnValue:
+        """``{"error": "no such room"}`` and 404, byte for byte what a missing room gets."""
+        return jsonify(error="no such room"), 404
 
 
 @dataclass(frozen=True)
@@ -208,20 +221,21 @@ def resolve(room: Room | None, token: str | None, *, admin: bool = True) -> Iden
 
 
 def caller(room: Room | None, *, basic: bool = False, admin: bool = True,
-           count: bool = False) -> Identity | None:
+           count: bool = False, room_id: str = "") -> Identity | None:
     """Who the current request is for ``room``, or None (anonymous).
 
     A right key passes first, whatever the throttle says. A presented token that opens nothing
     raises ``Throttled`` while this client must wait for this room; otherwise, with ``count``
     (where a credential is required), it counts against the pair. Where a key is optional
-    (a listing that shows more to its host) a miss is not counted.
+    (a listing that shows more to its host) a miss is not counted. ``room_id`` names the room
+    asked for when ``room`` is None (unknown), so guesses at it count just as at a real one.
     """
     token = presented_key(request.headers.get("Authorization"), basic=basic)
     identity = resolve(room, token, admin=admin)
     if identity is not None or token is None:
         return identity
     attempts = failed_attempts()
-    who = throttle_key(client_address(), room.id if room is not None else "")
+    who = throttle_key(client_address(), room.id if room is not None else room_id)
     wait = attempts.retry_after(who)
     if wait > 0:
         raise Throttled(math.ceil(wait))
@@ -236,12 +250,20 @@ def throttle_key(client: str, room_id: str) -> str:
 
 
 def require(room: Room | None, *allowed: Caller, basic: bool = False, message: str = "",
-            challenge: str = "Bearer") -> Identity:
-    """The caller, who must be one of ``allowed``; ``AuthError`` otherwise (and counted)."""
-    identity = caller(room, basic=basic, admin=Caller.ADMIN in allowed, count=True)
-    if identity is None:
-        raise Unauthorized(message or _needs(allowed), headers={"WWW-Authenticate": challenge})
-    if identity.caller not in allowed:
+            challenge: str = "Bearer", room_id: str = "", hide_private: bool = False) -> Identity:
+    """The caller, who must be one of ``allowed``; ``AuthError`` otherwise (and counted).
+
+    With ``hide_private``, a refusal about a private or unknown room (``room`` None, asked
+    for as ``room_id``) is ``Hidden``: the 404 a missing room gets, so that nobody without
+    the room's key can tell a private room from none. Wrong keys count the same way for both.
+    """
+    identity = caller(room, basic=basic, admin=Caller.ADMIN in allowed, count=True, room_id=room_id)
+    hidden = hide_private and (room is None or room.private)
+    if identity is None or identity.caller not in allowed:
+        if hidden:
+            raise Hidden("no such room")
+        if identity is None:
+            raise Unauthorized(message or _needs(allowed), headers={"WWW-Authenticate": challenge})
         raise Forbidden(f"a {identity.caller.value} key cannot do this; {_needs(allowed)}")
     return identity
 

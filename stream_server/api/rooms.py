@@ -220,14 +220,12 @@ def update_room(room_id: str) -> ResponseReturnValue:
 @bp.get("/rooms/<room_id>/listeners")
 def room_listeners(room_id: str) -> ResponseReturnValue:
     """Host analytics: listeners now and per minute over the current (or last) show."""
-    if not ROOM_ID_PATTERN.match(room_id):
-        abort(404)
     services = current_services()
-    room = services.directory.get(room_id)
+    room = auth.room_or_none(room_id)
+    auth.require(room, Caller.ADMIN, Caller.HOST, room_id=room_id, hide_private=True,
+                 message="the admin token or the room's stream key is required")
     if room is None:
         abort(404)
-    auth.require(room, Caller.ADMIN, Caller.HOST,
-                 message="the admin token or the room's stream key is required")
     body: dict[str, Any] = {"room_id": room.id, "show_id": room.show_id, "live": room.is_live,
                             "since": None, "listeners": 0, "listeners_per_minute": [],
                             "peak_listeners": 0}
