@@ -46,7 +46,10 @@ def create_app(
 
     app = Flask("stream_server.web")  # static/ and templates/ live with the pages
     app.json = ClientJSONProvider(app)
-    app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
+    # Bodies read whole (JSON, browser chunks) take at most 1 MiB; Icecast ingest reads its own
+    # stream. One byte more is let through so that a chunked body over the limit (which the
+    # stream would cut at the limit, silently) can be told from one that fits: routes check it.
+    app.config["MAX_CONTENT_LENGTH"] = (1 << 20) + 1
     app.extensions["livestage"] = Services(settings, directory, on_air)
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
         partial(save_show_listeners, directory, app.extensions["livestage"].listeners))
