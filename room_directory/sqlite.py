@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -107,12 +108,33 @@ def _row_to_key(row: sqlite3.Row) -> PublisherKey:
     )
 
 
+def private_database(path: str | Path) -> None:
+    """Create a database file readable by its owner only (0600), or tighten one that exists.
+
+    SQLite creates its ``-wal`` and ``-shm`` files with the database's mode, so they follow.
+    ``:memory:`` and URIs are left alone.
+    """
+    name = str(path)
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    try:
+        fd = os.open(name, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        return  # sqlite3 will say why it cannot open it
+    try:
+        if os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 class SqliteRoomDirectory:
     """Rooms in one SQLite file; one connection per thread, WAL so readers never wait."""
 
     def __init__(self, path: str | Path) -> None:
         self._path = str(path)
         self._local = threading.local()
+        private_database(self._path)  # join codes and key hashes: nobody else's to read
         schema = resources.files("room_directory").joinpath("schema.sql").read_text()
         conn = self._connect()
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import signal
 import socket
@@ -208,6 +209,18 @@ class BoundedServer(ThreadedWSGIServer):
             self._slots.release()
 
 
+def keep_private(data_dir: Path) -> None:
+    """Make the data dir traversable but not listable by others (0711), creating it if needed.
+
+    Its secrets (admin token, URL secret, rooms.db with join codes, skill state) are files
+    readable by this user only; ``hls/`` inside stays readable so that nginx's workers,
+    running as another user, can serve it, which is why the folder is not 0700.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if data_dir.stat().st_uid == os.getuid():
+        data_dir.chmod(0o711)
+
+
 def admin_token(settings: Settings) -> tuple[str, bool]:
     """The admin token: configured, or kept in ``<data dir>/admin-token`` (made on first run)."""
     if settings.admin_token:
@@ -250,6 +263,8 @@ def start_serving_helpers(settings: Settings, services: Services) -> list[Privat
 
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
+    configured_token = bool(settings.admin_token)
+    keep_private(settings.data_dir)
     token, new = admin_token(settings)
     settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
     server, services = build_server(settings)
@@ -263,7 +278,10 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
         performers = DemoPerformers(settings.ffmpeg, f"http://127.0.0.1:{settings.port}", keys)
         performers.start()
     echo(f"Live Stage on http://{settings.host}:{settings.port}  (data in {settings.data_dir})")
-    echo(f"  admin token{' (new)' if new else ''}: {token}")
+    if new:  # shown once, when made; after that it is only in the file (logs outlive it)
+        echo(f"  admin token (new, kept in {settings.data_dir / 'admin-token'}): {token}")
+    elif not configured_token:
+        echo(f"  admin token: in {settings.data_dir / 'admin-token'}")
     if resumed:
         echo(f"  resumed live rooms: {', '.join(resumed)}")
     if performers:
