@@ -251,9 +251,18 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "get": {
                     "summary": "List public rooms (private ones too for admins)",
                     "security": anyone_or_admin,
-                    "parameters": [{"name": "live", "in": "query", "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "live", "in": "query", "schema": {"type": "string"}},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+                        {"name": "cursor", "in": "query", "schema": {"type": "string"},
+                         "description": "next_cursor of the page before"}],
                     "responses": {"200": _json({"type": "object", "properties": {
-                        "rooms": {"type": "array", "items": _ROOM}}, "required": ["rooms"]}, "Rooms")},
+                        "rooms": {"type": "array", "items": _ROOM},
+                        "next_cursor": {"type": ["string", "null"],
+                                        "description": "pass as cursor for the next page; null on the last"}},
+                        "required": ["rooms", "next_cursor"]}, "A page of rooms, newest first"),
+                        "400": _json(_ERROR, "limit out of range, or a cursor this server did not give")},
                 },
                 "post": {
                     "summary": "Create a room (answer includes its stream key, once)",

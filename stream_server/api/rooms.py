@@ -25,6 +25,7 @@ from room_directory.access import listen_url
 from room_directory.fields import InvalidRoomFields, clean_room_fields
 from stream_server import auth
 from stream_server.api.openapi import openapi_document
+from stream_server.api.room_list import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, page
 from stream_server.auth import Caller
 from stream_server.ops.json_input import loads_client_json
 from stream_server.ops.services import current_services
@@ -183,11 +184,25 @@ def create_room() -> ResponseReturnValue:
 
 @bp.get("/rooms")
 def list_rooms() -> ResponseReturnValue:
-    """Every public room (private ones too for admins), or only live ones with ``?live=true``."""
+    """Public rooms (private ones too for admins), newest first, a page at a time.
+
+    ``?live=true`` lists live rooms only; ``limit`` (1-500, default 100) rooms per page;
+    ``cursor`` is the ``next_cursor`` of the page before (null on the last page).
+    """
     live_only = request.args.get("live", "").lower() in ("1", "true", "yes")
+    try:
+        limit = int(request.args.get("limit", str(DEFAULT_LIMIT)))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        return jsonify(error=f"limit must be a whole number from 1 to {MAX_LIMIT}"), 400
     admin = is_admin()
     rooms = current_services().directory.list_rooms(live_only=live_only, include_private=admin)
-    return jsonify(rooms=[room_view(r, admin=admin) for r in rooms])
+    try:
+        chosen, next_cursor = page(rooms, request.args.get("cursor") or None, limit)
+    except BadCursor as exc:
+        return jsonify(error=str(exc)), 400
+    return jsonify(rooms=[room_view(r, admin=admin) for r in chosen], next_cursor=next_cursor)
 
 
 @bp.get("/rooms/<room_id>")

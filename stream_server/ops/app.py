@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import cast
 
 from flask import Flask
 
@@ -27,6 +28,7 @@ def create_app(
     from stream_server.api import shows as shows_api
     from stream_server.api.keys import bp as api_keys_bp
     from stream_server.api.messages import bp as api_messages_bp
+    from stream_server.api.room_list import ListedRooms
     from stream_server.ingest import icecast as ingest
     from stream_server.ingest.browser import bp as browser_ingest_bp
     from stream_server.ops import health
@@ -41,7 +43,8 @@ def create_app(
     if not settings.url_secret:  # ``serve`` keeps one in the data dir; a bare app gets its own
         settings = settings.with_overrides(url_secret=secrets.token_urlsafe(32))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    directory = directory or open_directory(settings.room_directory_url)
+    # every room write in this process goes through the listing cache, which it clears
+    directory = cast(RoomDirectory, ListedRooms(directory or open_directory(settings.room_directory_url)))
     on_air = OnAir(settings, directory, run_encoders=run_encoders, store=open_segment_store(settings))
 
     app = Flask("stream_server.web")  # static/ and templates/ live with the pages
