@@ -22,6 +22,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from stream_server.alexa_host.certs import SigningCertificates
 from stream_server.alexa_host.verification import RequestRejected, verify_alexa_request
+from stream_server.auth import client_address
 from stream_server.ops.json_input import loads_client_json
 from stream_server.ops.services import current_services
 
@@ -34,7 +35,7 @@ CERTIFICATES_KEY = "livestage.alexa_certificates"
 
 
 def _refuse(reason: str) -> tuple[Response, int]:
-    log.warning("refused /alexa request from %s: %s", request.remote_addr, reason)
+    log.warning("refused /alexa request from %s: %s", client_address(), reason)
     return jsonify(error=reason), 400
 
 

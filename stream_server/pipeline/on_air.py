@@ -98,10 +98,11 @@ class OnAir:
             reasons.append(f"{len(stalled)} of {len(streams)} rooms on air published no segment "
                            f"for over {limit:.0f} s")
         if unstable:
-            reasons.append(f"{len(unstable)} rooms' encoders restarted 3 or more times in a minute")
+            reasons.append(f"{len(unstable)} of {len(streams)} rooms on air had their encoder restart "
+                           "3 or more times in a minute")
         if behind:
-            reasons.append(f"{len(behind)} rooms' segments wait in the spool: the segment store "
-                           "refuses them")
+            reasons.append(f"{len(behind)} of {len(streams)} rooms on air have segments waiting in the "
+                           "spool: the segment store refuses them")
         return reasons
 
     def stream(self, room_id: str) -> RoomStream | None:

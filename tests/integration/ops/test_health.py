@@ -86,7 +86,7 @@ def test_an_encoder_restarting_again_and_again_is_reported(stage: tuple[Flask, S
         os.kill(pid, signal.SIGKILL)
         wait_for(lambda p=pid: stream.encoder.pid not in (None, p), 10, what="encoder restarted")
     status, body = health(app)
-    assert (status, body["status"]) == (503, "degraded") and "restarted" in body["reason"]
+    assert (status, body["status"]) == (503, "degraded") and "encoder restart" in body["reason"]
 
 
 def test_an_encoder_that_publishes_nothing_is_reported(tmp_path: Path) -> None:
