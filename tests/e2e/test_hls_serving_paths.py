@@ -405,10 +405,11 @@ HUGE = "9" * 5000  # past int()'s default digit limit (4,300), let alone any fil
 def test_an_absurd_range_is_416_and_the_connection_stays_useful(stack: Stack, front: str,
                                                                  header: str) -> None:
     url = stack.url(front) + "/hls/static-room/seg-00000001.ts"
+    logged = len(stack.server.log())
     status, headers, _ = get(url, {"Range": header})
     assert status == 416 and headers["Content-Range"] == f"bytes */{len(SEGMENT)}"
     assert get(url)[0] == 200
-    assert "Traceback" not in stack.server.log()
+    assert "Traceback" not in stack.server.log()[logged:]  # the module's other tests log their own
 
 
 def keys_via_nginx(stack: Stack, room_id: str, key: str, source: str, method: str = "GET") -> int:
