@@ -2,25 +2,21 @@
 
 Credentials come in the ``Authorization`` header only: ``Bearer <token>`` on every route, and
 ``Basic <any user>:<stream key>`` where Icecast tools publish. A token is the admin token, a
-room's host key or one of its co-host keys; keys are compared in constant time against their
-stored hashes and never logged.
-
-The client is the connecting address, unless that address is one of the proxies the operator
-trusts (``LIVESTAGE_TRUSTED_PROXIES``): then it is the nearest address in ``X-Forwarded-For``
-(read from the right, skipping trusted proxies) or, without one, ``X-Real-IP``. Headers from
-anyone else are ignored, so a client cannot name itself somebody else.
-
-A presented token that opens nothing counts against the pair (client, room) in
-``FailedAttempts``: past five in a minute, that pair's wrong keys answer 429 until its wait
-is over. A right key is checked first and always passes, throttled or not. The
-choice: refusing right keys while an address is slowed would let anyone who shares it (a
-NAT, a festival's Wi-Fi, the proxy) lock every performer out with five bad guesses, and it
-buys nothing against guessing, because keys and the generated admin token carry 192 random
-bits: at a million guesses a second the search outlasts the universe, throttled or not.
-What the throttle does is cap the noise (directory look-ups, log lines) one client can
-cause per room and tell a misconfigured tool to stop. Keying by room too means one wrong
-tool in a room costs nobody elsewhere their console. An admin token an operator chooses
-by hand is only as strong as its length; use 32 random characters or more.
+room's host key, one of its co-host keys, or a guest key (a listener brought on stage, valid
+only while its show is the room's live show); keys are compared in constant time against their
+stored hashes and never logged. Guests may join the stage and nothing else: every route names
+the callers it allows, and none but the stage's allows ``Caller.GUEST``. The client is the
+connecting address or, when that is a proxy listed in ``LIVESTAGE_TRUSTED_PROXIES``, the
+address it reports (``ops.forwarded``). A token that opens nothing counts against the pair
+(client, room) in ``FailedAttempts``; past five in a minute that pair's wrong keys answer 429.
+A right key is checked first and always passes: refusing it while an address is slowed would
+let anyone sharing that address (a NAT, the proxy) lock every performer out with five guesses,
+and would buy nothing, since keys and the generated admin token carry 192 random bits (at a
+million guesses a second the search outlasts the universe). The throttle caps the noise one
+client can cause per room and tells a broken tool to stop; a hand-chosen admin token needs 32
+random characters or more. Short secrets that are not keys (hand tokens, call-in codes) go
+through ``proves_secret``, which refuses a throttled pair before looking, so a code cannot be
+found through the throttle.
 
 Every refusal is an ``AuthError`` carrying its status, a reason for the JSON body and metrics,
 and the headers the answer needs::
@@ -29,8 +25,7 @@ and the headers the answer needs::
     ├── Throttled        429 "throttled", with ``retry_after`` (seconds)
     ├── Unauthorized     401 "auth": no credential, or one that opens nothing here
     ├── Forbidden        403 "forbidden": a valid key whose role may not do this
-    └── Hidden           404, answered exactly as a missing room: a private room's refusals
-                         where its existence is the secret (``require(..., hide_private=True)``)
+    └── Hidden           404 as for a missing room: a private room's refusals (``hide_private``)
 """
 
 from __future__ import annotations
@@ -39,19 +34,20 @@ import base64
 import binascii
 import collections
 import hmac
-import ipaddress
+import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask import current_app, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, KeyRole, Room
 from stream_server.ingest.keys import Publisher, identify
+from stream_server.ops.forwarded import forwarded_client
 from stream_server.ops.services import current_services
 
 #: throttle defaults: 5 failures in 60 s, then 5 s, 10 s, 20 s … at most 5 minutes; 4,096 clients
@@ -61,7 +57,10 @@ BASE_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 300.0
 CAPACITY = 4096
 
+log = logging.getLogger(__name__)
+
 _EXTENSION = "livestage_auth"
+_EVENTS = "livestage_key_events"
 _create_lock = threading.Lock()
 
 
@@ -71,6 +70,8 @@ class Caller(StrEnum):
     ADMIN = "admin"
     HOST = "host"
     COHOST = "cohost"
+    #: a listener whose hand was accepted: may join the stage, only during that show
+    GUEST = "guest"
 
 
 class AuthError(Exception):
@@ -124,6 +125,9 @@ class Hidden(AuthError):
         return jsonify(error="no such room"), 404
 
 
+_CALLER_OF_ROLE = {KeyRole.HOST: Caller.HOST, KeyRole.COHOST: Caller.COHOST, KeyRole.GUEST: Caller.GUEST}
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who is calling about a room: their role, and for a key its publisher record."""
@@ -162,37 +166,6 @@ def client_address() -> str:
                             current_services().settings.trusted_networks)
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def forwarded_client(remote: str, forwarded_for: str | None, real_ip: str | None,
-                     trusted: Sequence[Network]) -> str:
-    """The client behind ``remote``: ``X-Forwarded-For`` read from the right past trusted proxies."""
-
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in trusted)
-
-    if not is_trusted(remote):
-        return remote
-    hops = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
-    if not hops and real_ip:
-        hops = [real_ip.strip()]
-    nearest = remote
-    for hop in reversed(hops):
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:
-            return nearest  # a hop nobody trusted could write: the last trusted one answers for it
-        nearest = hop
-        if not is_trusted(hop):
-            return hop
-    return nearest
-
-
 def is_admin(token: str | None) -> bool:
     """Whether ``token`` is this server's admin token (constant-time comparison)."""
     admin = current_services().settings.admin_token
@@ -217,7 +190,7 @@ def resolve(room: Room | None, token: str | None, *, admin: bool = True) -> Iden
     publisher = identify(current_services().directory, room, token)
     if publisher is None:
         return None
-    return Identity(Caller.HOST if publisher.role is KeyRole.HOST else Caller.COHOST, publisher)
+    return Identity(_CALLER_OF_ROLE[publisher.role], publisher)
 
 
 def caller(room: Room | None, *, basic: bool = False, admin: bool = True,
@@ -268,6 +241,77 @@ def require(room: Room | None, *allowed: Caller, basic: bool = False, message: s
     return identity
 
 
+def proves_secret(check: Callable[[], bool], room_id: str = "") -> bool:
+    """Whether the request proves a secret that is not a key (a hand token, a call-in code).
+
+    Raises ``Throttled`` while this client must wait for ``room_id``, before the secret is
+    looked at (a short code must not be guessable through the throttle); a wrong secret counts
+    against the pair like a wrong key, so guessing codes is as slow as guessing keys.
+    """
+    attempts = failed_attempts()
+    address = throttle_key(client_address(), room_id)
+    wait = attempts.retry_after(address)
+    if wait > 0:
+        raise Throttled(math.ceil(wait))
+    if check():
+        return True
+    attempts.failed(address)
+    return False
+
+
+class KeyEvents:
+    """Who must act at once when a key stops working or is muted: the one place to subscribe.
+
+    A key is revoked when the host revokes a co-host, rotates the host key, removes a guest,
+    or when a show ends (its guest keys). Whatever holds live sessions subscribes: the ingest
+    registry (Icecast and browser-chunk publishers) does, and a real-time stage engine should
+    append its own callbacks when it is built, e.g.::
+
+        events = auth.key_events(app)
+        events.on_revoked.append(lambda room_id, key_id, reason: engine.kick(room_id, key_id, reason))
+        events.on_muted.append(lambda room_id, key_id, muted: engine.set_muted(room_id, key_id, muted))
+
+    ``on_revoked`` callbacks get ``(room_id, key_id, reason)`` (reason: ``revoked``,
+    ``rotated``, ``removed`` or ``show_ended``) and return whether they cut a live session;
+    ``on_muted`` callbacks get ``(room_id, key_id, muted)``. They run on the thread that made
+    the change (a request, or the show watcher), so they must return quickly and not raise;
+    one that raises is logged and the others still run.
+    """
+
+    def __init__(self) -> None:
+        self.on_revoked: list[Callable[[str, str, str], object]] = []
+        self.on_muted: list[Callable[[str, str, bool], object]] = []
+
+    def revoked(self, room_id: str, key_id: str, reason: str) -> bool:
+        """Tell every subscriber the key stopped working; whether any of them cut a live session."""
+        cut = False
+        for callback in list(self.on_revoked):
+            try:
+                cut = bool(callback(room_id, key_id, reason)) or cut
+            except Exception:
+                log.exception("room %s: a key-revoked callback failed", room_id)
+        return cut
+
+    def muted(self, room_id: str, key_id: str, muted: bool) -> None:
+        """Tell every subscriber the key was muted or unmuted."""
+        for callback in list(self.on_muted):
+            try:
+                callback(room_id, key_id, muted)
+            except Exception:
+                log.exception("room %s: a key-muted callback failed", room_id)
+
+
+def key_events(app: Flask | None = None) -> KeyEvents:
+    """The key events of ``app`` (default: the app handling the current request), built on first use."""
+    extensions = (app or current_app).extensions
+    with _create_lock:
+        events = extensions.get(_EVENTS)
+        if events is None:
+            events = extensions[_EVENTS] = KeyEvents()
+    assert isinstance(events, KeyEvents)
+    return events
+
+
 def failed_attempts() -> FailedAttempts:
     """The wrong-key record of the app handling the current request (built on first use)."""
     extensions = current_app.extensions
@@ -281,7 +325,7 @@ def failed_attempts() -> FailedAttempts:
 
 def _needs(allowed: tuple[Caller, ...]) -> str:
     names = {Caller.ADMIN: "the admin token", Caller.HOST: "the room's host key",
-             Caller.COHOST: "a co-host key"}
+             Caller.COHOST: "a co-host key", Caller.GUEST: "a guest key"}
     return " or ".join(names[c] for c in allowed) + " required"
 
 

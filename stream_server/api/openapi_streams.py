@@ -115,9 +115,34 @@ def stream_paths() -> dict[str, Any]:
             "get": {"summary": "The pages' scripts and styles", "security": [{}],
                     "responses": {"200": {"description": "The file"}, "304": {"description": "Not modified"},
                                   "404": {"description": "No such file"}}}},
+        **_icecast_paths(key),
         "/metrics": {
             "get": {"summary": "Prometheus metrics (totals only)", "security": [{}],
                     "responses": {"200": {"description": "Prometheus text format", "content": {
                         "text/plain": {"schema": {"type": "string"}}}}}},
+        },
+    }
+
+
+def _icecast_paths(key: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """Icecast's title update and status document, as performers' tools and directories call them."""
+    xml = {"text/xml": {"schema": {"type": "string"}}}
+    fields = [{"name": name, "in": "query", "schema": {"type": "string"}}
+              for name in ("mode", "mount", "song", "title", "artist", "charset")]
+    update = {"summary": "Announce the song on air (mode=updinfo; libshout POSTs the same fields as a form)",
+              "security": [*key, {"adminToken": []}], "parameters": fields,
+              "responses": {"200": {"description": "Metadata update successful", "content": xml},
+                            "400": {"description": "Not mode=updinfo, or no title", "content": xml},
+                            "401": _json(_ERROR, "The room's stream key or the admin token required"),
+                            "403": _json(_ERROR, "A key whose role may not do this"),
+                            "404": {"description": "No such room (mount)", "content": xml},
+                            "409": {"description": "The room is not on air here", "content": xml}}}
+    return {
+        "/admin/metadata": {"get": update, "post": update},
+        "/admin/metadata.xsl": {"get": update, "post": update},
+        "/status-json.xsl": {
+            "get": {"summary": "Icecast's status document over the public rooms on air", "security": [{}],
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "icestats": {"type": "object"}}, "required": ["icestats"]}, "Status")}},
         },
     }

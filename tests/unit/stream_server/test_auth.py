@@ -6,8 +6,9 @@ import ipaddress
 
 import pytest
 
-from stream_server.auth import FailedAttempts, forwarded_client
+from stream_server.auth import FailedAttempts
 from stream_server.ops.config import Settings
+from stream_server.ops.forwarded import forwarded_client
 
 
 def make(**kw: float) -> tuple[FailedAttempts, list[float]]:
@@ -96,3 +97,24 @@ def test_trusted_proxies_setting_parses(value: str) -> None:
 def test_a_mistyped_trusted_proxy_stops_start_up() -> None:
     with pytest.raises(ValueError, match="LIVESTAGE_TRUSTED_PROXIES"):
         Settings(trusted_proxies="127.0.0.1, localhost")
+
+
+def test_key_events_reach_every_subscriber_even_past_a_failing_one() -> None:
+    from stream_server.auth import KeyEvents
+
+    events = KeyEvents()
+    seen: list[tuple[str, ...]] = []
+
+    def broken(room_id: str, key_id: str, reason: str) -> bool:
+        raise RuntimeError("a subscriber's bug")
+
+    def engine(room_id: str, key_id: str, reason: str) -> bool:
+        seen.append((room_id, key_id, reason))
+        return True
+
+    events.on_revoked.extend([broken, engine])
+    events.on_muted.append(lambda r, k, muted: seen.append((r, k, str(muted))))
+    assert events.revoked("jazz", "k1", "removed") is True
+    events.muted("jazz", "k1", True)
+    assert seen == [("jazz", "k1", "removed"), ("jazz", "k1", "True")]
+    assert KeyEvents().revoked("jazz", "k1", "removed") is False  # nobody held a session

@@ -110,7 +110,7 @@ def test_a_correctly_signed_request_passes(pki: Pki, bundle: str) -> None:
 def test_header_names_are_case_insensitive(pki: Pki, bundle: str) -> None:
     attempt = signed(pki)
     attempt.headers = {name.lower(): value for name, value in attempt.headers.items()}
-    run(attempt, bundle)
+    assert run(attempt, bundle).calls == [CHAIN_URL]  # the lower-case chain URL header was read
 
 
 def _with(**changes: Any) -> Callable[[Attempt], None]:

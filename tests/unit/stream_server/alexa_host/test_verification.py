@@ -43,7 +43,8 @@ def verify(body: dict[str, Any], *, skill_id: str = SKILL) -> None:
     ids=["now", "150s-old", "150s-ahead", "fractional", "offset", "epoch-millis"],
 )
 def test_timestamps_within_150_seconds_pass(timestamp: Any) -> None:
-    verify(envelope(timestamp))
+    assert abs(request_time(envelope(timestamp)) - NOW) <= 150
+    assert verify(envelope(timestamp)) is None  # no RequestRejected
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,10 @@ def test_a_request_for_another_skill_is_rejected() -> None:
 
 
 def test_no_configured_skill_id_accepts_any() -> None:
-    verify(envelope(app="amzn1.ask.skill.theirs"), skill_id="")
+    theirs = envelope(app="amzn1.ask.skill.theirs")
+    assert verify(theirs, skill_id="") is None
+    with pytest.raises(RequestRejected):  # the same request, once a skill id is configured
+        verify(theirs, skill_id=SKILL)
 
 
 def test_the_session_application_is_the_fallback_skill_id() -> None:
