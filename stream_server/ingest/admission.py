@@ -91,6 +91,7 @@ def open_connection(state: IngestState, room: Room, publisher: Publisher, fmt: s
         if bus_input is not None:
             bus_input.drop()
         state.registry.release(conn, "unavailable")
+        services.incidents.note("on_air", "a room could not go on air")
         raise IngestRefused(503, "unavailable", str(exc)) from exc
     log.info("room %s: %s publisher %s connected over %s (%s)", room.id, publisher.role.value,
              publisher.key_id, kind, fmt)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import cast
 
 from flask import Flask
 
 from room_directory import RoomDirectory, open_directory
 from room_directory.follows import FollowBook, InMemoryFollowBook, open_follow_book
 from stream_server.ops.config import Settings, settings_from_env
+from stream_server.ops.json_input import ClientJSONProvider
 from stream_server.ops.services import Services
 from stream_server.serving.analytics import save_show_listeners
 
@@ -31,6 +33,7 @@ def create_app(
     from stream_server.api import shows as shows_api
     from stream_server.api.keys import bp as api_keys_bp
     from stream_server.api.messages import bp as api_messages_bp
+    from stream_server.api.room_list import ListedRooms
     from stream_server.hls.episodes import EpisodeMaker
     from stream_server.ingest import icecast as ingest
     from stream_server.ingest import icecast_admin
@@ -51,12 +54,17 @@ def create_app(
     if follows is None:  # beside the directory; an injected directory gets its own in memory
         follows = open_follow_book(settings.room_directory_url) if directory is None \
             else InMemoryFollowBook()
-    directory = directory or open_directory(settings.room_directory_url)
+    # every room write in this process goes through the listing cache, which it clears
+    directory = cast(RoomDirectory, ListedRooms(directory or open_directory(settings.room_directory_url)))
     store = open_segment_store(settings)
     on_air = OnAir(settings, directory, run_encoders=run_encoders, store=store)
 
     app = Flask("stream_server.web")  # static/ and templates/ live with the pages
-    app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # JSON bodies; ingest reads its own stream
+    app.json = ClientJSONProvider(app)
+    # Bodies read whole (JSON, browser chunks) take at most 1 MiB; Icecast ingest reads its own
+    # stream. One byte more is let through so that a chunked body over the limit (which the
+    # stream would cut at the limit, silently) can be told from one that fits: routes check it.
+    app.config["MAX_CONTENT_LENGTH"] = (1 << 20) + 1
     app.extensions["livestage"] = Services(settings, directory, on_air, follows)
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
         partial(save_show_listeners, directory, app.extensions["livestage"].listeners,
