@@ -116,6 +116,7 @@ def stream_paths() -> dict[str, Any]:
                     "responses": {"200": {"description": "The file"}, "304": {"description": "Not modified"},
                                   "404": {"description": "No such file"}}}},
         **_icecast_paths(key),
+        **_podcast_paths(),
         "/metrics": {
             "get": {"summary": "Prometheus metrics (totals only)", "security": [{}],
                     "responses": {"200": {"description": "Prometheus text format", "content": {
@@ -145,4 +146,25 @@ def _icecast_paths(key: list[dict[str, list[str]]]) -> dict[str, Any]:
                     "responses": {"200": _json({"type": "object", "properties": {
                         "icestats": {"type": "object"}}, "required": ["icestats"]}, "Status")}},
         },
+    }
+
+
+def _podcast_paths() -> dict[str, Any]:
+    """The podcast feeds of public rooms and of hosts (RSS 2.0 with iTunes and Podcasting 2.0 tags)."""
+    rss = {"application/rss+xml": {"schema": {"type": "string"}}}
+
+    def feed(summary: str, name: str, pattern: str) -> dict[str, Any]:
+        return {
+            "parameters": [{"name": name, "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": pattern}}],
+            "get": {"summary": summary, "security": [{}],
+                    "responses": {"200": {"description": "The feed", "content": rss},
+                                  "404": {"description": "No such public room or host"}}},
+        }
+
+    return {
+        "/podcasts/rooms/{room_id}.xml": feed("A public room's ended shows as a podcast feed", "room_id",
+                                              ROOM_ID_PATTERN.pattern),
+        "/podcasts/hosts/{slug}.xml": feed("A host's ended shows in public rooms as a podcast feed", "slug",
+                                           "^[a-z0-9][a-z0-9-]*$"),
     }
