@@ -36,6 +36,7 @@ from stream_server.ingest.keys import (
 )
 from stream_server.ingest.state import ingest_state
 from stream_server.ops.services import current_services
+from stream_server.stage.state import stage_state
 
 bp = Blueprint("api_keys", __name__, url_prefix="/api/rooms/<room_id>")
 
@@ -123,6 +124,7 @@ def revoke_key(room: Room, key_id: str) -> ResponseReturnValue:
     if record is None:
         return _error(404, "no such key")
     disconnected = ingest_state().registry.kick(room.id, key_id, "revoked")
+    disconnected |= stage_state().registry.cut(room.id, key_id, "revoked")
     return jsonify(record.public_view() | {"disconnected": disconnected, "live": False})
 
 
@@ -138,7 +140,8 @@ def mute_key(room: Room, key_id: str) -> ResponseReturnValue:
         return _error(404, "no such key")
     registry = ingest_state().registry
     registry.set_muted(room.id, key_id, muted)
-    return jsonify(view | {"live": registry.find(room.id, key_id) is not None})
+    on_stage = stage_state().registry.set_muted(room.id, key_id, muted)
+    return jsonify(view | {"live": registry.find(room.id, key_id) is not None, "on_stage": on_stage})
 
 
 @bp.post("/rotate-key")
@@ -147,6 +150,7 @@ def rotate_key(room: Room) -> ResponseReturnValue:
     """A new host key, shown once; the old one stops working and its connection ends."""
     _, key = rotate_host_key(current_services().directory, room)
     disconnected = ingest_state().registry.kick(room.id, HOST_KEY_ID, "rotated")
+    disconnected |= stage_state().registry.cut(room.id, HOST_KEY_ID, "rotated")
     return jsonify(stream_key=key, disconnected=disconnected)
 
 

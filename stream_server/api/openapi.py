@@ -17,6 +17,7 @@ from room_directory.fields import (
     SCHEDULE_MIN,
     TEXT_LIMITS,
 )
+from stream_server.api.openapi_stage import stage_paths
 from stream_server.api.openapi_web import web_paths
 
 
@@ -285,6 +286,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
             },
             **web_paths(),
+            **stage_paths(room_id),
             "/api/openapi.json": {
                 "get": {"summary": "This document",
                         "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {

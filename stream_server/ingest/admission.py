@@ -28,19 +28,30 @@ CODECS_HINT = ("Content-Type must name the codec: audio/mpeg, audio/aac, audio/o
                "audio/webm, audio/flac or audio/wav")
 
 
-def authenticate(room_id: str) -> tuple[Room, Publisher]:
-    """The room and the publisher of the presented key (Basic or Bearer); refused otherwise."""
+def identify_caller(room_id: str, *allowed: Caller, basic: bool, challenge: str,
+                    message: str) -> tuple[Room, auth.Identity]:
+    """The room and who is calling, one of ``allowed``; ``IngestRefused`` (counted) otherwise.
+
+    The WHIP endpoint shares it, so a wrong key there is refused, throttled and counted as here.
+    """
     room = room_or_none(room_id)
     try:
-        identity = auth.require(room, Caller.HOST, Caller.COHOST, basic=True,
-                                message="unknown room or wrong stream key",
-                                challenge='Basic realm="Live Stage ingest"')
+        identity = auth.require(room, *allowed, basic=basic, message=message, challenge=challenge)
     except auth.Throttled as exc:
         raise IngestRefused(exc.status, exc.reason, str(exc), headers=exc.headers,
                             retry_after=exc.retry_after) from exc
     except auth.AuthError as exc:
-        raise IngestRefused(exc.status, "auth", str(exc), headers=exc.headers) from exc
-    assert room is not None and identity.publisher is not None
+        raise IngestRefused(exc.status, exc.reason, str(exc), headers=exc.headers) from exc
+    assert room is not None
+    return room, identity
+
+
+def authenticate(room_id: str) -> tuple[Room, Publisher]:
+    """The room and the publisher of the presented key (Basic or Bearer); refused otherwise."""
+    room, identity = identify_caller(room_id, Caller.HOST, Caller.COHOST, basic=True,
+                                     message="unknown room or wrong stream key",
+                                     challenge='Basic realm="Live Stage ingest"')
+    assert identity.publisher is not None
     return room, identity.publisher
 
 

@@ -26,12 +26,15 @@ def create_app(
     from stream_server.api import shows as shows_api
     from stream_server.api.keys import bp as api_keys_bp
     from stream_server.api.messages import bp as api_messages_bp
+    from stream_server.api.stage import bp as api_stage_bp
     from stream_server.ingest import icecast as ingest
     from stream_server.ingest.browser import bp as browser_ingest_bp
     from stream_server.ops import health
     from stream_server.ops import metrics_view as metrics_endpoint
     from stream_server.pipeline.on_air import OnAir
     from stream_server.serving import view as hls
+    from stream_server.stage import whip
+    from stream_server.stage.state import built_stage
     from stream_server.stores.factory import open_segment_store
     from stream_server.web import index
     from stream_server.web.console import bp as console_bp
@@ -48,6 +51,8 @@ def create_app(
     app.extensions["livestage"] = Services(settings, directory, on_air)
     on_air.show_ended_hooks.append(  # peak and per-minute listeners into the Show record
         partial(save_show_listeners, directory, app.extensions["livestage"].listeners))
+    on_air.show_ended_hooks.append(  # the show is over: everyone on its stage is cut off
+        lambda room_id, show_id: (stage.registry.end_room(room_id) if (stage := built_stage(app)) else 0))
     app.register_error_handler(auth.AuthError, lambda exc: exc.response())
     app.register_blueprint(health.bp)
     app.register_blueprint(index.bp)
@@ -61,4 +66,6 @@ def create_app(
     app.register_blueprint(shows_api.bp)
     app.register_blueprint(api_messages_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(whip.bp)
+    app.register_blueprint(api_stage_bp)
     return app

@@ -88,6 +88,19 @@ class Settings:
     skill_state: str = ""
     #: Time zone the skill speaks schedules in (IANA name).
     time_zone: str = "UTC"
+    #: STUN/TURN servers handed to stage members' browsers, comma-separated
+    #: (``stun:stun.example.net,turn:turn.example.net:3478?transport=udp``); none by default.
+    stage_ice_servers: str = ""
+    #: Fixed TURN credentials for those servers (or use ``stage_turn_secret``).
+    stage_turn_username: str = ""
+    stage_turn_credential: str = ""
+    #: coturn's ``static-auth-secret``: each member gets TURN credentials valid for 12 h instead.
+    stage_turn_secret: str = ""
+    #: UDP ports the stage's media uses (one per member), ``LOW-HIGH``.
+    stage_udp_ports: str = "40000-40999"
+    #: Addresses the server offers as its media candidates, comma-separated; default: the
+    #: address it listens on (``host``), or every interface's when that is 0.0.0.0.
+    stage_media_addresses: str = ""
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:
@@ -106,6 +119,10 @@ class Settings:
             raise ValueError("LIVESTAGE_AAC_CODER must be fast or twoloop")
         if self.replay_retention_days < 0 or self.replay_keep_per_room < 0:
             raise ValueError("replay retention settings must be 0 (off) or positive")
+        low, sep, high = self.stage_udp_ports.partition("-")
+        if not (low.strip().isdigit() and (not sep or high.strip().isdigit())
+                and 1024 <= int(low) <= int(high if sep else low) <= 65535):
+            raise ValueError("LIVESTAGE_STAGE_UDP_PORTS must be LOW-HIGH within 1024-65535, e.g. 40000-40999")
 
     @property
     def base_url(self) -> str:

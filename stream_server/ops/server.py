@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from stream_server.ops.app import create_app
@@ -24,6 +25,7 @@ from stream_server.pipeline.processes import stop_all
 from stream_server.serving.fast import HlsFastPath, RoomPrivacyCache
 from stream_server.serving.nginx_log import NginxLogTailer
 from stream_server.serving.private import PrivateMarkerSync
+from stream_server.stage.state import built_stage
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +234,9 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
             helper.stop()
         if performers:
             performers.stop()
+        stage = built_stage(server.app) if isinstance(server.app, Flask) else None
+        if stage is not None:  # WebRTC sessions end before the buses they feed
+            stage.registry.close()
         services.on_air.shutdown()
         stop_all()
         server.server_close()
