@@ -42,7 +42,8 @@ def read_offer(sdp: str) -> OfferShape:
     direction = audio.direction or "sendrecv"
     if direction not in ("sendrecv", "sendonly"):
         raise OfferRefused(f"the offer's audio is {direction}; WHIP needs sendrecv or sendonly")
-    if audio.ice is None or not audio.ice.usernameFragment or audio.dtls is None:
+    if (audio.ice is None or not audio.ice.usernameFragment or audio.dtls is None
+            or not audio.dtls.fingerprints):
         raise OfferRefused("the offer lacks ICE credentials or a DTLS fingerprint")
     return OfferShape(receives=direction == "sendrecv",
                       has_video=any(m.kind == "video" and m.port != 0 for m in parsed.media),

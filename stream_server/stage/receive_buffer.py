@@ -81,8 +81,10 @@ class ReceiveBuffer:
         self.received += 1
         self._delays.append((time.monotonic() if arrival is None else arrival) - ext * FRAME_SECONDS)
         if self._next is not None and ext < self._next:
-            self.late += 1
-            return
+            if self._playing or self._next - ext > MAX_FRAMES:
+                self.late += 1
+                return
+            self._next = ext  # overtaken before playout began: it still plays first
         if not payload:
             return
         self._packets[ext] = payload
