@@ -14,8 +14,10 @@ from stream_server.stage.mix import mix_minus
 from stream_server.stage.opus import CHANNELS, FRAME_SAMPLES
 from stream_server.stage.receive_buffer import FRAME_SECONDS, ReceiveBuffer
 
-#: A member whose packets stop for this long has lost its network: it leaves the stage.
-SILENT_NETWORK_SECONDS = 2.0
+#: A member whose packets stop for this long has lost its network: it leaves the stage. Senders
+#: keep sending while connected (Opus DTX still sends a packet every 400 ms), and its voice is
+#: out of the mix after five concealed frames (100 ms) already.
+SILENT_NETWORK_SECONDS = 1.5
 #: A new member has this long to get its first packet through (ICE and DTLS first).
 FIRST_PACKET_SECONDS = 15.0
 _FRAME = FRAME_SAMPLES * CHANNELS

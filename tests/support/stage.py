@@ -171,7 +171,7 @@ def longest_gap(audio: np.ndarray, freq: float, *, window: float = 0.002, floor:
 
 
 class SourceTrack(MediaStreamTrack):
-    """A microphone stand-in paced in real time: a tone, or 5 ms clicks of 2 kHz."""
+    """A microphone stand-in paced in real time: a tone, silence, or 5 ms clicks of 2 kHz."""
 
     kind = "audio"
 
@@ -192,6 +192,8 @@ class SourceTrack(MediaStreamTrack):
         idx = np.arange(self.n * FRAME, (self.n + 1) * FRAME)
         if self.mode == "tone":
             samples = self.amplitude * np.sin(2 * np.pi * self.freq * idx / SR)
+        elif self.mode == "silence":
+            samples = np.zeros(FRAME)
         else:
             period = int(self.click_every * SR)
             phase = idx % period
