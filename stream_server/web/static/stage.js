@@ -4,7 +4,8 @@
  *   const stage = await joinStage({ room, key, onLevel: ({ local, remote }) => …, onState });
  *   stage.setMuted(true); …; await stage.leave();
  *
- * key is a host, co-host or guest key (Bearer). The microphone (or options.stream) is sent;
+ * key is a host, co-host or guest key (Bearer). The microphone (or options.stream) is sent,
+ * with the browser's voice processing unless voice is false;
  * with listen (the default) the page plays everyone else on stage plus the room's other inputs,
  * never itself. ICE servers come from the WHIP answer's Link headers (and from the room's
  * stage JSON when the key may read it); the offer goes out once candidates are gathered (or
@@ -76,9 +77,11 @@ async function stageIceServers(room, key) {
 }
 
 /** Join the room's stage; resolves once the server answered (media flows a moment later). */
-export async function joinStage({ room, key, onLevel, onState, stream, listen = true, base = "" }) {
+export async function joinStage({ room, key, onLevel, onState, stream, listen = true, voice = true, base = "" }) {
+  // voice: echo cancellation, noise suppression and gain control, right for speech; a musician
+  // (or a test tone, which noise suppression takes for noise) joins with voice: false
   const mic = stream || await navigator.mediaDevices.getUserMedia({
-    audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } });
+    audio: { echoCancellation: voice, noiseSuppression: voice, autoGainControl: voice } });
   const pc = new RTCPeerConnection({ iceServers: await stageIceServers(room, key), bundlePolicy: "max-bundle" });
   const track = mic.getAudioTracks()[0];
   pc.addTransceiver(track, { direction: listen ? "sendrecv" : "sendonly", streams: [mic] });
