@@ -145,8 +145,7 @@ class AiortcEngine:
              muted: bool = False) -> Joined:
         """Answer the offer and put the member on the room's stage (opening it on first join)."""
         shape = read_offer(offer_sdp)
-        program = bus() if room_id not in self._stages else None
-        return self._call(self._join(room_id, offer_sdp, shape, program, muted))
+        return self._call(self._join(room_id, offer_sdp, shape, bus, muted))
 
     def trickle(self, session_id: str, sdpfrag: str) -> bool:
         """Add trickled candidates from an ``application/trickle-ice-sdpfrag`` body."""
@@ -195,8 +194,13 @@ class AiortcEngine:
             self._loop = None
 
     # -- on the loop ---------------------------------------------------------------------------
-    async def _join(self, room_id: str, offer_sdp: str, shape: OfferShape, program: ProgramBus | None,
+    async def _join(self, room_id: str, offer_sdp: str, shape: OfferShape, bus: Callable[[], ProgramBus],
                     muted: bool) -> Joined:
+        if room_id not in self._stages:
+            # putting the room on air may start its encoder: off the loop, which carries every stage
+            program = await asyncio.get_running_loop().run_in_executor(None, bus)
+            if room_id not in self._stages:  # (another join may have opened it meanwhile)
+                self._stages[room_id] = RoomStage(room_id, BusLink(program))
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # no STUN/TURN of its own: see ice
         session_id = secrets.token_urlsafe(12)
         try:
@@ -221,13 +225,12 @@ class AiortcEngine:
             await pc.setLocalDescription(await pc.createAnswer())
         except (ValueError, StopIteration, AttributeError, KeyError) as exc:
             await pc.close()
+            self._close_if_empty(room_id)
             raise OfferRefused(f"the offer could not be answered: {exc}") from exc
         stage = self._stages.get(room_id)
-        if stage is None:
-            if program is None:
-                await pc.close()
-                raise OfferRefused("the room's stage closed while joining; try again")
-            stage = self._stages[room_id] = RoomStage(room_id, BusLink(program))
+        if stage is None:  # its last member left while this one was being answered
+            stage = self._stages[room_id] = RoomStage(room_id, BusLink(await asyncio.get_running_loop()
+                                                                      .run_in_executor(None, bus)))
         stage.members[session_id] = member
         self._sessions[session_id] = _Session(room_id, pc, member, shape, audio.mid)
 
@@ -263,9 +266,7 @@ class AiortcEngine:
         stage = self._stages.get(session.room_id)
         if stage is not None:
             stage.members.pop(session_id, None)
-            if not stage.members:
-                del self._stages[session.room_id]
-                stage.link.close()
+        self._close_if_empty(session.room_id)
         await session.pc.close()
         log.info("stage %s: member %s left (%s)", session.room_id, session_id, reason)
         if notify:
@@ -274,6 +275,13 @@ class AiortcEngine:
             except Exception:
                 log.exception("stage: the gone callback failed")
         return True
+
+    def _close_if_empty(self, room_id: str) -> None:
+        """A stage nobody is on leaves the room's bus (so the room can fall silent and end)."""
+        stage = self._stages.get(room_id)
+        if stage is not None and not stage.members:
+            del self._stages[room_id]
+            stage.link.close()
 
     async def _close_all(self) -> None:
         for session_id in list(self._sessions):

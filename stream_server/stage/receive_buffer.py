@@ -62,10 +62,15 @@ class ReceiveBuffer:
 
     @property
     def target(self) -> int:
-        """Frames to hold before playing: the recent spread of arrival delays plus one frame."""
+        """Frames to hold before playing: the recent spread of arrival delays plus one frame.
+
+        The spread runs from the earliest arrival to the 98th percentile, so one packet held up
+        by a scheduler hiccup does not cost every later packet 100 ms of delay.
+        """
         if len(self._delays) < 10:
             return self._min_target
-        spread = max(self._delays) - min(self._delays)
+        ordered = sorted(self._delays)
+        spread = ordered[int(0.98 * (len(ordered) - 1))] - ordered[0]
         return max(self._min_target, min(MAX_FRAMES - 3, math.ceil(spread / FRAME_SECONDS) + 1))
 
     @property
