@@ -32,6 +32,7 @@ from aiortc import (
 from aiortc.rtp import RtpPacket
 from aiortc.sdp import candidate_from_sdp
 
+from stream_server.ops.metrics import STAGE_TICKS, STAGE_TICKS_LATE
 from stream_server.stage.bus_link import BusLink, ProgramBus
 from stream_server.stage.engine import GoneCallback, Joined, TrickleRefused
 from stream_server.stage.ice import IceSettings, offer_configured_candidates
@@ -299,9 +300,11 @@ class AiortcEngine:
             wait = due - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            elif -wait > MAX_CATCH_UP_SECONDS:
+            elif -wait > FRAME_SECONDS:
                 self.late_ticks += 1
-                start, n = time.monotonic(), 0
+                STAGE_TICKS_LATE.inc()
+                if -wait > MAX_CATCH_UP_SECONDS:
+                    start, n = time.monotonic(), 0
             began = time.perf_counter()
             now = time.monotonic()
             for stage in list(self._stages.values()):
@@ -314,6 +317,7 @@ class AiortcEngine:
                     asyncio.ensure_future(self._drop(member.session_id, "network", notify=True))
             self.tick_seconds += time.perf_counter() - began
             self.ticks += 1
+            STAGE_TICKS.inc()
 
 
 def _discard(pcm: np.ndarray) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from stream_server.ops.metrics import STAGE_MEMBERS_LEFT
 from stream_server.stage.bus_link import ProgramBus
 from stream_server.stage.engine import Joined, StageEngine
 
@@ -141,6 +142,7 @@ class StageRegistry:
             ends = self._ends.setdefault(seat.room_id, collections.deque(maxlen=RECENT_ENDS))
             ends.append({"session_id": seat.session_id, "key_id": seat.key_id, "name": seat.name,
                          "reason": reason, "at": time.time()})
+        STAGE_MEMBERS_LEFT.labels(reason=reason).inc()
         log.info("stage %s: %s %s off stage (%s)", seat.room_id, seat.role, seat.key_id, reason)
         return True
 
