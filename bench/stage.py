@@ -9,7 +9,7 @@ process (one event loop thread), each joining over WHIP with a key of its own.
   own receive buffer) over ``LATENCY_SECONDS``; p50 and p95 by nearest rank.
 * **Members on one stage**: ``MEMBER_STEPS`` members, each sending its own tone and hearing
   the rest; a step passes when every segment of the room's two renditions is listed on time
-  (within 1 s of its air-time end, no sequence missing) and at most 1 % of the stage mixer's
+  (within 1 s of its air-time end, no sequence missing) and at most 5 % of the stage mixer's
   20 ms ticks start a frame late (``/metrics``) while ``OBSERVE`` seconds are watched.
   CPU per member is the server process's own CPU (not its encoders) over that window, idle
   taken off, divided by the members.
@@ -42,7 +42,7 @@ ON_TIME_SLACK = 1.0
 RENDITIONS = ("128k", "64k")
 POLL = 0.1
 #: A step also fails when more than this share of the stage mixer's 20 ms ticks ran late.
-MAX_LATE_TICKS = 0.01
+MAX_LATE_TICKS = 0.05
 
 
 def _late_and_missing(hls: Path, rooms: list[str], seconds: float,
