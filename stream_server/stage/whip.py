@@ -31,6 +31,7 @@ from stream_server.ingest.admission import identify_caller
 from stream_server.ingest.refusals import IngestRefused
 from stream_server.ops.services import current_services
 from stream_server.pipeline.on_air import OnAirUnavailable
+from stream_server.stage.bus_link import ProgramBus
 from stream_server.stage.engine import TrickleRefused
 from stream_server.stage.ice import link_headers
 from stream_server.stage.offer import OfferRefused
@@ -94,13 +95,13 @@ def join(room_id: str) -> ResponseReturnValue:
     services = current_services()
     state = stage_state()
 
-    def room_bus() -> object:
-        return services.on_air.go_live(room).bus
+    def room_bus() -> ProgramBus:
+        return services.on_air.go_live(room).bus  # on air from the first member, as with ingest
 
     try:
         joined = state.registry.admit(
             room.id, publisher.key_id, publisher.name, publisher.role.value,
-            request.get_data(as_text=True), room_bus,  # type: ignore[arg-type]
+            request.get_data(as_text=True), room_bus,
             address=auth.client_address(), muted=publisher.muted)
     except OfferRefused as exc:
         raise IngestRefused(400, "sdp", str(exc)) from exc

@@ -122,6 +122,17 @@ def whip_post(url: str, key: str, sdp: str, content_type: str = "application/sdp
         return err.code, err.read().decode(), err.headers
 
 
+def whip_patch(url: str, key: str, sdpfrag: str) -> int:
+    """PATCH trickled candidates to a WHIP session; the status."""
+    req = urllib.request.Request(url, data=sdpfrag.encode(), method="PATCH", headers={
+        "Authorization": f"Bearer {key}", "Content-Type": "application/trickle-ice-sdpfrag"})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as err:
+        return int(err.code)
+
+
 def whip_delete(url: str, key: str) -> int:
     """DELETE a WHIP session; the status."""
     req = urllib.request.Request(url, method="DELETE", headers={"Authorization": f"Bearer {key}"})

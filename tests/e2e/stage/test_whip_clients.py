@@ -15,7 +15,7 @@ import pytest
 
 from tests.support import LiveServer, wait_for
 from tests.support.ingest import create_room, end_show, publishing, replay_pcm, tone_strength
-from tests.support.stage import LossyRelay, WhipPeer, tone_level, whip_delete
+from tests.support.stage import LossyRelay, WhipPeer, tone_level, whip_delete, whip_patch, whip_post
 
 pytestmark = pytest.mark.e2e
 
@@ -105,7 +105,44 @@ def test_members_hear_each_other_and_the_rooms_music_bed(make_server: Any) -> No
         asyncio.run(scenario())
 
 
+def without_candidates(sdp: str) -> str:
+    return "\r\n".join(line for line in sdp.splitlines()
+                       if not line.startswith(("a=candidate:", "a=end-of-candidates"))) + "\r\n"
+
+
 def bed_key(server: LiveServer, room: dict[str, Any]) -> str:
     """A second co-host key, for the music bed over Icecast."""
     _, body = server.request("POST", f"/api/rooms/{room['id']}/keys", {"name": "Bed"}, admin=True)
     return str(body["stream_key"])
+
+
+def test_candidates_trickled_with_patch_connect_the_member(make_server: Any) -> None:
+    server = make_server("--no-demo")
+    room = create_room(server, "Trickle")
+    cohost = server.request("POST", f"/api/rooms/{room['id']}/keys", {"name": "Bo"}, admin=True)[1]
+
+    async def scenario() -> None:
+        talker = WhipPeer("tone", 440.0)
+        assert await talker.join(server.url, room["id"], room["stream_key"]) == 201
+        late = WhipPeer("silence", 0.0)
+        offer = await late.offer()
+        candidates = [line for line in offer.splitlines() if line.startswith("a=candidate:")]
+        mid = next(line for line in offer.splitlines() if line.startswith("a=mid:"))
+        status, answer, headers = await asyncio.to_thread(
+            whip_post, f"{server.url}/whip/{room['id']}", cohost["stream_key"], without_candidates(offer))
+        assert status == 201 and candidates
+        # neither side knows an address of the other: only the trickled candidates can connect them
+        await late.answer(without_candidates(answer))
+        await asyncio.sleep(2)
+        assert late.pc.connectionState != "connected"
+        frag = "\r\n".join([mid, *candidates]) + "\r\n"
+        patched = await asyncio.to_thread(
+            whip_patch, server.url + headers["Location"], cohost["stream_key"], frag)
+        assert patched == 204
+        await asyncio.sleep(4)
+        assert late.pc.connectionState == "connected"
+        assert tone_level(late.heard.audio()[-48000:], 440.0) > 0.1
+        for peer in (talker, late):
+            await peer.close()
+
+    asyncio.run(scenario())
