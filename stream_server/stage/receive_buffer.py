@@ -46,6 +46,8 @@ class ReceiveBuffer:
         self._concealed_run = 0
         self._over = 0
         self._delays: deque[float] = deque(maxlen=JITTER_WINDOW)
+        self._channels = channels
+        self._carry = np.zeros(0, np.int16)
         #: counters for metrics and tests
         self.received = self.late = self.recovered = self.concealed = self.skipped = 0
 
@@ -99,7 +101,27 @@ class ReceiveBuffer:
             self._next = ext
 
     def pop(self) -> np.ndarray | None:
-        """The next 20 ms of interleaved s16, or None while there is nothing to play."""
+        """The next 20 ms of interleaved s16, or None while there is nothing to play.
+
+        Packets of other lengths (10, 40 or 60 ms Opus frames) are cut or joined into 20 ms
+        frames: what is left over waits for the next tick.
+        """
+        frame = self._channels * FRAME_SAMPLES
+        while self._carry.size < frame:
+            decoded = self._next_packet()
+            if decoded is None:
+                break
+            if not self._carry.size and decoded.size == frame:
+                return decoded  # the usual case: one 20 ms packet per tick
+            self._carry = np.concatenate([self._carry, decoded])
+        if not self._carry.size:
+            return None
+        out = self._carry[:frame]
+        self._carry = self._carry[frame:]
+        return out if out.size == frame else np.pad(out, (0, frame - out.size))
+
+    def _next_packet(self) -> np.ndarray | None:
+        """The next packet decoded (or stood in for), or None while there is nothing to play."""
         if self._next is None:
             return None
         target = self.target

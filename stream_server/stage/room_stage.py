@@ -65,8 +65,6 @@ class RoomStage:
         lost: list[StageMember] = []
         for member in self.members.values():
             frame = member.buffer.pop()
-            if frame is not None and frame.size != _FRAME:  # a packet longer than 20 ms: keep 20 ms
-                frame = np.resize(frame, _FRAME)
             if frame is None:
                 member.meter.idle()
             else:

@@ -124,3 +124,23 @@ def test_the_target_grows_with_jitter() -> None:
         jittery.push(i, stream[i], arrival=0.02 * i + float(rng.uniform(0, 0.06)))
     assert calm.target == 2
     assert jittery.target >= 4
+
+
+@pytest.mark.parametrize("ms", [10, 40, 60])
+def test_packets_of_other_lengths_come_out_as_20ms_frames(ms: int) -> None:
+    samples = 48 * ms
+    encoder = OpusEncoder()
+    buffer = ReceiveBuffer()
+    sent = 0
+    frames = []
+    for tick in range(50):  # a second of ticks; packets arrive as they are made
+        while sent * ms <= tick * 20:
+            t = np.arange(sent * samples, (sent + 1) * samples) / 48000
+            tone = (0.3 * np.sin(2 * np.pi * FREQ * t) * 32767).astype(np.int16)
+            buffer.push(sent, encoder.encode(np.repeat(tone, 2)), arrival=sent * ms / 1000)
+            sent += 1
+        frames.append(buffer.pop())
+    played = [f for f in frames if f is not None]
+    assert all(f.size == FRAME_SAMPLES * 2 for f in played)
+    assert len(played) >= 45 and buffer.concealed == 0
+    assert all(tone_rms(f) > 0.1 for f in played[2:])
