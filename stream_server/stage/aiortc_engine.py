@@ -243,8 +243,10 @@ class AiortcEngine:
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:
-            if pc.connectionState == "failed" and session_id in self._sessions:
-                await self._drop(session_id, "ice_failed", notify=True)
+            # "closed" here is the client hanging up (DTLS close) without a DELETE
+            reason = {"failed": "ice_failed", "closed": "hung_up"}.get(pc.connectionState)
+            if reason and session_id in self._sessions:
+                await self._drop(session_id, reason, notify=True)
 
         if self._clock is None:
             self._clock = asyncio.ensure_future(self._run_clock())
