@@ -9,8 +9,9 @@ process (one event loop thread), each joining over WHIP with a key of its own.
   own receive buffer) over ``LATENCY_SECONDS``; p50 and p95 by nearest rank.
 * **Members on one stage**: ``MEMBER_STEPS`` members, each sending its own tone and hearing
   the rest; a step passes when every segment of the room's two renditions is listed on time
-  (within 1 s of its air-time end, no sequence missing) and at most 5 % of the stage mixer's
-  20 ms ticks start a frame late (``/metrics``) while ``OBSERVE`` seconds are watched.
+  (within 1 s of its air-time end, no sequence missing) while ``OBSERVE`` seconds are watched.
+  The share of the stage mixer's 20 ms ticks that began a frame or more late (``/metrics``)
+  is reported beside it: on a busy machine it is the first thing to give.
   CPU per member is the server process's own CPU (not its encoders) over that window, idle
   taken off, divided by the members.
 * **Stages at once**: ``STAGE_STEPS`` rooms with two members each, same on-time rule.
@@ -41,8 +42,6 @@ TIME_CAP = 120.0
 ON_TIME_SLACK = 1.0
 RENDITIONS = ("128k", "64k")
 POLL = 0.1
-#: A step also fails when more than this share of the stage mixer's 20 ms ticks ran late.
-MAX_LATE_TICKS = 0.05
 
 
 def _late_and_missing(hls: Path, rooms: list[str], seconds: float,
@@ -134,7 +133,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                     results.append(Result(NAME, f"mouth-to-ear delay p{q}, member to member "
                                                 f"(click, loopback, {len(delays)} clicks)",
                                           round(nearest_rank(delays, q) * 1000, 1), "ms"))
-            best_members, cpu_at = 0, {}
+            best_members, cpu_at, late_at, stages_late = 0, {}, {}, {}
             for count in MEMBER_STEPS:
                 if time.monotonic() - began > TIME_CAP:
                     break
@@ -153,16 +152,20 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                       file=sys.stderr, flush=True)
                 peers.close_all()
                 end_room(server.base_url, server.admin_token, room.id)
-                if segments == 0 or late or missing or late_ticks > MAX_LATE_TICKS:
+                late_at[count] = late_ticks
+                if segments == 0 or late or missing:
                     break
                 best_members = count
-            results.append(Result(NAME, f"most members on one stage, segments and mixer on time "
+            results.append(Result(NAME, f"most members on one stage, every segment on time "
                                         f"(steps {', '.join(map(str, MEMBER_STEPS))})",
                                   float(best_members), "members"))
             if cpu_at:
                 at = 8 if 8 in cpu_at else max(cpu_at)
                 results.append(Result(NAME, f"CPU per stage member at {at} members (server process)",
                                       round(cpu_at[at], 2), "% core"))
+            for count, share in late_at.items():
+                results.append(Result(NAME, f"stage mixer ticks a frame late, {count} members on one stage",
+                                      round(share * 100, 1), "%"))
             best_stages = 0
             for count in STAGE_STEPS:
                 if time.monotonic() - began > TIME_CAP:
@@ -181,10 +184,14 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                 peers.close_all()
                 for room in rooms:
                     end_room(server.base_url, server.admin_token, room.id)
-                if segments == 0 or late or missing or late_ticks > MAX_LATE_TICKS:
+                stages_late[count] = late_ticks
+                if segments == 0 or late or missing:
                     break
                 best_stages = count
-            results.append(Result(NAME, f"most stages at once, two members each, segments and mixer on time "
+            for count, share in stages_late.items():
+                results.append(Result(NAME, f"stage mixer ticks a frame late, {count} stages of two",
+                                      round(share * 100, 1), "%"))
+            results.append(Result(NAME, f"most stages at once, two members each, every segment on time "
                                         f"(steps {', '.join(map(str, STAGE_STEPS))})",
                                   float(best_stages), "stages"))
         finally:
