@@ -125,7 +125,7 @@ class AiortcEngine:
         self._stages: dict[str, RoomStage] = {}
         self._clock: asyncio.Task[None] | None = None
         self._gone: GoneCallback = lambda session_id, reason: None
-        #: seconds spent mixing, and ticks (for the bench's CPU figures)
+        #: seconds spent mixing, ticks run, and ticks begun a frame late (also in /metrics)
         self.tick_seconds = 0.0
         self.ticks = 0
         self.late_ticks = 0
