@@ -18,6 +18,8 @@ _MEMBER: dict[str, Any] = {
         "session_id": {"type": "string"}, "key_id": {"type": "string"}, "name": {"type": "string"},
         "role": {"type": "string"}, "receives": {"type": "boolean"}, "muted": {"type": "boolean"},
         "joined_at": {"type": "number"}, "peak_dbfs": {"type": "number"}, "rms_dbfs": {"type": "number"},
+        "buffer_ms": {"type": "number"}, "packets": {"type": "number"}, "recovered": {"type": "number"},
+        "concealed": {"type": "number"}, "late": {"type": "number"},
     },
     "required": ["session_id", "key_id", "name", "role", "receives", "muted", "peak_dbfs", "rms_dbfs"],
 }

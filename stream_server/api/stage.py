@@ -3,7 +3,8 @@
 * ``GET /api/rooms/<id>/stage`` (admin, host or co-host key) → ``{"members": [...],
   "ice_servers": [...], "whip_url", "recent_ends"}``; each member has ``session_id``,
   ``key_id``, ``name``, ``role``, ``receives``, ``muted``, ``joined_at``, ``peak_dbfs``,
-  ``rms_dbfs`` (before mute).
+  ``rms_dbfs`` (before mute) and, how their network is doing, ``buffer_ms`` (jitter buffer
+  delay), ``packets``, ``recovered`` (Opus FEC), ``concealed`` and ``late``.
 * ``DELETE /api/rooms/<id>/stage/<key_id>`` (admin or host) → the member's WebRTC session is
   cut at once (``{"removed": true}``); 404 when that key is not on stage.
 

@@ -175,18 +175,18 @@ class AiortcEngine:
             session.member.muted = muted
 
     def level(self, session_id: str) -> dict[str, float] | None:
-        """The member's level before mute."""
-        session = self._sessions.get(session_id)
-        return None if session is None else session.member.meter.snapshot()
+        """The member's level before mute, and how their network is doing.
 
-    def buffer_stats(self, session_id: str) -> dict[str, int] | None:
-        """The member's receive-buffer counters (received, late, recovered, concealed, skipped)."""
+        ``buffer_ms`` is the jitter buffer's target delay; ``packets``, ``recovered`` (from
+        FEC), ``concealed`` (every stand-in, FEC ones included) and ``late`` count packets.
+        """
         session = self._sessions.get(session_id)
         if session is None:
             return None
         b = session.member.buffer
-        return {"received": b.received, "late": b.late, "recovered": b.recovered,
-                "concealed": b.concealed, "skipped": b.skipped, "target": b.target}
+        return {**session.member.meter.snapshot(), "buffer_ms": b.target * 20.0,
+                "packets": float(b.received), "recovered": float(b.recovered),
+                "concealed": float(b.concealed), "late": float(b.late)}
 
     def close(self) -> None:
         """End every session and stop the loop thread."""
