@@ -86,7 +86,7 @@ class OpusDecoder:
 class OpusEncoder:
     """One stream's encoder: VoIP mode with in-band FEC, 20 ms frames of interleaved s16.
 
-    ``complexity`` 5 (of 10) halves the encoder's CPU for mono speech at no audible cost here.
+    ``complexity`` (0-10) trades quality for CPU: each step down is cheaper.
     """
 
     def __init__(self, channels: int = CHANNELS, bitrate: int = 64000, loss_percent: int = 10,
