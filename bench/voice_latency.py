@@ -32,7 +32,7 @@ from bench.percentile import nearest_rank
 from bench.results import BenchOptions, Result
 from room_directory import InMemoryRoomDirectory, Room, RoomStatus
 from skill import SkillConfig, build_skill
-from skill.matching import match_room
+from skill.core.matching import match_room
 
 ROOMS = 10_000
 REQUESTS = 400

@@ -43,29 +43,16 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, public_url:
     run(settings, echo=click.echo)
 
 
-def _register_optional_commands() -> None:
-    try:
-        from livestage.say_command import say
-    except ImportError:  # the voice simulator is not there yet
-        return
-    main.add_command(say)
-    from livestage.models_command import models
-    main.add_command(models)
-
-
-_register_optional_commands()
-main.add_command(nginx_config)
-
-
-def _register_performer_commands() -> None:
-    """rooms, go-live and listen: the web engineer's commands, kept in their own modules."""
+def _register_commands() -> None:
+    """The voice tools and the performer's commands, each in its own module."""
     from livestage.go_live_command import go_live
     from livestage.listen_command import listen
+    from livestage.models_command import models
     from livestage.rooms_command import rooms
+    from livestage.say_command import say
 
-    main.add_command(rooms)
-    main.add_command(go_live)
-    main.add_command(listen)
+    for command in (say, models, nginx_config, rooms, go_live, listen):
+        main.add_command(command)
 
 
-_register_performer_commands()
+_register_commands()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
+from livestage.voice.interaction_models import LOCALES, MODELS_DIR, build_model, load_samples, write_models
 from room_directory import open_directory
-from skill.models import LOCALES, MODELS_DIR, build_model, load_samples, write_models
 from stream_server.ops.config import settings_from_env
 
 

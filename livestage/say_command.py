@@ -19,13 +19,12 @@ from typing import TextIO
 
 import click
 
+from livestage.voice.conversation import Conversation, Turn, model_for_locale
+from livestage.voice.interaction_models import LOCALES
+from livestage.voice.simulator import Resolution, load_interaction_model
 from room_directory import open_directory
-from skill import build_skill
-from skill.conversation import Conversation, Turn, model_for_locale
+from skill import build_skill, persistence_from_url
 from skill.environment import config_from_env
-from skill.models import LOCALES
-from skill.persistence import persistence_from_url
-from skill.simulator import Resolution, load_interaction_model
 from stream_server.ops.config import settings_from_env
 
 #: Lines read from a script or stdin at most (a bound on any conversation).

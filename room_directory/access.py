@@ -22,6 +22,10 @@ import hashlib
 import hmac
 import secrets
 
+#: How long a signed private-room URL stays valid by default (seconds): a long show plus
+#: margin. The skill signs Play URLs and the server signs page links with it.
+PRIVATE_URL_TTL = 12 * 3600
+
 #: listener tokens: random part length (characters) and tag length
 _TOKEN_RANDOM_BYTES = 12
 _TAG_LENGTH = 16
@@ -76,7 +80,7 @@ def listen_url(
     private: bool,
     secret: str,
     now: float,
-    ttl: float = 12 * 3600,
+    ttl: float = PRIVATE_URL_TTL,
     playlist: str = "live.m3u8",
 ) -> str:
     """The URL a listener is handed: the room's playlist with a fresh listener token."""

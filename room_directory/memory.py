@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import replace
 
-from room_directory.models import Message, PublisherKey, Room, Show
-from room_directory.port import RoomExists, RoomNotFound
+from room_directory.models import Hand, Message, PublisherKey, Room, Show
+from room_directory.port import HandChanged, RoomExists, RoomNotFound
 
 
 class InMemoryRoomDirectory:
@@ -19,6 +20,9 @@ class InMemoryRoomDirectory:
         self._keys: dict[tuple[str, str], PublisherKey] = {}
         self._shows: dict[tuple[str, str], Show] = {}
         self._messages: list[Message] = []
+        self._hands: dict[tuple[str, str], Hand] = {}
+        #: (room, minute) -> listener ids seen in that minute
+        self._listeners: dict[tuple[str, int], set[str]] = {}
         self._lock = threading.Lock()
 
     # -- rooms ---------------------------------------------------------------------------
@@ -180,3 +184,67 @@ class InMemoryRoomDirectory:
         with self._lock:
             found = [m for m in self._messages if m.room_id == room_id and m.created_at > since]
         return sorted(found, key=lambda m: (m.created_at, m.message_id))[:limit]
+
+    # -- raised hands --------------------------------------------------------------------
+
+    def _hand_code_taken(self, hand: Hand) -> bool:
+        return hand.call_in_code is not None and any(
+            h.room_id == hand.room_id and h.call_in_code == hand.call_in_code and h.hand_id != hand.hand_id
+            for h in self._hands.values()
+        )
+
+    def add_hand(self, hand: Hand) -> Hand:
+        """Store a new hand; ``RoomExists`` when its id or its room's call-in code is taken."""
+        now = time.time()
+        stored = replace(hand, created_at=hand.created_at or now, updated_at=now, version=0)
+        with self._lock:
+            if (hand.room_id, hand.hand_id) in self._hands or self._hand_code_taken(hand):
+                raise RoomExists(hand.hand_id)
+            self._hands[(hand.room_id, hand.hand_id)] = stored
+        return stored
+
+    def get_hand(self, room_id: str, hand_id: str) -> Hand | None:
+        """One hand of a room, or None."""
+        with self._lock:
+            return self._hands.get((room_id, hand_id))
+
+    def list_hands(self, room_id: str, *, show_id: str | None = None) -> list[Hand]:
+        """The room's hands (of one show when ``show_id``), oldest first."""
+        with self._lock:
+            found = [h for h in self._hands.values()
+                     if h.room_id == room_id and (show_id is None or h.show_id == show_id)]
+        return sorted(found, key=lambda h: (h.created_at, h.hand_id))
+
+    def replace_hand(self, hand: Hand) -> Hand:
+        """Store ``hand`` if nobody changed it since it was read (see the port)."""
+        with self._lock:
+            current = self._hands.get((hand.room_id, hand.hand_id))
+            if current is None:
+                raise RoomNotFound(hand.hand_id)
+            if current.version != hand.version:
+                raise HandChanged(hand.hand_id)
+            if self._hand_code_taken(hand):
+                raise RoomExists(hand.hand_id)
+            stored = replace(hand, created_at=current.created_at, updated_at=time.time(),
+                             version=hand.version + 1)
+            self._hands[(hand.room_id, hand.hand_id)] = stored
+        return stored
+
+    def find_hand_by_code(self, room_id: str, code: str) -> Hand | None:
+        """The room's hand holding this call-in code, or None."""
+        with self._lock:
+            return next((h for h in self._hands.values()
+                         if h.room_id == room_id and h.call_in_code == code), None)
+
+    # -- listeners per minute ------------------------------------------------------------
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room (a set union)."""
+        with self._lock:
+            self._listeners.setdefault((room_id, minute), set()).update(listeners)
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
+        with self._lock:
+            return {minute: len(ids) for (room, minute), ids in sorted(self._listeners.items())
+                    if room == room_id and first <= minute <= last and ids}

@@ -78,10 +78,12 @@ class Room:
 
 
 class KeyRole(StrEnum):
-    """Who a publisher key belongs to: the room's host or an invited co-host."""
+    """Who a publisher key belongs to: the host, an invited co-host, or a listener brought on stage."""
 
     HOST = "host"
     COHOST = "cohost"
+    #: a listener whose raised hand was accepted: stage only, for one show
+    GUEST = "guest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,8 @@ class PublisherKey:
     muted: bool = False
     revoked: bool = False
     created_at: float = 0.0
+    #: a guest key works only during this show (None: co-host and host keys, any show)
+    show_id: str | None = None
 
     def public_view(self) -> dict[str, object]:
         """The key as the API shows it to the host: never the key or its hash."""
@@ -109,6 +113,7 @@ class PublisherKey:
             "muted": self.muted,
             "revoked": self.revoked,
             "created_at": self.created_at,
+            "show_id": self.show_id,
         }
 
 
@@ -169,6 +174,63 @@ class Message:
             "text": self.text,
             "sender": self.sender,
             "created_at": self.created_at,
+        }
+
+
+class HandState(StrEnum):
+    """Where a listener's request to speak is: waiting, on stage, turned down or over."""
+
+    QUEUED = "queued"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REMOVED = "removed"
+    #: the show ended (or moved on) before the hand was answered or while its guest was on stage
+    EXPIRED = "expired"
+
+    @property
+    def open(self) -> bool:
+        """True while the hand can still change (queued or on stage)."""
+        return self in (HandState.QUEUED, HandState.ACCEPTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Hand:
+    """A listener's raised hand in one room and show; accepted, it owns one guest key.
+
+    The listener proves the hand is theirs with a token (stored hashed); a hand raised by
+    voice has no token until someone types its ``call_in_code`` on the listener page.
+    ``version`` grows by one on every stored change, so two writers never overwrite each other.
+    """
+
+    room_id: str
+    hand_id: str
+    show_id: str
+    name: str
+    line: str = ""
+    state: HandState = HandState.QUEUED
+    token_hash: str = ""
+    #: digits a voice caller types on the listener page to take the hand over; unique per room
+    call_in_code: str | None = None
+    #: the guest key (its key id) once the listener has collected it
+    key_id: str | None = None
+    #: how the hand was raised: "web" or "voice"
+    via: str = "web"
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    version: int = 0
+
+    def public_view(self) -> dict[str, object]:
+        """The hand as the host's console lists it: never its token or its code."""
+        return {
+            "hand_id": self.hand_id,
+            "name": self.name,
+            "line": self.line,
+            "state": self.state.value,
+            "via": self.via,
+            "show_id": self.show_id,
+            "key_id": self.key_id,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
         }
 
 

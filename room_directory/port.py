@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
-from room_directory.models import Message, PublisherKey, Room, Show
+from room_directory.models import Hand, Message, PublisherKey, Room, Show
 
 
 class RoomDirectoryError(Exception):
@@ -17,6 +18,10 @@ class RoomNotFound(RoomDirectoryError):
 
 class RoomExists(RoomDirectoryError):
     """A room with this id exists already (or its join code is taken)."""
+
+
+class HandChanged(RoomDirectoryError):
+    """The hand was changed by someone else since it was read; read it again and decide anew."""
 
 
 class RoomDirectory(Protocol):
@@ -111,6 +116,19 @@ class RoomDirectory(Protocol):
         """Forget a show record (its replay files are the stream server's to remove)."""
         ...
 
+    # -- listener counts from access logs (CloudFront) -----------------------------------
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute (epoch seconds // 60) of a room.
+
+        A set union: the same log read twice, or one listener in two logs, counts once.
+        """
+        ...
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
+        ...
+
     # -- listener messages to the host ---------------------------------------------------
 
     def add_message(self, message: Message) -> Message:
@@ -119,4 +137,31 @@ class RoomDirectory(Protocol):
 
     def list_messages(self, room_id: str, *, since: float = 0.0, limit: int = 50) -> list[Message]:
         """The room's messages created after ``since``, oldest first, at most ``limit``."""
+        ...
+
+    # -- raised hands (listeners asking to speak) ----------------------------------------
+
+    def add_hand(self, hand: Hand) -> Hand:
+        """Store a new hand; raise ``RoomExists`` when its id or its room's call-in code is taken."""
+        ...
+
+    def get_hand(self, room_id: str, hand_id: str) -> Hand | None:
+        """One hand of a room, or None."""
+        ...
+
+    def list_hands(self, room_id: str, *, show_id: str | None = None) -> list[Hand]:
+        """The room's hands (of one show when ``show_id``), oldest first."""
+        ...
+
+    def replace_hand(self, hand: Hand) -> Hand:
+        """Store ``hand`` if the stored one still has ``hand.version``; the stored value.
+
+        The stored value has ``version + 1`` and a fresh ``updated_at``. Raises
+        ``HandChanged`` when another writer got there first, ``RoomNotFound`` when the hand
+        is absent and ``RoomExists`` when its new call-in code is taken in the room.
+        """
+        ...
+
+    def find_hand_by_code(self, room_id: str, code: str) -> Hand | None:
+        """The room's hand holding this call-in code, or None."""
         ...

@@ -1,6 +1,6 @@
 -- The room directory's SQLite schema (the embedded default).
--- Columns added after a release are also listed in sqlite.py's _ADDED_COLUMNS so that
--- an older file is brought up to date when it is opened.
+-- Columns added after a release are also listed in sqlite.py's _ADDED_COLUMNS (per table)
+-- so that an older file is brought up to date when it is opened.
 CREATE TABLE IF NOT EXISTS rooms (
     id              TEXT PRIMARY KEY,
     title           TEXT NOT NULL,
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS publisher_keys (
     muted      INTEGER NOT NULL DEFAULT 0,
     revoked    INTEGER NOT NULL DEFAULT 0,
     created_at REAL NOT NULL,
+    show_id    TEXT,  -- guest keys only: the one show they work in
     PRIMARY KEY (room_id, key_id)
 );
 
@@ -65,3 +66,32 @@ CREATE TABLE IF NOT EXISTS messages (
     PRIMARY KEY (room_id, message_id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room_id, created_at);
+
+-- listeners' raised hands: one per request to speak, in a room and show
+CREATE TABLE IF NOT EXISTS hands (
+    room_id      TEXT NOT NULL,
+    hand_id      TEXT NOT NULL,
+    show_id      TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    line         TEXT NOT NULL DEFAULT '',
+    state        TEXT NOT NULL DEFAULT 'queued',
+    token_hash   TEXT NOT NULL DEFAULT '',
+    call_in_code TEXT,
+    key_id       TEXT,
+    via          TEXT NOT NULL DEFAULT 'web',
+    created_at   REAL NOT NULL,
+    updated_at   REAL NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (room_id, hand_id)
+);
+CREATE INDEX IF NOT EXISTS hands_by_room ON hands (room_id, created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS hands_by_code ON hands (room_id, call_in_code)
+    WHERE call_in_code IS NOT NULL;
+
+-- listener ids seen per room and minute (epoch seconds // 60), from CloudFront's access logs
+CREATE TABLE IF NOT EXISTS listener_minutes (
+    room_id  TEXT NOT NULL,
+    minute   INTEGER NOT NULL,
+    listener TEXT NOT NULL,
+    PRIMARY KEY (room_id, minute, listener)
+) WITHOUT ROWID;

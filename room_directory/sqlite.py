@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from room_directory.models import KeyRole, Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
+from room_directory.sqlite_hands import SqliteHands
 
 _COLUMNS = (
     "id, title, stream_key_hash, host, genre, topics, description, status, "
@@ -20,18 +22,21 @@ _COLUMNS = (
 )
 _COLUMN_COUNT = len(_COLUMNS.split(","))
 
-#: columns added to ``rooms`` after the first release: name → declaration
+#: columns added after the first release: table → name → declaration
 _ADDED_COLUMNS = {
-    "art_url": "TEXT NOT NULL DEFAULT ''",
-    "scheduled_start": "REAL",
-    "private": "INTEGER NOT NULL DEFAULT 0",
-    "join_code": "TEXT",
+    "rooms": {
+        "art_url": "TEXT NOT NULL DEFAULT ''",
+        "scheduled_start": "REAL",
+        "private": "INTEGER NOT NULL DEFAULT 0",
+        "join_code": "TEXT",
+    },
+    "publisher_keys": {"show_id": "TEXT"},
 }
 _SHOW_COLUMNS = (
     "room_id, show_id, started_at, ended_at, duration, segments, title, genre, host, "
     "peak_listeners, listeners_per_minute"
 )
-_KEY_COLUMNS = "room_id, key_id, name, key_hash, role, muted, revoked, created_at"
+_KEY_COLUMNS = "room_id, key_id, name, key_hash, role, muted, revoked, created_at, show_id"
 
 
 def _row_to_room(row: sqlite3.Row) -> Room:
@@ -104,10 +109,11 @@ def _row_to_key(row: sqlite3.Row) -> PublisherKey:
         muted=bool(row["muted"]),
         revoked=bool(row["revoked"]),
         created_at=row["created_at"],
+        show_id=row["show_id"],
     )
 
 
-class SqliteRoomDirectory:
+class SqliteRoomDirectory(SqliteHands):
     """Rooms in one SQLite file; one connection per thread, WAL so readers never wait."""
 
     def __init__(self, path: str | Path) -> None:
@@ -117,10 +123,11 @@ class SqliteRoomDirectory:
         conn = self._connect()
         try:
             conn.executescript(schema)
-            present = {row["name"] for row in conn.execute("PRAGMA table_info(rooms)")}
-            for name, declaration in _ADDED_COLUMNS.items():
-                if name not in present:
-                    conn.execute(f"ALTER TABLE rooms ADD COLUMN {name} {declaration}")
+            for table, added in _ADDED_COLUMNS.items():
+                present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+                for name, declaration in added.items():
+                    if name not in present:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
             conn.execute(
                 "CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_join_code ON rooms (join_code) "
                 "WHERE join_code IS NOT NULL"
@@ -265,9 +272,9 @@ class SqliteRoomDirectory:
         stored = replace(key, created_at=key.created_at or time.time())
         try:
             self._run(
-                f"INSERT INTO publisher_keys ({_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO publisher_keys ({_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.room_id, stored.key_id, stored.name, stored.key_hash, stored.role.value,
-                 int(stored.muted), int(stored.revoked), stored.created_at),
+                 int(stored.muted), int(stored.revoked), stored.created_at, stored.show_id),
             )
         except sqlite3.IntegrityError as exc:
             raise RoomExists(key.key_id) from exc
@@ -284,9 +291,9 @@ class SqliteRoomDirectory:
     def update_key(self, key: PublisherKey) -> PublisherKey:
         """Replace a stored key."""
         cur = self._run(
-            "UPDATE publisher_keys SET name = ?, key_hash = ?, role = ?, muted = ?, revoked = ? "
-            "WHERE room_id = ? AND key_id = ?",
-            (key.name, key.key_hash, key.role.value, int(key.muted), int(key.revoked),
+            "UPDATE publisher_keys SET name = ?, key_hash = ?, role = ?, muted = ?, revoked = ?, "
+            "show_id = ? WHERE room_id = ? AND key_id = ?",
+            (key.name, key.key_hash, key.role.value, int(key.muted), int(key.revoked), key.show_id,
              key.room_id, key.key_id),
         )
         if cur.rowcount == 0:
@@ -359,3 +366,24 @@ class SqliteRoomDirectory:
                     sender=r["sender"], created_at=r["created_at"])
             for r in rows
         ]
+
+    def add_listeners(self, room_id: str, minute: int, listeners: Collection[str]) -> None:
+        """Add the listener ids seen in one minute of a room (a set union: duplicates are ignored)."""
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN")  # one transaction for the minute: thousands of ids in one write
+            try:
+                conn.executemany("INSERT OR IGNORE INTO listener_minutes (room_id, minute, listener) "
+                                 "VALUES (?, ?, ?)", [(room_id, minute, listener) for listener in listeners])
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise RoomDirectoryError(str(exc)) from exc
+
+    def listener_minutes(self, room_id: str, first: int, last: int) -> dict[int, int]:
+        """Distinct listeners of each minute in ``[first, last]`` that has any."""
+        rows = self._run("SELECT minute, COUNT(*) FROM listener_minutes WHERE room_id = ? "
+                         "AND minute BETWEEN ? AND ? GROUP BY minute ORDER BY minute", (room_id, first, last))
+        return {int(minute): int(count) for minute, count in rows.fetchall()}

@@ -8,7 +8,7 @@
 5. the catch-all exception handler, last.
 
 The builder carries an ``ApiClient`` (the Reminders API) and the persistence adapter of
-per-listener state (memory unless one is given; see ``skill.persistence``).
+per-listener state (memory unless one is given; see ``skill.storage.persistence``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from room_directory import RoomDirectory
-from skill.api_client import UrllibApiClient
 from skill.config import SkillConfig
+from skill.directory import SkillDirectory
 from skill.handlers.audio_player import (
     PlaybackFailedHandler,
     PlaybackFinishedHandler,
@@ -38,6 +37,7 @@ from skill.handlers.builtins import (
 from skill.handlers.capability import NoAudioPlayerHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.follow import FollowHandler
+from skill.handlers.hands import RaiseHandHandler
 from skill.handlers.join import JoinRoomHandler
 from skill.handlers.join_code import JoinCodeHandler
 from skill.handlers.launch import LaunchHandler
@@ -52,10 +52,11 @@ from skill.handlers.schedule import ScheduleHandler
 from skill.handlers.screen import TouchJoinHandler
 from skill.handlers.session import ExceptionEncounteredHandler, SessionEndedHandler
 from skill.handlers.skip import SkipCommandHandler, SkipIntentHandler
-from skill.persistence import MemoryPersistenceAdapter
+from skill.services.api_client import UrllibApiClient
+from skill.storage.persistence import MemoryPersistenceAdapter
 
 
-def request_handlers(directory: RoomDirectory, config: SkillConfig) -> list[AbstractRequestHandler]:
+def request_handlers(directory: SkillDirectory, config: SkillConfig) -> list[AbstractRequestHandler]:
     """Every request handler, in dispatch order."""
     return [
         NoAudioPlayerHandler(),
@@ -70,6 +71,7 @@ def request_handlers(directory: RoomDirectory, config: SkillConfig) -> list[Abst
         JoinCodeHandler(directory, config),
         FollowHandler(directory),
         MessageHostHandler(directory, config),
+        RaiseHandHandler(directory),
         PauseHandler(),
         ResumeHandler(directory, config),
         StartOverHandler(directory, config),
@@ -95,7 +97,7 @@ def request_handlers(directory: RoomDirectory, config: SkillConfig) -> list[Abst
 
 
 def build_skill(
-    directory: RoomDirectory,
+    directory: SkillDirectory,
     config: SkillConfig,
     *,
     persistence: AbstractPersistenceAdapter | None = None,

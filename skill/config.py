@@ -6,11 +6,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from room_directory import Room
-from room_directory.access import listen_url
+from room_directory.access import PRIVATE_URL_TTL, listen_url
+from room_directory.models import Room
 
-#: How long a Play URL of a private room stays valid (seconds): a long show plus margin.
-PRIVATE_URL_TTL = 12 * 3600.0
+__all__ = ["PRIVATE_URL_TTL", "SkillConfig"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,9 @@ class SkillConfig:
     #: Listeners of a room now, when the stream server's tracker is at hand (Flask host);
     #: None in Lambda, where the skill then says nothing about listeners.
     listener_count: Callable[[str], int] | None = None
+    #: (title, artist) of the song on air in a room, when the stream server is at hand (Flask
+    #: host); None in Lambda, where the skill then names the room only.
+    now_playing: Callable[[str], tuple[str, str] | None] | None = None
     #: The time zone schedules are spoken in when the device's is unknown.
     time_zone: str = "UTC"
     #: The clock (epoch seconds); tests pass a fixed one.

@@ -19,7 +19,7 @@ from pathlib import Path
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.config import PRIVATE_URL_TTL, SkillConfig
-from skill.persistence import persistence_from_url
+from skill.storage.persistence import persistence_from_url
 
 
 def config_from_env(

@@ -2,13 +2,17 @@
 
 Credentials come in the ``Authorization`` header only: ``Bearer <token>`` on every route, and
 ``Basic <any user>:<stream key>`` where Icecast tools publish. A token is the admin token, a
-room's host key or one of its co-host keys; keys are compared in constant time against their
-stored hashes and never logged. A presented token that opens nothing counts against the
-client's address (``FailedAttempts``): past five in a minute the address must wait, whatever
-key it presents next, so one valid key cannot be used to keep guessing others.
+room's host key, one of its co-host keys, or a guest key (a listener brought on stage, valid
+only while its show is the room's live show); keys are compared in constant time against their
+stored hashes and never logged. Guests may join the stage and nothing else: every route names
+the callers it allows, and none but the stage's allows ``Caller.GUEST``. A presented token
+that opens nothing counts against the client's address (``FailedAttempts``): past five in a
+minute the address must wait, whatever key it presents next, so one valid key cannot be used
+to keep guessing others.
 
 Every refusal is an ``AuthError`` carrying its status, a reason for the JSON body and metrics,
-and the headers the answer needs::
+and the headers the answer needs (a listener's hand token and a call-in code are secrets too:
+``proves_secret`` counts wrong ones against the same throttle)::
 
     AuthError            status, reason, message, headers
     ├── Throttled        429 "throttled", with ``retry_after`` (seconds)
@@ -22,6 +26,7 @@ import base64
 import binascii
 import collections
 import hmac
+import logging
 import math
 import threading
 import time
@@ -29,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask import current_app, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, KeyRole, Room
@@ -43,7 +48,10 @@ BASE_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 300.0
 CAPACITY = 4096
 
+log = logging.getLogger(__name__)
+
 _EXTENSION = "livestage_auth"
+_EVENTS = "livestage_key_events"
 _create_lock = threading.Lock()
 
 
@@ -53,6 +61,8 @@ class Caller(StrEnum):
     ADMIN = "admin"
     HOST = "host"
     COHOST = "cohost"
+    #: a listener whose hand was accepted: may join the stage, only during that show
+    GUEST = "guest"
 
 
 class AuthError(Exception):
@@ -93,6 +103,9 @@ class Forbidden(AuthError):
 
     status = 403
     reason = "forbidden"
+
+
+_CALLER_OF_ROLE = {KeyRole.HOST: Caller.HOST, KeyRole.COHOST: Caller.COHOST, KeyRole.GUEST: Caller.GUEST}
 
 
 @dataclass(frozen=True)
@@ -154,7 +167,7 @@ def resolve(room: Room | None, token: str | None, *, admin: bool = True) -> Iden
     publisher = identify(current_services().directory, room, token)
     if publisher is None:
         return None
-    return Identity(Caller.HOST if publisher.role is KeyRole.HOST else Caller.COHOST, publisher)
+    return Identity(_CALLER_OF_ROLE[publisher.role], publisher)
 
 
 def caller(room: Room | None, *, basic: bool = False, admin: bool = True,
@@ -188,6 +201,76 @@ def require(room: Room | None, *allowed: Caller, basic: bool = False, message: s
     return identity
 
 
+def proves_secret(check: Callable[[], bool]) -> bool:
+    """Whether the request proves a secret that is not a key (a hand token, a call-in code).
+
+    Raises ``Throttled`` while the client's address must wait; a wrong secret counts against
+    the address like a wrong key, so guessing codes is as slow as guessing keys.
+    """
+    attempts = failed_attempts()
+    address = client_address()
+    wait = attempts.retry_after(address)
+    if wait > 0:
+        raise Throttled(math.ceil(wait))
+    if check():
+        return True
+    attempts.failed(address)
+    return False
+
+
+class KeyEvents:
+    """Who must act at once when a key stops working or is muted: the one place to subscribe.
+
+    A key is revoked when the host revokes a co-host, rotates the host key, removes a guest,
+    or when a show ends (its guest keys). Whatever holds live sessions subscribes: the ingest
+    registry (Icecast and browser-chunk publishers) does, and a real-time stage engine should
+    append its own callbacks when it is built, e.g.::
+
+        events = auth.key_events(app)
+        events.on_revoked.append(lambda room_id, key_id, reason: engine.kick(room_id, key_id, reason))
+        events.on_muted.append(lambda room_id, key_id, muted: engine.set_muted(room_id, key_id, muted))
+
+    ``on_revoked`` callbacks get ``(room_id, key_id, reason)`` (reason: ``revoked``,
+    ``rotated``, ``removed`` or ``show_ended``) and return whether they cut a live session;
+    ``on_muted`` callbacks get ``(room_id, key_id, muted)``. They run on the thread that made
+    the change (a request, or the show watcher), so they must return quickly and not raise;
+    one that raises is logged and the others still run.
+    """
+
+    def __init__(self) -> None:
+        self.on_revoked: list[Callable[[str, str, str], object]] = []
+        self.on_muted: list[Callable[[str, str, bool], object]] = []
+
+    def revoked(self, room_id: str, key_id: str, reason: str) -> bool:
+        """Tell every subscriber the key stopped working; whether any of them cut a live session."""
+        cut = False
+        for callback in list(self.on_revoked):
+            try:
+                cut = bool(callback(room_id, key_id, reason)) or cut
+            except Exception:
+                log.exception("room %s: a key-revoked callback failed", room_id)
+        return cut
+
+    def muted(self, room_id: str, key_id: str, muted: bool) -> None:
+        """Tell every subscriber the key was muted or unmuted."""
+        for callback in list(self.on_muted):
+            try:
+                callback(room_id, key_id, muted)
+            except Exception:
+                log.exception("room %s: a key-muted callback failed", room_id)
+
+
+def key_events(app: Flask | None = None) -> KeyEvents:
+    """The key events of ``app`` (default: the app handling the current request), built on first use."""
+    extensions = (app or current_app).extensions
+    with _create_lock:
+        events = extensions.get(_EVENTS)
+        if events is None:
+            events = extensions[_EVENTS] = KeyEvents()
+    assert isinstance(events, KeyEvents)
+    return events
+
+
 def failed_attempts() -> FailedAttempts:
     """The wrong-key record of the app handling the current request (built on first use)."""
     extensions = current_app.extensions
@@ -201,7 +284,7 @@ def failed_attempts() -> FailedAttempts:
 
 def _needs(allowed: tuple[Caller, ...]) -> str:
     names = {Caller.ADMIN: "the admin token", Caller.HOST: "the room's host key",
-             Caller.COHOST: "a co-host key"}
+             Caller.COHOST: "a co-host key", Caller.GUEST: "a guest key"}
     return " or ".join(names[c] for c in allowed) + " required"
 
 

@@ -23,12 +23,12 @@ from ask_sdk_model.interfaces.audioplayer import (
     PlayBehavior,
 )
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.directives import clear_queue, play_replay, play_room
-from skill.envelope import request_as
-from skill.listener_state import ListenerState
-from skill.tokens import parse_token
+from skill.core.directives import clear_queue, play_replay, play_room
+from skill.core.tokens import parse_token
+from skill.directory import RoomsAndShows
+from skill.requests.envelope import request_as
+from skill.requests.listener_state import ListenerState
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class PlaybackFinishedHandler(AbstractRequestHandler):
 class PlaybackNearlyFinishedHandler(AbstractRequestHandler):
     """PlaybackNearlyFinished: enqueue the room's live edge while it is still live."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -109,7 +109,7 @@ class PlaybackNearlyFinishedHandler(AbstractRequestHandler):
 class PlaybackFailedHandler(AbstractRequestHandler):
     """PlaybackFailed: retry once, then clear the queue and stop cleanly."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

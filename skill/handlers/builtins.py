@@ -14,8 +14,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.directives import stop_playback
-from skill.envelope import speech_for
+from skill.core.directives import stop_playback
+from skill.requests.envelope import speech_for
 
 #: Audio built-in intent -> the catalog key of its polite answer.
 LIVE_ONLY_ANSWERS = {

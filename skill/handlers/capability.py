@@ -7,7 +7,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 
-from skill.envelope import speech_for, supports_audio_player
+from skill.requests.envelope import speech_for, supports_audio_player
 
 #: Intents that need no audio and keep their own handlers on any device.
 AUDIO_FREE_INTENTS = frozenset(

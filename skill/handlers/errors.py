@@ -8,7 +8,7 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.envelope import must_stay_silent, speech_for
+from skill.requests.envelope import must_stay_silent, speech_for
 
 log = logging.getLogger(__name__)
 

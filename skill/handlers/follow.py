@@ -7,14 +7,15 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import Room, RoomDirectory
-from skill.envelope import slot_text, speech_for
-from skill.listener_state import ListenerState
-from skill.matching import MatchKind, match_room
-from skill.playing import current_play
+from room_directory import Room
+from skill.core.matching import MatchKind, match_room
+from skill.directory import RoomReader
+from skill.requests.envelope import slot_text, speech_for
+from skill.requests.listener_state import ListenerState
+from skill.requests.playing import current_play
 
 
-def host_rooms(directory: RoomDirectory) -> list[Room]:
+def host_rooms(directory: RoomReader) -> list[Room]:
     """One stand-in room per distinct public host, titled by the host's name."""
     hosts: dict[str, Room] = {}
     for room in directory.list_rooms():
@@ -26,7 +27,7 @@ def host_rooms(directory: RoomDirectory) -> list[Room]:
 class FollowHandler(AbstractRequestHandler):
     """Follow a host by name, or the host of what is playing when none is named."""
 
-    def __init__(self, directory: RoomDirectory) -> None:
+    def __init__(self, directory: RoomReader) -> None:
         self._directory = directory
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import Room, RoomDirectory
+from room_directory import Room
 from skill.config import SkillConfig
-from skill.entities import live_room_entities, resolved_room_id
-from skill.envelope import session_attributes, slot_text, speech_for
+from skill.core.entities import live_room_entities
+from skill.core.join_decision import Gather, JoinAction, JoinDecision, JoinFacts, decide_join
+from skill.core.matching import match_in_index
+from skill.core.schedule_words import spoken_time
+from skill.core.speech import Speech
+from skill.directory import RoomsAndShows
 from skill.handlers.replay import play_latest_replay
-from skill.matching import (
-    IndexCache,
-    MatchKind,
-    match_in_index,
-    match_room,
-    ordinal_choice,
-)
-from skill.offers import offer_kind, offered_room_ids, remember_offer
-from skill.playing import live_rooms, start_live
-from skill.schedule_words import spoken_time
-from skill.speech import Speech
+from skill.requests.envelope import resolved_room_id, session_attributes, slot_text, speech_for
+from skill.requests.offers import offer_kind, offered_room_ids, remember_offer
+from skill.requests.playing import live_rooms, start_live
+from skill.storage.index_cache import IndexCache
 
 #: How many live titles a "couldn't find" answer reads out.
 TITLES_SPOKEN = 3
@@ -45,7 +44,7 @@ def offer_live(handler_input: HandlerInput, speech: Speech, key: str, live: list
 class JoinRoomHandler(AbstractRequestHandler):
     """"Join the jazz room", "play Mia's show", "put on some sports talk"."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
         self._index = IndexCache()
@@ -59,62 +58,55 @@ class JoinRoomHandler(AbstractRequestHandler):
         speech = speech_for(handler_input)
         spoken = slot_text(handler_input, "room")
         attributes = session_attributes(handler_input)
-        if not spoken:
-            live = live_rooms(self._directory)
-            if not live:
-                return handler_input.response_builder.speak(
-                    speech.say("nothing_live")).set_should_end_session(True).response
-            return offer_live(handler_input, speech, "which_room_live", live)
+        facts = JoinFacts(spoken, now=self._config.clock())
+        if spoken:
+            offered = [r for r in map(self._directory.get, offered_room_ids(attributes)) if r]
+            resolved = resolved_room_id(handler_input, "room")
+            facts = replace(facts, offered=offered, offer_kind=offer_kind(attributes),
+                            entity=self._directory.get(resolved) if resolved else None)
+        decision = decide_join(facts)
+        while isinstance(decision, Gather):
+            facts = self._gather(facts, decision)
+            decision = decide_join(facts)
+        return self._answer(handler_input, speech, spoken, decision)
 
-        chosen = self._choose_from_offer(spoken, offered_room_ids(attributes))
-        if chosen is not None and offer_kind(attributes) == "replay":
+    def _gather(self, facts: JoinFacts, what: Gather) -> JoinFacts:
+        if what is Gather.LIVE:
+            return replace(facts, live=live_rooms(self._directory))
+        index = self._index.index(self._directory.list_rooms)
+        found = match_in_index(facts.spoken, index, now=facts.now)
+        # the index may be a second old: the room is joined as it is now
+        current = self._directory.get(found.room.id) if found.room is not None else None
+        return replace(facts, search=found, matched_now=current, indexed_ids=index.ids)
+
+    def _answer(self, handler_input: HandlerInput, speech: Speech, spoken: str,
+                decision: JoinDecision) -> Response:
+        builder = handler_input.response_builder
+        action = decision.action
+        if action is JoinAction.REPLAY:
             replay = play_latest_replay(handler_input, self._directory, self._config, speech,
-                                        chosen)
+                                        decision.room)
             if replay is not None:
                 return replay
-        if chosen is None:
-            resolved = resolved_room_id(handler_input, "room")
-            chosen = self._directory.get(resolved) if resolved else None
-            if chosen is not None and chosen.private:
-                chosen = None
-        if chosen is not None:
-            return self._join(handler_input, speech, chosen)
-
-        index = self._index.index(self._directory.list_rooms)
-        result = match_in_index(spoken, index, now=self._config.clock())
-        if result.kind is MatchKind.MATCH and result.room is not None:
-            current = self._directory.get(result.room.id)  # the index may be a second old
-            if current is not None and not current.private:
-                return self._join(handler_input, speech, current)
-        if result.kind is MatchKind.AMBIGUOUS:
-            first, second = result.candidates
-            remember_offer(attributes, result.candidates)
+            return self._join(handler_input, speech, decision.room)
+        if action is JoinAction.JOIN:
+            return self._join(handler_input, speech, decision.room)
+        if action is JoinAction.ASK_BETWEEN:
+            first, second = decision.rooms
+            remember_offer(session_attributes(handler_input), decision.rooms)
             choices = speech.choice(first.title, second.title)
             return (
-                handler_input.response_builder.speak(speech.say("ambiguous", choices=choices))
+                builder.speak(speech.say("ambiguous", choices=choices))
                 .ask(speech.say("ambiguous_reprompt", choices=choices))
                 .response
             )
-        live = live_rooms(self._directory)
-        newer = [room for room in live if room.id not in index.ids]
-        if newer:  # live rooms younger than the index: match them too
-            late = match_room(spoken, newer, now=self._config.clock())
-            if late.kind is MatchKind.MATCH and late.room is not None:
-                return self._join(handler_input, speech, late.room)
-        if not live:
-            return handler_input.response_builder.speak(
-                speech.say("not_found_nothing_live", spoken=spoken)).set_should_end_session(
-                True).response
-        return offer_live(handler_input, speech, "not_found", live, spoken=spoken)
-
-    def _choose_from_offer(self, spoken: str, offered_ids: list[str]) -> Room | None:
-        offered = [room for room in map(self._directory.get, offered_ids) if room is not None]
-        if not offered:
-            return None
-        index = ordinal_choice(spoken, len(offered))
-        if index is not None:
-            return offered[index]
-        return match_room(spoken, offered).room
+        if action is JoinAction.NOTHING_LIVE:
+            text = speech.say("not_found_nothing_live", spoken=spoken) if spoken \
+                else speech.say("nothing_live")
+            return builder.speak(text).set_should_end_session(True).response
+        if action is JoinAction.ASK_WHICH:
+            return offer_live(handler_input, speech, "which_room_live", list(decision.live))
+        return offer_live(handler_input, speech, "not_found", list(decision.live), spoken=spoken)
 
     def _join(self, handler_input: HandlerInput, speech: Speech, room: Room) -> Response:
         if room.is_live:

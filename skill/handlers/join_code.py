@@ -9,10 +9,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.envelope import slot_text, speech_for
-from skill.playing import start_live
+from skill.directory import JoinCodeReader
+from skill.requests.envelope import slot_text, speech_for
+from skill.requests.playing import start_live
 
 
 def spoken_code(value: str) -> str:
@@ -23,7 +23,7 @@ def spoken_code(value: str) -> str:
 class JoinCodeHandler(AbstractRequestHandler):
     """A code names exactly one room; a wrong code says so and names no other room."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: JoinCodeReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

@@ -7,12 +7,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
-from skill.entities import live_room_entities
-from skill.envelope import session_attributes, speech_for
-from skill.listener_state import ListenerState
-from skill.offers import remember_offer
-from skill.playing import live_rooms
+from skill.core.entities import live_room_entities
+from skill.directory import RoomReader
+from skill.requests.envelope import session_attributes, speech_for
+from skill.requests.listener_state import ListenerState
+from skill.requests.offers import remember_offer
+from skill.requests.playing import live_rooms
 
 #: How many live titles the welcome reads out.
 TITLES_SPOKEN = 3
@@ -21,7 +21,7 @@ TITLES_SPOKEN = 3
 class LaunchHandler(AbstractRequestHandler):
     """"Alexa, open Live Stage"."""
 
-    def __init__(self, directory: RoomDirectory) -> None:
+    def __init__(self, directory: RoomReader) -> None:
         self._directory = directory
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -13,15 +13,17 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import Room, RoomDirectory
+from room_directory import Room
 from skill.config import SkillConfig
-from skill.entities import live_room_entities
-from skill.envelope import session_attributes, slot_text, speech_for
-from skill.matching import MATCH_THRESHOLD, normalise, room_score
-from skill.offers import remember_offer
-from skill.playing import live_rooms
-from skill.screens import rooms_list, supports_apl
-from skill.speech import Speech
+from skill.core.entities import live_room_entities
+from skill.core.matching import MATCH_THRESHOLD, room_score
+from skill.core.normalise import normalise
+from skill.core.screens import rooms_list
+from skill.core.speech import Speech
+from skill.directory import RoomReader
+from skill.requests.envelope import session_attributes, slot_text, speech_for, supports_apl
+from skill.requests.offers import remember_offer
+from skill.requests.playing import live_rooms
 
 #: Rooms read per page.
 PAGE_SIZE = 3
@@ -58,7 +60,7 @@ def read_page(handler_input: HandlerInput, speech: Speech, rooms: list[Room], pa
 class WhatsLiveHandler(AbstractRequestHandler):
     """"What's live?", "what jazz is on?"."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -90,7 +92,7 @@ class MoreHandler(AbstractRequestHandler):
 
     INTENTS = ("AMAZON.MoreIntent", "MoreIntent")
 
-    def __init__(self, directory: RoomDirectory) -> None:
+    def __init__(self, directory: RoomReader) -> None:
         self._directory = directory
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

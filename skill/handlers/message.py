@@ -13,11 +13,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_user_id, is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import Message, RoomDirectory, new_token_id
+from room_directory import Message, new_token_id
 from skill.config import SkillConfig
-from skill.envelope import slot_text, speech_for
-from skill.listener_state import ListenerState
-from skill.playing import current_play
+from skill.directory import MessageBox
+from skill.requests.envelope import slot_text, speech_for
+from skill.requests.listener_state import ListenerState
+from skill.requests.playing import current_play
 
 #: Longest message stored (characters).
 MAX_MESSAGE_CHARS = 300
@@ -32,7 +33,7 @@ def sender_tag(user_id: str | None) -> str:
 class MessageHostHandler(AbstractRequestHandler):
     """Store the listener's words for the host of the current room."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: MessageBox, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

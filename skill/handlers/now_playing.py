@@ -1,4 +1,4 @@
-"""NowPlayingIntent: "what am I listening to?" — room, host, and listeners when known."""
+"""NowPlayingIntent: "what am I listening to?" — room, host, the song and listeners when known."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.envelope import speech_for
-from skill.playing import current_play
+from skill.directory import RoomsAndShows
+from skill.requests.envelope import speech_for
+from skill.requests.playing import current_play
 
 
 class NowPlayingHandler(AbstractRequestHandler):
-    """Name what this device plays; listeners only where the stream server counts them."""
+    """Name what this device plays; the song and listeners only where the stream server knows them."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -25,7 +25,7 @@ class NowPlayingHandler(AbstractRequestHandler):
         return is_intent_name("NowPlayingIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Say the room (or replay), its host and its listeners now."""
+        """Say the room (or replay), its host, the song on air and its listeners now."""
         speech = speech_for(handler_input)
         builder = handler_input.response_builder.set_should_end_session(True)
         play = current_play(handler_input)
@@ -40,6 +40,12 @@ class NowPlayingHandler(AbstractRequestHandler):
             parts = [speech.say("now_playing_live", title=room.title)]
         if room.host:
             parts.append(speech.say("now_playing_host", host=room.host))
+        song = self._config.now_playing(room.id) if (
+            self._config.now_playing is not None and play.show_id is None) else None
+        if song is not None:
+            title, artist = song
+            parts.append(speech.say("now_playing_song", title=title, artist=artist) if artist
+                         else speech.say("now_playing_song_no_artist", title=title))
         if self._config.listener_count is not None and play.show_id is None:
             count = self._config.listener_count(room.id)
             key = "now_playing_listener" if count == 1 else "now_playing_listeners"

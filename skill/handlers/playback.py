@@ -13,13 +13,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.directives import play_replay, stop_playback
-from skill.envelope import speech_for
-from skill.listener_state import ListenerState
-from skill.playing import current_play, player_offset
-from skill.resume import resume_directive
+from skill.core.directives import play_replay, stop_playback
+from skill.directory import RoomsAndShows
+from skill.requests.envelope import speech_for
+from skill.requests.listener_state import ListenerState
+from skill.requests.playing import current_play, player_offset
+from skill.requests.resume import resume_directive
 
 
 def save_replay_offset(handler_input: HandlerInput, offset_ms: int) -> None:
@@ -48,7 +48,7 @@ class PauseHandler(AbstractRequestHandler):
 class ResumeHandler(AbstractRequestHandler):
     """"Alexa, resume": live edge of a live room, saved offset of a replay."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -71,7 +71,7 @@ class ResumeHandler(AbstractRequestHandler):
 class StartOverHandler(AbstractRequestHandler):
     """"Start over": a replay from its beginning; a live room says it cannot."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

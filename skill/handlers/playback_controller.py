@@ -10,18 +10,18 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.directives import stop_playback
+from skill.core.directives import stop_playback
+from skill.directory import RoomsAndShows
 from skill.handlers.playback import save_replay_offset
-from skill.playing import player_offset
-from skill.resume import resume_directive
+from skill.requests.playing import player_offset
+from skill.requests.resume import resume_directive
 
 
 class PlayCommandHandler(AbstractRequestHandler):
     """The play button: live edge of a live room, saved offset of a replay."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

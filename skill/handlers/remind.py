@@ -14,13 +14,16 @@ from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import ConnectionsResponse
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from room_directory import Room, RoomDirectory
+from room_directory import Room
 from skill.config import SkillConfig
-from skill.device_time import device_time_zone
-from skill.envelope import request_as, slot_text, speech_for
-from skill.listener_state import ListenerState
-from skill.matching import MatchKind, match_room
-from skill.reminders import (
+from skill.core.matching import MatchKind, match_room
+from skill.core.schedule_words import spoken_time
+from skill.core.speech import Speech
+from skill.directory import RoomReader, ScheduleReader
+from skill.requests.envelope import request_as, slot_text, speech_for
+from skill.requests.listener_state import ListenerState
+from skill.services.device_time import device_time_zone
+from skill.services.reminders import (
     ASK_FOR,
     REMINDERS_SCOPE,
     ReminderOutcome,
@@ -29,8 +32,6 @@ from skill.reminders import (
     has_reminder_permission,
     reminder_request,
 )
-from skill.schedule_words import spoken_time
-from skill.speech import Speech
 
 #: How far ahead "remind me" looks for scheduled rooms (seconds).
 HORIZON = 60 * 24 * 3600
@@ -66,7 +67,7 @@ def _ask_permission(handler_input: HandlerInput, room: Room, speech: Speech) -> 
 class RemindHandler(AbstractRequestHandler):
     """Find the scheduled room and set a reminder at its start."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: ScheduleReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -109,7 +110,7 @@ class RemindHandler(AbstractRequestHandler):
 class ConsentAnswerHandler(AbstractRequestHandler):
     """Connections.Response to our AskFor: create the waiting reminder, or say it was not."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

@@ -10,17 +10,18 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import Room, RoomDirectory, RoomStatus, Show
+from room_directory import Room, RoomStatus, Show
 from skill.config import SkillConfig
-from skill.envelope import session_attributes, slot_text, speech_for
-from skill.listener_state import ListenerState
-from skill.matching import MatchKind, match_room
-from skill.offers import remember_offer
-from skill.playing import start_replay
-from skill.speech import Speech
+from skill.core.matching import MatchKind, match_room
+from skill.core.speech import Speech
+from skill.directory import RoomsAndShows, ShowReader
+from skill.requests.envelope import session_attributes, slot_text, speech_for
+from skill.requests.listener_state import ListenerState
+from skill.requests.offers import remember_offer
+from skill.requests.playing import start_replay
 
 
-def latest_replays(directory: RoomDirectory) -> list[tuple[Room, Show]]:
+def latest_replays(directory: RoomsAndShows) -> list[tuple[Room, Show]]:
     """The newest ended show of every public room, newest first."""
     seen: dict[str, tuple[Room, Show]] = {}
     for show in directory.list_shows(ended_only=True):
@@ -32,7 +33,7 @@ def latest_replays(directory: RoomDirectory) -> list[tuple[Room, Show]]:
     return list(seen.values())
 
 
-def play_latest_replay(handler_input: HandlerInput, directory: RoomDirectory,
+def play_latest_replay(handler_input: HandlerInput, directory: ShowReader,
                        config: SkillConfig, speech: Speech, room: Room) -> Response | None:
     """Play ``room``'s newest replay (resumed), or None when it has none."""
     shows = directory.list_shows(room.id, ended_only=True)
@@ -48,7 +49,7 @@ def play_latest_replay(handler_input: HandlerInput, directory: RoomDirectory,
 class ReplayHandler(AbstractRequestHandler):
     """Replays by title, genre or host; the listener's last room when nothing is named."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomsAndShows, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

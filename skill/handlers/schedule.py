@@ -7,11 +7,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.device_time import device_time_zone
-from skill.envelope import slot_text, speech_for
-from skill.schedule_words import date_range, spoken_time
+from skill.core.schedule_words import date_range, spoken_time
+from skill.directory import ScheduleReader
+from skill.requests.envelope import slot_text, speech_for
+from skill.services.device_time import device_time_zone
 
 #: Scheduled shows read out per answer.
 SHOWS_SPOKEN = 3
@@ -20,7 +20,7 @@ SHOWS_SPOKEN = 3
 class ScheduleHandler(AbstractRequestHandler):
     """What is scheduled in the range the listener named."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: ScheduleReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

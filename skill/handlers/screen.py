@@ -7,17 +7,17 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from room_directory import RoomDirectory
 from skill.config import SkillConfig
-from skill.envelope import request_as, speech_for
-from skill.playing import start_live
-from skill.screens import JOIN_EVENT
+from skill.core.screens import JOIN_EVENT
+from skill.directory import RoomReader
+from skill.requests.envelope import request_as, speech_for
+from skill.requests.playing import start_live
 
 
 class TouchJoinHandler(AbstractRequestHandler):
     """``SendEvent ["join", <room id>]`` from the rooms list."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

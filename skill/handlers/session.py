@@ -10,7 +10,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
 from ask_sdk_model.interfaces.system import ExceptionEncounteredRequest
 
-from skill.envelope import request_as
+from skill.requests.envelope import request_as
 
 log = logging.getLogger(__name__)
 

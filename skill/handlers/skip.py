@@ -12,12 +12,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import Response
 
-from room_directory import Room, RoomDirectory
+from room_directory import Room
 from skill.config import SkillConfig
-from skill.directives import play_room
-from skill.envelope import speech_for
-from skill.listener_state import ListenerState
-from skill.playing import current_play, live_rooms, start_live
+from skill.core.directives import play_room
+from skill.directory import RoomReader
+from skill.requests.envelope import speech_for
+from skill.requests.listener_state import ListenerState
+from skill.requests.playing import current_play, live_rooms, start_live
 
 _STEPS = {
     "AMAZON.NextIntent": 1,
@@ -41,7 +42,7 @@ def neighbour(rooms: list[Room], current_id: str, step: int) -> Room | None:
 class SkipIntentHandler(AbstractRequestHandler):
     """"Next", "previous" (voice)."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 
@@ -69,7 +70,7 @@ class SkipIntentHandler(AbstractRequestHandler):
 class SkipCommandHandler(AbstractRequestHandler):
     """Next and previous buttons: switch live rooms, directives only."""
 
-    def __init__(self, directory: RoomDirectory, config: SkillConfig) -> None:
+    def __init__(self, directory: RoomReader, config: SkillConfig) -> None:
         self._directory = directory
         self._config = config
 

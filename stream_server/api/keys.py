@@ -2,12 +2,17 @@
 
 Every call takes ``Authorization: Bearer <admin token>`` or ``Bearer <the room's host
 key>``; a co-host key can only publish (403 here). Wrong credentials count against the
-client address like wrong stream keys (429 with Retry-After when slowed down).
+client address like wrong stream keys (429 with Retry-After when slowed down). Revoking,
+rotating and muting go through ``auth.key_events``, so every holder of live sessions (the
+ingest registry, a stage engine) acts at once.
 
 * ``POST /api/rooms/<id>/keys`` ``{"name"}`` → 201 key view + ``stream_key`` (shown once)
-* ``GET /api/rooms/<id>/keys`` → ``{"keys": [host, co-hosts…]}`` each with ``live``
-* ``DELETE /api/rooms/<id>/keys/<key_id>`` → revoked; a live co-host is cut off
-* ``POST /api/rooms/<id>/keys/<key_id>/mute`` ``{"muted": bool}`` (``host`` mutes the host)
+* ``GET /api/rooms/<id>/keys`` → ``{"keys": [host, co-hosts…, guests of the live show…]}``
+  each with ``live``
+* ``DELETE /api/rooms/<id>/keys/<key_id>`` → revoked; a live co-host is cut off (a guest's
+  key: the guest is removed, as ``POST …/hands/<hand id>/remove`` does)
+* ``POST /api/rooms/<id>/keys/<key_id>/mute`` ``{"muted": bool}`` (``host`` mutes the host;
+  guests too)
 * ``POST /api/rooms/<id>/rotate-key`` → ``{"stream_key"}`` once; the old key's connection ends
 * ``GET /api/rooms/<id>/levels`` → program and per-publisher peak/RMS in dBFS
 """
@@ -22,12 +27,14 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from room_directory import Room
+from room_directory.hands import HandRefused, answer
 from stream_server import auth
 from stream_server.auth import Caller, room_or_none
 from stream_server.ingest.keys import (
     HOST_KEY_ID,
     TooManyKeys,
     cohost_keys,
+    guest_keys,
     host_view,
     issue_cohost_key,
     revoke,
@@ -62,7 +69,7 @@ def room_owner(view: Any) -> Any:
             auth.require(room, Caller.ADMIN, Caller.HOST,
                          message="admin token or the room's host key required")
         except auth.Forbidden:
-            return _error(403, "a co-host key can only publish")
+            return _error(403, "a co-host key can only publish, a guest key only join the stage")
         except auth.AuthError as exc:
             return exc.response()
         return view(room, **kwargs)
@@ -109,6 +116,7 @@ def list_keys(room: Room) -> ResponseReturnValue:
     directory = current_services().directory
     registry = ingest_state().registry
     views = [host_view(directory, room)] + [k.public_view() for k in cohost_keys(directory, room.id)]
+    views += [k.public_view() for k in guest_keys(directory, room)]
     for view in views:
         view["live"] = registry.find(room.id, str(view["key_id"])) is not None
     return jsonify(keys=views)
@@ -120,11 +128,19 @@ def revoke_key(room: Room, key_id: str) -> ResponseReturnValue:
     """Revoke a co-host key for good, cutting off its live connection."""
     if key_id == HOST_KEY_ID:
         return _error(400, "the host key cannot be revoked; rotate it instead")
-    record = revoke(current_services().directory, room.id, key_id)
+    directory = current_services().directory
+    record = revoke(directory, room.id, key_id)
+    reason = "revoked"
+    if record is None and any(k.key_id == key_id for k in guest_keys(directory, room)):
+        try:  # a guest's key is the hand's: removing the guest revokes it
+            answer(directory, room, key_id, "remove")
+        except HandRefused as exc:
+            return _error(409, str(exc))
+        record = next((k for k in directory.list_keys(room.id) if k.key_id == key_id), None)
+        reason = "removed"
     if record is None:
         return _error(404, "no such key")
-    disconnected = ingest_state().registry.kick(room.id, key_id, "revoked")
-    disconnected |= stage_state().registry.cut(room.id, key_id, "revoked")
+    disconnected = auth.key_events().revoked(room.id, key_id, reason)
     return jsonify(record.public_view() | {"disconnected": disconnected, "live": False})
 
 
@@ -139,9 +155,8 @@ def mute_key(room: Room, key_id: str) -> ResponseReturnValue:
     if view is None:
         return _error(404, "no such key")
     registry = ingest_state().registry
-    registry.set_muted(room.id, key_id, muted)
-    on_stage = stage_state().registry.set_muted(room.id, key_id, muted)
-    return jsonify(view | {"live": registry.find(room.id, key_id) is not None, "on_stage": on_stage})
+    auth.key_events().muted(room.id, key_id, muted)
+    return jsonify(view | {"live": registry.find(room.id, key_id) is not None})
 
 
 @bp.post("/rotate-key")
@@ -149,8 +164,7 @@ def mute_key(room: Room, key_id: str) -> ResponseReturnValue:
 def rotate_key(room: Room) -> ResponseReturnValue:
     """A new host key, shown once; the old one stops working and its connection ends."""
     _, key = rotate_host_key(current_services().directory, room)
-    disconnected = ingest_state().registry.kick(room.id, HOST_KEY_ID, "rotated")
-    disconnected |= stage_state().registry.cut(room.id, HOST_KEY_ID, "rotated")
+    disconnected = auth.key_events().revoked(room.id, HOST_KEY_ID, "rotated")
     return jsonify(stream_key=key, disconnected=disconnected)
 
 
@@ -160,14 +174,20 @@ def levels(room: Room) -> ResponseReturnValue:
     """Program and per-publisher levels (peak and RMS, dBFS, smoothed).
 
     Publishers are metered before mute, the program is the mix before loudness normalisation.
+    People on the stage are publishers too (``kind: "stage"``), unless their key also publishes
+    over ingest, whose entry then stands for it.
     """
     stream = current_services().on_air.stream(room.id)
     registry = ingest_state().registry
+    publishers = [c.view() for c in registry.connections(room.id)]
+    publishing = {p["key_id"] for p in publishers}
+    publishers += [member | {"kind": "stage"} for member in stage_state().registry.members(room.id)
+                   if member["key_id"] not in publishing]
     return jsonify(
         room_id=room.id,
         on_air=stream is not None,
         program=stream.bus.program_meter.snapshot() if stream is not None else None,
         bus_inputs=stream.bus.publisher_count if stream is not None else 0,
-        publishers=[c.view() for c in registry.connections(room.id)],
+        publishers=publishers,
         recent_disconnects=registry.recent_ends(room.id),
     )

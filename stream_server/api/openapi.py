@@ -17,6 +17,7 @@ from room_directory.fields import (
     SCHEDULE_MIN,
     TEXT_LIMITS,
 )
+from stream_server.api.openapi_hands import HAND, hands_paths
 from stream_server.api.openapi_stage import stage_paths
 from stream_server.api.openapi_web import web_paths
 
@@ -67,8 +68,21 @@ _ROOM: dict[str, Any] = {
                                                         "(signed for private rooms)"},
         "ingest_url": {"type": "string"},
         "replay_url": {"type": "string"},
+        "now_playing": {"oneOf": [{"$ref": "#/components/schemas/Track"}, {"type": "null"}],
+                        "description": "the song the performer's tool last announced, while live"},
     },
     "required": ["id", "title", "status", "live", "private", "listeners", "listen_url", "ingest_url"],
+}
+
+_TRACK: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string"},
+        "artist": {"type": "string"},
+        "since": {"type": "number", "description": "air time the song began (Unix seconds)"},
+        "offset": {"type": "number", "minimum": 0, "description": "seconds into the show (track lists)"},
+    },
+    "required": ["title", "artist", "since"],
 }
 
 _LISTENERS: dict[str, Any] = {
@@ -90,10 +104,11 @@ _KEY: dict[str, Any] = {
     "properties": {
         "key_id": {"type": "string"},
         "name": {"type": "string"},
-        "role": {"type": "string", "enum": ["host", "cohost"]},
+        "role": {"type": "string", "enum": ["host", "cohost", "guest"]},
         "muted": {"type": "boolean"},
         "revoked": {"type": "boolean"},
         "created_at": {"type": "number"},
+        "show_id": {"type": ["string", "null"], "description": "guest keys: the show they work in"},
         "live": {"type": "boolean"},
     },
     "required": ["key_id", "name", "role", "muted", "revoked"],
@@ -112,6 +127,8 @@ _SHOW: dict[str, Any] = {
         "listeners_per_minute": {"type": "array", "items": {"type": "integer", "minimum": 0}},
         "live": {"type": "boolean"},
         "replay_url": {"type": ["string", "null"]},
+        "tracks": {"type": "array", "items": {"$ref": "#/components/schemas/Track"},
+                   "description": "the show's songs as performers' tools announced them, oldest first"},
     },
     "required": ["room_id", "show_id", "started_at", "live", "replay_url"],
 }
@@ -134,7 +151,7 @@ def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]])
     key_id = {"name": "key_id", "in": "path", "required": True,
               "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"}}
     guarded = {"401": _json(_ERROR, "Admin token or the room's host key required"),
-               "403": _json(_ERROR, "A co-host key can only publish"),
+               "403": _json(_ERROR, "A co-host key can only publish, a guest key only join the stage"),
                "404": _json(_ERROR, "No such room or key"),
                "429": _json(_ERROR, "Too many wrong keys from this address")}
     body = {"type": "object", "properties": {}}
@@ -158,9 +175,12 @@ def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]])
         },
         "/api/rooms/{room_id}/keys/{key_id}": {
             "parameters": [room_id, key_id],
-            "delete": {"summary": "Revoke a co-host key, cutting off its connection", "security": security,
+            "delete": {"summary": "Revoke a co-host key (or remove a guest), cutting off its connection",
+                       "security": security,
                        "responses": {"200": _json(_KEY, "Revoked"),
-                                     "400": _json(_ERROR, "The host key cannot be revoked"), **guarded}},
+                                     "400": _json(_ERROR, "The host key cannot be revoked"),
+                                     "409": _json(_ERROR, "The guest's hand cannot be removed now"),
+                                     **guarded}},
         },
         "/api/rooms/{room_id}/keys/{key_id}/mute": {
             "parameters": [room_id, key_id],
@@ -212,8 +232,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "streamKey": {"type": "http", "scheme": "bearer",
                               "description": "the room's stream key (its host)"},
             },
-            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW,
-                        "Error": _ERROR},
+            "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW, "Track": _TRACK,
+                        "Hand": HAND, "Error": _ERROR},
         },
         "paths": {
             "/api/rooms": {
@@ -276,14 +296,15 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                       "404": _json(_ERROR, "No such room")}},
             },
             **_cohost_paths(room_id, admin_or_host),
+            **hands_paths(admin_or_host),
             "/api/rooms/{room_id}/shows": {
                 "parameters": [room_id],
                 "get": {"summary": "The room's shows, newest first, ended ones with their replay URL",
-                        "security": [{}, *admin],
+                        "security": [{}, *admin_or_host],
                         "responses": {"200": _json({"type": "object", "properties": {
                             "room_id": {"type": "string"}, "shows": {"type": "array", "items": _SHOW}},
                             "required": ["room_id", "shows"]}, "Shows"),
-                            "404": _json(_ERROR, "No such room (or private, without the admin token)")}},
+                            "404": _json(_ERROR, "No such room (or private, and neither admin nor host)")}},
             },
             **web_paths(),
             **stage_paths(room_id),

@@ -53,12 +53,12 @@ def web_paths() -> dict[str, Any]:
         },
         "/api/console/session": {
             "get": {
-                "summary": "The role of the presented Bearer token: admin, or host/cohost of `room`",
+                "summary": "The role of the presented Bearer token: admin, or host/cohost/guest of `room`",
                 "security": [{"adminToken": []}, {"streamKey": []}],
                 "parameters": [{"name": "room", "in": "query", "schema": {"type": "string"}}],
                 "responses": {
                     "200": _json({"type": "object", "properties": {
-                        "role": {"enum": ["admin", "host", "cohost"]},
+                        "role": {"enum": ["admin", "host", "cohost", "guest"]},
                         "room": {"type": ["string", "null"]}}, "required": ["role", "room"]}, "Signed in"),
                     "401": _json(_ERROR, "Not signed in"),
                 },

@@ -27,8 +27,8 @@ from room_directory.fields import InvalidRoomFields, clean_room_fields
 from stream_server import auth
 from stream_server.api.openapi import openapi_document
 from stream_server.auth import Caller
-from stream_server.ops.services import current_services
-from stream_server.serving.analytics import show_listener_figures
+from stream_server.ops.services import current_services, rooms_changed
+from stream_server.serving.analytics import ended_show_figures, logged_now, show_listener_figures
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -81,7 +81,12 @@ def room_view(room: Room, *, admin: bool = False) -> dict[str, Any]:
     view = room.public_view()
     view["listen_url"] = url("live.m3u8")
     view["ingest_url"] = f"{settings.base_url}/ingest/{room.id}"
-    view["listeners"] = services.listeners.count(room.id)
+    listeners = services.listeners.count(room.id)
+    if settings.listeners_from_logs and room.is_live:
+        listeners += logged_now(services.directory, room.id, now)
+    view["listeners"] = listeners
+    track = services.on_air.now_playing(room.id) if room.is_live else None
+    view["now_playing"] = None if track is None else track.view()
     if room.show_id and room.status is RoomStatus.ENDED:
         view["replay_url"] = url(f"{room.show_id}.m3u8")
     if admin and room.private:
@@ -177,6 +182,7 @@ def create_room() -> ResponseReturnValue:
             continue
     else:
         return jsonify(error="no free room id or join code; try again later"), 503
+    rooms_changed()
     return jsonify(room_view(room, admin=True) | {"stream_key": key}), 201
 
 
@@ -203,6 +209,7 @@ def update_room(room_id: str) -> ResponseReturnValue:
     fields = clean_room_fields(json_body(), require_title=False)
     directory = current_services().directory
     updated = replace(room, **fields)
+    rooms_changed()  # debounced: it reads the rooms after this update is stored
     if not updated.private:
         return jsonify(room_view(directory.update(replace(updated, join_code=None)), admin=True))
     if updated.join_code is not None:
@@ -227,17 +234,17 @@ def room_listeners(room_id: str) -> ResponseReturnValue:
         abort(404)
     auth.require(room, Caller.ADMIN, Caller.HOST,
                  message="the admin token or the room's stream key is required")
+    logged = services.directory if services.settings.listeners_from_logs else None
     body: dict[str, Any] = {"room_id": room.id, "show_id": room.show_id, "live": room.is_live,
                             "since": None, "listeners": 0, "listeners_per_minute": [],
                             "peak_listeners": 0}
     if room.is_live and room.live_since is not None:
         body["since"] = room.live_since
-        body |= show_listener_figures(services.listeners, room.id, room.live_since)
+        body |= show_listener_figures(services.listeners, room.id, room.live_since, logged=logged)
     elif room.show_id:
         show = services.directory.get_show(room.id, room.show_id)
         if show is not None:
-            body |= {"since": show.started_at, "peak_listeners": show.peak_listeners,
-                     "listeners_per_minute": list(show.listeners_per_minute)}
+            body |= {"since": show.started_at} | ended_show_figures(show, logged)
     return jsonify(body)
 
 

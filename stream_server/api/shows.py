@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from room_directory import ROOM_ID_PATTERN, Show
+from room_directory import ROOM_ID_PATTERN, Room, Show
 from room_directory.access import room_path_prefix
 from stream_server import auth
+from stream_server.auth import Caller
+from stream_server.hls.tracks import Track
 from stream_server.ops.services import current_services
 
 bp = Blueprint("shows_api", __name__, url_prefix="/api")
 
 
-def show_view(show: Show, base_url: str, replay_playlist: str) -> dict[str, Any]:
-    """A show as the API lists it: its record, and its replay URL once it has ended."""
+def show_view(show: Show, base_url: str, replay_playlist: str,
+              tracks: Sequence[Track] = ()) -> dict[str, Any]:
+    """A show as the API lists it: its record, its track list, and its replay URL once it has ended."""
     view = dict(show.public_view())
+    view["tracks"] = [t.view(show.started_at) for t in tracks]
     view["live"] = not show.ended
     view["replay_url"] = f"{base_url}/hls/{show.room_id}/{replay_playlist}" if show.ended else None
     return view
 
 
+def _admin_or_host(room: Room) -> bool:
+    identity = auth.resolve(room, auth.bearer_token())
+    return identity is not None and identity.caller in (Caller.ADMIN, Caller.HOST)
+
+
 @bp.get("/rooms/<room_id>/shows")
 def list_shows(room_id: str) -> ResponseReturnValue:
-    """The room's shows, newest first; a private room's only with the admin token."""
+    """The room's shows, newest first; a private room's only for the admin and its host (the console)."""
     services = current_services()
     room = services.directory.get(room_id) if ROOM_ID_PATTERN.match(room_id) else None
-    if room is None or (room.private and not auth.is_admin(auth.bearer_token())):
+    if room is None or (room.private and not _admin_or_host(room)):
         return jsonify(error="no such room"), 404
     shows_kept = services.on_air.shows
     settings = services.settings
     replays = shows_kept.replays(room_id)
-    shows = [show_view(s, settings.base_url, shows_kept.replay_playlist(s)) for s in replays]
+    packager = services.on_air.packager(room_id)
+    shows = [show_view(s, settings.base_url, shows_kept.replay_playlist(s), packager.tracks(s.show_id))
+             for s in replays]
     if room.private:  # its replays are served only under the room's signed prefix
         prefix = room_path_prefix(room.id, private=True, secret=settings.url_secret,
                                   now=time.time(), ttl=settings.private_url_ttl)

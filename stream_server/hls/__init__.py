@@ -4,5 +4,6 @@ Enters: segment files from the encoder with their durations. ``names`` says what
 published file is called; ``playlist`` holds playlists as plain values rendered by pure
 functions (RFC 8216); the packager keeps each rendition's window, discontinuities and the
 replay, and hands files to a segment store in order (segment before the playlist naming it);
-``show_log`` is the durable record of what a show published.
+``show_log`` is the durable record of what a show published; ``tracks`` the record of the
+songs it announced, which the playlists carry as ``EXT-X-DATERANGE``.
 """

@@ -28,6 +28,7 @@ from stream_server.hls.names import (
 )
 from stream_server.hls.playlist import (
     MIN_MEASURED_SEGMENTS,
+    DateRange,
     Segment,
     Variant,
     measured_bandwidth,
@@ -36,12 +37,15 @@ from stream_server.hls.playlist import (
     render_media_playlist,
 )
 from stream_server.hls.show_log import ShowLog
+from stream_server.hls.tracks import TRACK_CLASS, Track, TrackLog
 from stream_server.ops import metrics
 from stream_server.stores.port import SegmentStore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RENDITIONS: tuple[int, ...] = (128, 64)
+#: Song titles remembered for the live playlists (a window holds far fewer songs than this).
+_RECENT_TRACKS = 32
 
 
 def _size(segment: Segment, rendition: str) -> int:
@@ -67,10 +71,15 @@ class Packager:
         target_duration: int,
         window_size: int,
         renditions_kbps: Sequence[int] = DEFAULT_RENDITIONS,
+        track_log: TrackLog | None = None,
     ) -> None:
         self.room_id = room_id
         self._store = store
         self._log = show_log
+        self._track_log = track_log
+        #: the tracks the live window may still show (newest last)
+        self._tracks: deque[Track] = deque(track_log.tracks()[-_RECENT_TRACKS:] if track_log else (),
+                                           maxlen=_RECENT_TRACKS)
         self._target = target_duration
         self._kbps = {rendition_name(k): k for k in renditions_kbps}
         self.renditions = tuple(self._kbps)
@@ -104,6 +113,27 @@ class Packager:
             if show_id != self._show_id:
                 return 0, 0.0
             return self._show_segments, round(self._show_seconds, 3)
+
+    def add_track(self, track: Track) -> None:
+        """Record a song title on air now; the live playlists name it from their next update."""
+        with self._lock:
+            if self._track_log is not None:
+                self._track_log.append(track)
+            self._tracks.append(track)
+
+    def now_playing(self, show_id: str) -> Track | None:
+        """The song the show plays now (the last announced in it), if any."""
+        with self._lock:
+            for track in reversed(self._tracks):
+                if track.show_id == show_id:
+                    return track
+            return None
+
+    def tracks(self, show_id: str) -> list[Track]:
+        """The show's track list, oldest first."""
+        with self._lock:
+            return self._track_log.tracks(show_id) if self._track_log is not None else [
+                t for t in self._tracks if t.show_id == show_id]
 
     def mark_discontinuity(self) -> None:
         """The next segment does not follow on from the last one (encoder restarted)."""
@@ -153,9 +183,12 @@ class Packager:
             self._pending_discontinuity = bool(self._window)
             show = self._log.segments(show_id)
             if show:
+                ranges = [_date_range(t) for t in self._track_log.tracks(show_id)] if (
+                    self._track_log is not None) else []
                 for rendition in self.renditions:
                     text = render_media_playlist([for_rendition(s, rendition) for s in show],
-                                                 target_duration=self._target, vod=True)
+                                                 target_duration=self._target, vod=True,
+                                                 date_ranges=ranges)
                     self._store.publish_playlist(self.room_id, replay_media_name(show_id, rendition), text)
                 master = render_master_playlist(self._replay_variants(show))
                 self._store.publish_playlist(self.room_id, replay_name(show_id), master)
@@ -168,6 +201,8 @@ class Packager:
             names = [replay_name(show_id)]
             names += [replay_media_name(show_id, r) for r in {*self.renditions, *_renditions(show)}]
             self._log.drop_show(show_id)
+            if self._track_log is not None:
+                self._track_log.drop_show(show_id)
             kept = {name for s in self._log.tail(1) for name in segment_files(s)}
             names += [name for s in show for name in segment_files(s) if name not in kept]
             for name in names:
@@ -227,11 +262,23 @@ class Packager:
             variants.append(Variant(uri, _kbit(peak), _kbit(average)))
         return variants
 
+    def _window_date_ranges(self, window: Sequence[Segment]) -> list[DateRange]:
+        """The songs heard in the window: the one playing at its start and every later one."""
+        if not window:
+            return []
+        shows = {s.show_id for s in window}
+        tracks = [t for t in self._tracks if t.show_id in shows]
+        first = window[0].program_date_time
+        before = [t for t in tracks if t.started_at <= first]
+        return [_date_range(t) for t in [*before[-1:], *(t for t in tracks if t.started_at > first)]]
+
     def _publish_live(self, *, ended: bool) -> None:
         window = list(self._window)
+        ranges = self._window_date_ranges(window)
         for rendition in self.renditions:
             text = render_media_playlist([for_rendition(s, rendition) for s in window],
-                                         target_duration=self._target, ended=ended)
+                                         target_duration=self._target, ended=ended,
+                                         date_ranges=ranges)
             self._store.publish_playlist(self.room_id, live_media_name(rendition), text)
         # The master goes out after the media playlists it names, and only when it changes:
         # its figures are measured over the show so far (peak and average settle quickly).
@@ -239,6 +286,12 @@ class Packager:
         if master != self._master_text:
             self._store.publish_playlist(self.room_id, LIVE_PLAYLIST, master)
             self._master_text = master
+
+
+def _date_range(track: Track) -> DateRange:
+    """A song as an EXT-X-DATERANGE: ``X-TITLE`` and, when known, ``X-ARTIST``."""
+    attributes = [("X-TITLE", track.title)] + ([("X-ARTIST", track.artist)] if track.artist else [])
+    return DateRange(track.id, track.started_at, TRACK_CLASS, tuple(attributes))
 
 
 def _kbit(bits_per_second: int) -> int:

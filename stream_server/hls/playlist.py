@@ -8,6 +8,8 @@ Rules kept here, so every caller gets them for free:
   EXT-X-DISCONTINUITY-SEQUENCE counts the discontinuities that left the window;
 - EXT-X-PROGRAM-DATE-TIME on every segment (air time, UTC, milliseconds);
 - EXT-X-ENDLIST once the show has ended; a replay is the whole show as VOD;
+- EXT-X-DATERANGE (song titles) only beside EXT-X-PROGRAM-DATE-TIME, each placed before
+  the segment it starts in, its quoted strings free of quotes and line breaks;
 - a master playlist names one media playlist per rendition with BANDWIDTH (the
   peak segment bit rate, RFC 8216 4.3.4.2), AVERAGE-BANDWIDTH and CODECS.
 """
@@ -49,6 +51,18 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class DateRange:
+    """An ``EXT-X-DATERANGE`` that lasts until the next one of its class (``END-ON-NEXT``)."""
+
+    id: str
+    #: Unix seconds (air time)
+    start: float
+    class_name: str
+    #: client attributes (``X-TITLE``, …) as (name, text) pairs, rendered as quoted strings
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Variant:
     """One rendition as a master playlist lists it."""
 
@@ -75,6 +89,39 @@ def format_program_date_time(when: float) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
+def quoted_string(text: str) -> str:
+    """``text`` as an RFC 8216 quoted-string: no double quote, CR or LF inside."""
+    cleaned = text.replace("\"", "\u201d").replace("\r", " ").replace("\n", " ")
+    return f'"{cleaned}"'
+
+
+def render_date_range(date_range: DateRange) -> str:
+    """One ``EXT-X-DATERANGE`` line (RFC 8216 4.3.2.7)."""
+    parts = [f"ID={quoted_string(date_range.id)}", f"CLASS={quoted_string(date_range.class_name)}",
+             f'START-DATE="{format_program_date_time(date_range.start)}"', "END-ON-NEXT=YES"]
+    parts += [f"{name}={quoted_string(text)}" for name, text in date_range.attributes]
+    return "#EXT-X-DATERANGE:" + ",".join(parts)
+
+
+def _placed_date_ranges(segments: Sequence[Segment],
+                        date_ranges: Sequence[DateRange]) -> dict[int, list[DateRange]]:
+    """Each date range by the index of the segment it starts in (one that starts before the first
+    segment goes with the first; one that starts after the last segment is left for later)."""
+    placed: dict[int, list[DateRange]] = {}
+    if not segments:
+        return placed
+    end = segments[-1].program_date_time + segments[-1].duration
+    for date_range in sorted(date_ranges, key=lambda d: d.start):
+        if date_range.start >= end:
+            continue
+        index = 0
+        for i, seg in enumerate(segments):
+            if seg.program_date_time <= date_range.start:
+                index = i
+        placed.setdefault(index, []).append(date_range)
+    return placed
+
+
 def _extinf_ok(duration: float, target: int) -> bool:
     return math.floor(duration + 0.5) <= target
 
@@ -85,11 +132,13 @@ def render_media_playlist(
     target_duration: int,
     ended: bool = False,
     vod: bool = False,
+    date_ranges: Sequence[DateRange] = (),
 ) -> str:
     """Render a media playlist listing ``segments`` in order.
 
     ``ended`` appends EXT-X-ENDLIST; ``vod`` also marks it ``EXT-X-PLAYLIST-TYPE:VOD``
-    (a replay: the whole show, nothing will change).
+    (a replay: the whole show, nothing will change). ``date_ranges`` go before the segment
+    each starts in.
     """
     if target_duration < 1:
         raise PlaylistRuleError("target duration must be at least 1 second")
@@ -105,13 +154,15 @@ def render_media_playlist(
         removed = first.discontinuity_sequence - (1 if first.discontinuity else 0)
         if removed:
             lines.append(f"#EXT-X-DISCONTINUITY-SEQUENCE:{removed}")
-    for seg in segments:
+    placed = _placed_date_ranges(segments, date_ranges)
+    for index, seg in enumerate(segments):
         if not _extinf_ok(seg.duration, target_duration):
             raise PlaylistRuleError(
                 f"segment {seg.sequence} lasts {seg.duration:.3f}s, over the {target_duration}s target"
             )
         if seg.discontinuity:
             lines.append("#EXT-X-DISCONTINUITY")
+        lines.extend(render_date_range(d) for d in placed.get(index, ()))
         lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{format_program_date_time(seg.program_date_time)}")
         lines.append(f"#EXTINF:{seg.duration:.3f},")
         lines.append(seg.uri)

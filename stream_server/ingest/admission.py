@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
+
+from flask import request
 
 from room_directory import Room
 from stream_server import auth
@@ -18,9 +21,10 @@ from stream_server.ingest.keys import Publisher
 from stream_server.ingest.publisher import PublisherSession, input_format
 from stream_server.ingest.refusals import IngestRefused
 from stream_server.ingest.registry import Connection, KeyInUse, RoomFull
+from stream_server.ingest.song_titles import SongTitle
 from stream_server.ingest.state import IngestState
 from stream_server.ops.services import current_services
-from stream_server.pipeline.on_air import OnAirUnavailable
+from stream_server.pipeline.on_air import OnAir, OnAirUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,10 @@ def identify_caller(room_id: str, *allowed: Caller, basic: bool, challenge: str,
         raise IngestRefused(exc.status, exc.reason, str(exc), headers=exc.headers,
                             retry_after=exc.retry_after) from exc
     except auth.AuthError as exc:
-        raise IngestRefused(exc.status, exc.reason, str(exc), headers=exc.headers) from exc
+        # libshout asks without credentials first and sends them when challenged: not an error
+        challenge_only = auth.presented_key(request.headers.get("Authorization")) is None
+        raise IngestRefused(exc.status, "auth", str(exc), headers=exc.headers,
+                            counted=not challenge_only) from exc
     assert room is not None
     return room, identity
 
@@ -61,6 +68,11 @@ def codec_of(content_type: str | None) -> str:
     if fmt is None:
         raise IngestRefused(415, "codec", CODECS_HINT)
     return fmt
+
+
+def _song_on_air(on_air: OnAir, room_id: str, song: SongTitle) -> None:
+    """A song named inside the stream (a new chained Ogg stream's comments) goes on air."""
+    on_air.set_now_playing(room_id, song.title, song.artist)
 
 
 def open_connection(state: IngestState, room: Room, publisher: Publisher, fmt: str, kind: str,
@@ -84,7 +96,8 @@ def open_connection(state: IngestState, room: Room, publisher: Publisher, fmt: s
         bus_input.muted = publisher.muted
         conn.session = PublisherSession(services.settings.ffmpeg, fmt, services.settings.sample_rate,
                                         bus_input, label,
-                                        flood_seconds=services.settings.ingest_flood_seconds)
+                                        flood_seconds=services.settings.ingest_flood_seconds,
+                                        on_song=partial(_song_on_air, services.on_air, room.id))
     except (OnAirUnavailable, OSError) as exc:
         if bus_input is not None:
             bus_input.drop()

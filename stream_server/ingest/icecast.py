@@ -13,9 +13,10 @@ Answers, each JSON ``{"error", "reason"}`` when not 200: 401 ``auth``, 429
 ``revoked``/``rotated``/``room_ended``, 409 ``replaced``.
 
 The legacy ``SOURCE`` method gets Icecast's early ``HTTP/1.0 200 OK`` as soon as it is
-admitted (libshout and BUTT wait for it before sending audio); its later errors end the
-connection. ``PUT`` clients that wait for a go-ahead send ``Expect: 100-continue``
-(ffmpeg, libshout's PUT) and get ``100 Continue``, so their final status stays meaningful.
+admitted (libshout and BUTT wait for it before sending audio) and no other answer: a later
+error only closes the connection (it is logged and counted all the same). ``PUT`` clients
+that wait for a go-ahead send ``Expect: 100-continue`` (ffmpeg, libshout's PUT) and get
+``100 Continue``, so their final status stays meaningful.
 """
 
 from __future__ import annotations
@@ -121,6 +122,19 @@ def _interrupter(sock: Any) -> Any:
     return interrupt
 
 
+def _send_early_ok(sock: Any) -> None:
+    """Icecast's early ``200 OK``: legacy sources (libshout's SOURCE, BUTT) wait for it to send audio.
+
+    The server's request handler sends it and drops whatever this view answers later, so
+    the connection carries one response; without that handler, it goes straight to the socket.
+    """
+    early_ok = request.environ.get("livestage.early_ok")
+    if early_ok is not None:
+        early_ok()
+    elif sock is not None:
+        sock.sendall(b"HTTP/1.0 200 OK\r\n\r\n")
+
+
 def _take_ice_metadata(room_id: str, publisher: Publisher) -> None:
     """Fill the room's empty title, description and genre from the host's ice-* headers."""
     if not publisher.is_host:
@@ -154,9 +168,8 @@ def ingest(room_id: str) -> ResponseReturnValue:
     outcome = "ended"
     try:
         _take_ice_metadata(room_id, publisher)
-        if request.method == "SOURCE" and sock is not None:
-            # legacy sources (libshout's SOURCE, BUTT) wait for Icecast's "200 OK" before sending audio
-            sock.sendall(b"HTTP/1.0 200 OK\r\n\r\n")
+        if request.method == "SOURCE":
+            _send_early_ok(sock)
         session.feed(BodyReader(_body_stream(), on_timeout=lambda: session.cut("stall", keep_audio=True)))
         session.finish()
     except DecoderFailed as exc:
@@ -174,6 +187,7 @@ def ingest(room_id: str) -> ResponseReturnValue:
         raise
     finally:
         state.registry.release(conn, outcome)
-        log.info("room %s: publisher %s gone after %d bytes (%s)", room_id, publisher.key_id,
-                 session.bytes_in, outcome)
+        repairs = ", ".join(f"{kind} x{count}" for kind, count in sorted(session.recoveries.items()))
+        log.info("room %s: publisher %s gone after %d bytes (%s%s)", room_id, publisher.key_id,
+                 session.bytes_in, outcome, f"; repaired: {repairs}" if repairs else "")
     return jsonify(room=room_id, bytes=session.bytes_in)

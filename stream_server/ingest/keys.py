@@ -1,10 +1,11 @@
-"""Who is publishing: the room's host key or one of its co-host keys, and their mute state.
+"""Who is publishing: the room's host key, a co-host key or a guest key, and their mute state.
 
 The host's key hash stays on the room (``Room.stream_key_hash``). Co-host keys are
 ``PublisherKey`` records (role ``cohost``) in the room directory, hashes only. The
 host's own mute switch is kept as one more record, key id ``host`` with role
 ``host`` and an empty hash (which no key ever matches), so it survives restarts
-like a co-host's.
+like a co-host's. A guest key (role ``guest``, issued when the host accepts a listener's
+hand) opens the room only while the show it was issued for is the room's live show.
 """
 
 from __future__ import annotations
@@ -54,16 +55,24 @@ def identify(directory: RoomDirectory, room: Room, key: str) -> Publisher | None
     is_host = stream_key_matches(key, room.stream_key_hash)
     match: PublisherKey | None = None
     for record in keys:
-        if record.role is KeyRole.COHOST and record.key_hash and not record.revoked:
-            if stream_key_matches(key, record.key_hash) and match is None:
-                match = record
+        if usable(record, room) and stream_key_matches(key, record.key_hash) and match is None:
+            match = record
     if is_host:
         host = _host_record(keys)
         return Publisher(room.id, HOST_KEY_ID, room.host or "host", KeyRole.HOST,
                          bool(host and host.muted))
     if match is not None:
-        return Publisher(room.id, match.key_id, match.name, KeyRole.COHOST, match.muted)
+        return Publisher(room.id, match.key_id, match.name, match.role, match.muted)
     return None
+
+
+def usable(record: PublisherKey, room: Room) -> bool:
+    """Whether a stored co-host or guest key opens ``room`` now (a guest's only in its live show)."""
+    if record.revoked or not record.key_hash:
+        return False
+    if record.role is KeyRole.COHOST:
+        return True
+    return record.role is KeyRole.GUEST and room.is_live and record.show_id == room.show_id
 
 
 def host_view(directory: RoomDirectory, room: Room) -> dict[str, object]:
@@ -76,6 +85,11 @@ def host_view(directory: RoomDirectory, room: Room) -> dict[str, object]:
 def cohost_keys(directory: RoomDirectory, room_id: str) -> list[PublisherKey]:
     """The room's co-host keys, revoked ones too, oldest first."""
     return [k for k in directory.list_keys(room_id) if k.role is KeyRole.COHOST]
+
+
+def guest_keys(directory: RoomDirectory, room: Room) -> list[PublisherKey]:
+    """The guest keys that open the room now (its live show's, not revoked), oldest first."""
+    return [k for k in directory.list_keys(room.id) if k.role is KeyRole.GUEST and usable(k, room)]
 
 
 class TooManyKeys(Exception):
@@ -94,7 +108,7 @@ def issue_cohost_key(directory: RoomDirectory, room_id: str, name: str) -> tuple
 
 
 def set_muted(directory: RoomDirectory, room: Room, key_id: str, muted: bool) -> dict[str, object] | None:
-    """Mute or unmute the host (``key_id == "host"``) or a co-host; its view, or None if unknown."""
+    """Mute or unmute the host (``key_id == "host"``), a co-host or a guest; its view, or None if unknown."""
     if key_id == HOST_KEY_ID:
         host = _host_record(directory.list_keys(room.id))
         if host is None:
@@ -103,7 +117,8 @@ def set_muted(directory: RoomDirectory, room: Room, key_id: str, muted: bool) ->
         else:
             directory.update_key(replace(host, muted=muted))
         return host_view(directory, room)
-    record = next((k for k in cohost_keys(directory, room.id) if k.key_id == key_id), None)
+    record = next((k for k in cohost_keys(directory, room.id) + guest_keys(directory, room)
+                   if k.key_id == key_id), None)
     if record is None:
         return None
     return directory.update_key(replace(record, muted=muted)).public_view()

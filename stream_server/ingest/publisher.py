@@ -2,11 +2,16 @@
 
 A session takes the performer's bytes (one long Icecast body, or browser chunks one
 request at a time), decodes them with one ffmpeg to PCM and writes that into the
-room's bus input. It ends in one of three ways:
+room's bus input. A decoder that stops on a bad packet after it has decoded audio is
+started again at the next chunk (MP3, ADTS; for Ogg: at the next page, after the chain's
+header pages), up to ``MAX_RESTARTS`` times a minute; Ogg streams are repaired on the way in
+(``ogg_pages``) and the songs their chains name are handed to ``on_song``. Every recovery
+is counted in ``livestage_ingest_recoveries{kind}`` and logged once per session. A session
+ends in one of three ways:
 
 * cleanly, when the input ends (``finish``);
 * ``DecoderFailed``: the bytes are not the codec the Content-Type named (nothing
-  decodes from them, or the decoder stops on them);
+  decodes from them, or the decoder keeps stopping on them);
 * ``PublisherCut``: this server ended it, with a reason (``flood``, ``revoked``, …).
 
 None of these touches any other session or room.
@@ -18,9 +23,12 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 
-from stream_server.ops.metrics import INGEST_BYTES
+from stream_server.ingest.ogg_pages import OggRepair
+from stream_server.ingest.song_titles import SongTitle
+from stream_server.ops.metrics import INGEST_BYTES, INGEST_RECOVERIES
 from stream_server.pipeline.bus import PublisherInput
 from stream_server.pipeline.processes import ManagedProcess, decoder_argv
 
@@ -52,6 +60,12 @@ DECODE_GRACE_BYTES = 32 * 1024
 #: A publisher that has delivered this much more audio than wall-clock time allows, for the
 #: whole flood window, is flooding (its bus input holds 5 s; real tools run at most 1-2 s ahead).
 FLOOD_AHEAD_SECONDS = 4.0
+
+#: A decoder that stopped on bad input is started again at most this often per minute.
+MAX_RESTARTS = 10
+#: Formats a fresh decoder can pick up mid-stream: MP3 and ADTS frames carry their own sync,
+#: Ogg gets the chain's header pages first. WebM, FLAC and WAV need their file header.
+RESTARTABLE_FORMATS = frozenset({"mp3", "aac", "ogg"})
 
 #: Why this server ended a session, as told to the publisher.
 CUT_MESSAGES: dict[str, str] = {
@@ -89,6 +103,7 @@ class PublisherSession:
     def __init__(self, ffmpeg: str, fmt: str, sample_rate: int, bus_input: PublisherInput,
                  label: str, *, flood_seconds: float = 30.0,
                  flood_ahead: float = FLOOD_AHEAD_SECONDS,
+                 on_song: Callable[[SongTitle], object] = lambda song: None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.fmt = fmt
         self.label = label
@@ -105,18 +120,29 @@ class PublisherSession:
         self._pcm_rate = sample_rate * 4  # bytes per second of s16le stereo
         self._progress = (self.last_activity, 0, 0)  # (when, pcm bytes, bytes in) at last progress
         self._lock = threading.Lock()
-        self._proc = ManagedProcess(f"decoder[{label}]", decoder_argv(ffmpeg, fmt, sample_rate),
-                                    stdout=True)
-        self._reader = threading.Thread(target=self._pump_pcm, name=f"pcm[{label}]", daemon=True)
-        self._reader.start()
+        self._argv = decoder_argv(ffmpeg, fmt, sample_rate)
+        self._on_song = on_song
+        self._ogg = OggRepair() if fmt == "ogg" else None
+        self._repairs_seen = (0, 0)  # (empty packets, resyncs) already counted
+        self._restarts: deque[float] = deque()
+        self.recoveries: dict[str, int] = {}
+        self._proc, self._reader = self._start_decoder()
+
+    def _start_decoder(self) -> tuple[ManagedProcess, threading.Thread]:
+        proc = ManagedProcess(f"decoder[{self.label}]", self._argv, stdout=True)
+        reader = threading.Thread(target=self._pump_pcm, args=(proc,), name=f"pcm[{self.label}]",
+                                  daemon=True)
+        reader.start()
+        return proc, reader
 
     @property
     def input(self) -> PublisherInput:
         """The bus input this session feeds."""
         return self._input
 
-    def _pump_pcm(self) -> None:
-        fd = self._proc.stdout.fileno()
+    def _pump_pcm(self, proc: ManagedProcess) -> None:
+        """Move one decoder's PCM into the bus input until it ends (the input stays open for a restart)."""
+        fd = proc.stdout.fileno()
         while True:
             try:
                 chunk = os.read(fd, 65536)
@@ -134,7 +160,6 @@ class PublisherSession:
                             self.label)
                 self.cut("flood")
                 break
-        self._input.close()
 
     def _flooding(self) -> bool:
         """Whether the publisher has stayed ``flood_ahead`` seconds ahead of real time for the flood window.
@@ -166,12 +191,69 @@ class PublisherSession:
         self.last_activity = now
         INGEST_BYTES.inc(len(chunk))
         self._check_decoding(now)
+        data = self._repair(chunk)
         try:
-            self._proc.stdin.write(chunk)
+            self._proc.stdin.write(data)
         except (OSError, ValueError) as exc:
             if self.cut_reason:
                 raise PublisherCut(self.cut_reason) from exc
-            raise DecoderFailed(self._failure_reason()) from exc
+            if not self._restart_decoder("decoder_restart"):
+                raise DecoderFailed(self._failure_reason()) from exc
+
+    def _repair(self, chunk: bytes) -> bytes:
+        """An Ogg stream's whole, repaired pages (other codecs pass as they are); songs handed on."""
+        if self._ogg is None:
+            return chunk
+        data = self._ogg.feed(chunk)
+        for song in self._ogg.songs:
+            try:
+                self._on_song(song)
+            except Exception:
+                log.exception("publisher %s: the song title could not be taken", self.label)
+        self._ogg.songs.clear()
+        empty, resyncs = self._ogg.empty_packets, self._ogg.resyncs
+        seen_empty, seen_resyncs = self._repairs_seen
+        self._count("empty_ogg_packet", empty - seen_empty,
+                    "dropping zero-length Ogg packets (written at each title change by some tools)")
+        self._count("ogg_resync", resyncs - seen_resyncs, "skipping bytes that are not Ogg pages")
+        self._repairs_seen = (empty, resyncs)
+        return data
+
+    def _count(self, kind: str, times: int, what: str) -> None:
+        """Count a recovery; the first of each kind in a session is logged."""
+        if times <= 0:
+            return
+        INGEST_RECOVERIES.labels(kind=kind).inc(times)
+        if kind not in self.recoveries:
+            log.info("publisher %s: %s (counted in livestage_ingest_recoveries)", self.label, what)
+        self.recoveries[kind] = self.recoveries.get(kind, 0) + times
+
+    def _restart_decoder(self, kind: str) -> bool:
+        """Start a fresh decoder after one stopped on bad input; False when it must not (see class doc)."""
+        now = self._clock()
+        while self._restarts and now - self._restarts[0] > 60.0:
+            self._restarts.popleft()
+        if (self.fmt not in RESTARTABLE_FORMATS or self.pcm_bytes == 0
+                or len(self._restarts) >= MAX_RESTARTS or self.cut_reason):
+            return False
+        self._restarts.append(now)
+        old = self._proc
+        reason = old.stderr_text().splitlines()[-1:] or ["it stopped"]
+        old.kill()
+        self._reader.join(timeout=5.0)
+        self._proc, self._reader = self._start_decoder()
+        if self.cut_reason:  # cut off meanwhile (``cut`` killed the old decoder): no new one
+            self._proc.kill()
+            return False
+        self._progress = (now, self.pcm_bytes, self.bytes_in)
+        self._count(kind, 1, f"the decoder stopped ({reason[0]}); decoding again from the next "
+                    "page or frame")
+        if self._ogg is not None:
+            try:
+                self._proc.stdin.write(self._ogg.header_pages())
+            except (OSError, ValueError):
+                return False
+        return True
 
     def feed(self, chunks: Iterable[bytes]) -> None:
         """Send the publisher's bytes to the decoder until they end (see ``write``); then ``finish``."""
@@ -183,6 +265,8 @@ class PublisherSession:
         if self.pcm_bytes > pcm_then:
             self._progress = (now, self.pcm_bytes, self.bytes_in)
         elif now - when > DECODE_GRACE_SECONDS and self.bytes_in - bytes_then > DECODE_GRACE_BYTES:
+            if self._restart_decoder("decoder_restart"):  # it decoded before: stuck on bad input
+                return
             self.cut_reason = self.cut_reason or "decode"
             self._input.drop()
             self._proc.kill()

@@ -28,16 +28,19 @@ class IngestRefused(Exception):
     """Ends an ingest request with ``status`` and a JSON body naming the reason."""
 
     def __init__(self, status: int, reason: str, message: str, *,
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+                 headers: dict[str, str] | None = None, counted: bool = True, **extra: Any) -> None:
         super().__init__(message)
         self.status = status
         self.reason = reason
         self.headers = headers or {}
+        #: False for Basic auth's challenge to a request that carried no credential at all
+        self.counted = counted
         self.extra = extra
 
     def response(self) -> tuple[Response, int]:
-        """The JSON answer; the refusal is counted in the ingest error metric."""
-        INGEST_ERRORS.labels(reason=self.reason).inc()
+        """The JSON answer; the refusal is counted in the ingest error metric (unless not ``counted``)."""
+        if self.counted:
+            INGEST_ERRORS.labels(reason=self.reason).inc()
         body = jsonify(error=str(self), reason=self.reason, **self.extra)
         for name, value in self.headers.items():
             body.headers[name] = value

@@ -1,6 +1,7 @@
 """What every ingest request of one app shares: live connections and browser sessions.
 
-Built on first use per app (kept in ``app.extensions``), never at import.
+Built on first use per app (kept in ``app.extensions``), never at import. The registry
+subscribes to ``auth.key_events``: a revoked key's connection is cut, a muted key's input muted.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import threading
 
 from flask import current_app
 
+from stream_server import auth
 from stream_server.ingest.chunk_sessions import ChunkSessions
 from stream_server.ingest.registry import REPLACE_AFTER_SECONDS, PublisherRegistry
 from stream_server.ops.config import Settings
@@ -39,5 +41,8 @@ def ingest_state() -> IngestState:
             if state is None:
                 state = IngestState(current_services().settings)
                 extensions[_EXTENSION] = state
+                events = auth.key_events()
+                events.on_revoked.append(state.registry.kick)
+                events.on_muted.append(state.registry.set_muted)
     assert isinstance(state, IngestState)
     return state

@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from room_directory.access import PRIVATE_URL_TTL
+
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off", "")
@@ -59,8 +61,18 @@ class Settings:
     #: HMAC secret of listener tokens and signed private-room URLs; ``serve`` generates one when
     #: unset and keeps it in ``<data dir>/url-secret`` (an app built without one uses a per-process one).
     url_secret: str = ""
+    #: Login with Amazon client and refresh token of the Skill Management API: with all three and
+    #: ``skill_id`` set, room titles are kept in the interaction model (``ops.model_sync``).
+    smapi_client_id: str = ""
+    smapi_client_secret: str = ""
+    smapi_refresh_token: str = ""
+    #: Locales whose models name the rooms, comma-separated (default: every locale of the skill).
+    smapi_locales: str = ""
+    #: The Skill Management API and Login with Amazon token endpoint (a test stand-in may replace them).
+    smapi_url: str = "https://api.amazonalexa.com"
+    lwa_token_url: str = "https://api.amazon.com/auth/o2/token"
     #: How long a signed private-room URL stays valid (seconds; default 12 h, long enough for a show).
-    private_url_ttl: int = 12 * 3600
+    private_url_ttl: int = PRIVATE_URL_TTL
     #: A publisher that sends nothing for this long is closed (seconds; the room keeps room tone).
     ingest_idle_seconds: int = 10
     #: A publisher held back by back-pressure (faster than real time) this long is cut off (0: never).
@@ -83,6 +95,12 @@ class Settings:
     hls_fast_path: bool = True
     #: nginx access log (``livestage nginx-config`` format) to follow for listener counts; unset: off.
     nginx_access_log: str = ""
+    #: ARN of the CloudFront edge function's key value store; set: keep the URL secret and one
+    #: key per private room there (``serving.edge_keys``).
+    cloudfront_kvs: str = ""
+    #: Add the listener counts CloudFront's access logs leave in the room directory to the room
+    #: API's figures (on AWS, where listeners never reach a stream server).
+    listeners_from_logs: bool = False
     #: Per-listener skill state: ``sqlite:///PATH``, ``dynamodb://TABLE`` or ``memory:``;
     #: default ``skill-state.db`` in the data dir.
     skill_state: str = ""

@@ -54,3 +54,10 @@ INGEST_ERRORS = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+INGEST_RECOVERIES = Counter(
+    "livestage_ingest_recoveries",
+    "Publisher streams repaired or decoders restarted without dropping the performer, by kind "
+    "(empty_ogg_packet, ogg_resync, decoder_restart)",
+    ["kind"],
+    registry=REGISTRY,
+)

@@ -22,6 +22,7 @@ from stream_server.ops.demo import DemoPerformers, ensure_demo_rooms
 from stream_server.ops.services import Services
 from stream_server.ops.url_secret import url_secret
 from stream_server.pipeline.processes import stop_all
+from stream_server.serving.edge_keys import CloudFrontKeyValueStore, EdgeKeySync
 from stream_server.serving.fast import HlsFastPath, RoomPrivacyCache
 from stream_server.serving.nginx_log import NginxLogTailer
 from stream_server.serving.private import PrivateMarkerSync
@@ -81,12 +82,33 @@ class _HeaderDeadline:
         return bytes(self.raw.readline(*args))
 
 
+class _Discard:
+    """Where a connection's writes go once its one answer is out (an early Icecast ``200 OK``)."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+#: What ``OPTIONS *`` answers: the methods this server takes (libshout's probe goes on after any 2xx).
+ALLOWED_METHODS = "GET, HEAD, PUT, POST, SOURCE, OPTIONS, DELETE, PATCH"
+
+
 class RequestHandler(WSGIRequestHandler):
     """Werkzeug's threaded handler, quiet about every HLS poll, with a socket timeout.
 
     It streams request bodies without a length (Icecast sources), accepts the
-    Icecast ``SOURCE`` method, and answers ``Expect: 100-continue`` only once the
-    app reads the body (after it has checked the key).
+    Icecast ``SOURCE`` method, answers ``Expect: 100-continue`` only once the
+    app reads the body (after it has checked the key), and answers ``OPTIONS *``
+    itself (the request target ``*`` names the server, not a route): ``200`` with
+    ``Allow``, no ``Upgrade``, which declines libshout's offer to switch to TLS.
+    A legacy ``SOURCE`` connection gets exactly one answer: the early ``200 OK``
+    (``livestage.early_ok`` in the environ) and, after it, nothing but the close.
     """
 
     #: A publisher or listener silent this long is dropped (seconds).
@@ -96,16 +118,8 @@ class RequestHandler(WSGIRequestHandler):
     #: Responses go out as soon as they are written (HLS answers are one write each).
     disable_nagle_algorithm = True
     _continue_pending = False
-
-    def handle_one_request(self) -> None:
-        """Read the request line and headers under one deadline, then the request as usual."""
-        self.rfile = _HeaderDeadline(self.rfile, self.connection,  # type: ignore[assignment]
-                                     time.monotonic() + self.header_timeout)
-        try:
-            super().handle_one_request()
-        finally:
-            if isinstance(self.rfile, _HeaderDeadline):
-                self.rfile = self.rfile.raw
+    #: the real writer while a connection that has had its one answer writes into ``_Discard``
+    _answered_wfile: Any = None
 
     def handle_expect_100(self) -> bool:
         """Defer the interim answer until the app reads the body."""
@@ -133,7 +147,40 @@ class RequestHandler(WSGIRequestHandler):
             return False  # answered: http.server goes on to the connection's next request
         ok = super().parse_request()
         self._end_header_deadline()
+        if ok and self.command == "OPTIONS" and self.path == "*":
+            self._answer_options()
+            return False
         return ok
+
+    def _answer_options(self) -> None:
+        """``OPTIONS *``: what the server takes, and no protocol upgrade (TLS is the proxy's job)."""
+        self.send_response(200)
+        self.send_header("Allow", ALLOWED_METHODS)
+        self.send_header("Content-Length", "0")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.flush()
+
+    def _send_early_ok(self) -> None:
+        """Icecast's early ``HTTP/1.0 200 OK`` for a legacy source; the view's later answer is dropped."""
+        self.wfile.write(b"HTTP/1.0 200 OK\r\n\r\n")
+        self.wfile.flush()
+        self.close_connection = True
+        self._answered_wfile = self.wfile
+        self.wfile = _Discard()  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        """Read the request line and headers under one deadline, then the request as usual."""
+        self.rfile = _HeaderDeadline(self.rfile, self.connection,  # type: ignore[assignment]
+                                     time.monotonic() + self.header_timeout)
+        try:
+            super().handle_one_request()
+        finally:
+            if isinstance(self.rfile, _HeaderDeadline):
+                self.rfile = self.rfile.raw
+            if self._answered_wfile is not None:
+                self.wfile, self._answered_wfile = self._answered_wfile, None
 
     def _end_header_deadline(self) -> None:
         if isinstance(self.rfile, _HeaderDeadline):
@@ -150,6 +197,7 @@ class RequestHandler(WSGIRequestHandler):
     def make_environ(self) -> Any:
         """The WSGI environ, its body sending 100 Continue on first read when asked for."""
         environ = super().make_environ()
+        environ["livestage.early_ok"] = self._send_early_ok
         if self._continue_pending:
             environ["wsgi.input"] = _ContinueOnRead(environ["wsgi.input"], self._send_continue)
         return environ
@@ -157,6 +205,18 @@ class RequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Requests are logged at debug level only (listeners poll every second)."""
         log.debug('"%s" %s %s', self.requestline, code, size)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """What http.server reports about a client is no fault of the server's.
+
+        An idle keep-alive connection closed after ``timeout`` seconds is routine
+        (debug); a malformed request is the client's doing (info, without its bytes).
+        """
+        message = format % args if args else format
+        if message.startswith("Request timed out") or "headers too slow" in message:
+            log.debug("%s: %s", self.client_address[0], message)
+        else:
+            log.info("client %s: %s", self.client_address[0], message.splitlines()[0][:200])
 
 
 def admin_token(settings: Settings) -> tuple[str, bool]:
@@ -187,13 +247,17 @@ def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
     return server, services
 
 
-def start_serving_helpers(settings: Settings, services: Services) -> list[PrivateMarkerSync | NginxLogTailer]:
-    """Private-room markers kept in step, and the nginx access log followed when configured."""
-    helpers: list[PrivateMarkerSync | NginxLogTailer] = [
+def start_serving_helpers(settings: Settings,
+                          services: Services) -> list[PrivateMarkerSync | NginxLogTailer | EdgeKeySync]:
+    """Private-room markers kept in step (on disk, and at the edge when configured), nginx's log followed."""
+    helpers: list[PrivateMarkerSync | NginxLogTailer | EdgeKeySync] = [
         PrivateMarkerSync(services.directory, settings.hls_dir)]
     if settings.nginx_access_log:
         helpers.append(NginxLogTailer(settings.nginx_access_log, url_secret(settings),
                                       services.listeners.seen))
+    if settings.cloudfront_kvs:
+        helpers.append(EdgeKeySync(CloudFrontKeyValueStore(settings.cloudfront_kvs), services.directory,
+                                   url_secret(settings)))
     for helper in helpers:
         helper.start()
     return helpers

@@ -13,6 +13,7 @@ from typing import Protocol
 from room_directory import Room, RoomStatus, Show
 from stream_server.hls.packager import Packager
 from stream_server.hls.show_log import ShowLog
+from stream_server.hls.tracks import Track, TrackLog
 from stream_server.ops.config import Settings
 from stream_server.pipeline.bus import PublisherInput
 from stream_server.pipeline.clock import BusClock
@@ -101,9 +102,28 @@ class OnAir:
                 target_duration=self._settings.segment_seconds,
                 window_size=self._settings.window_segments,
                 renditions_kbps=self._settings.renditions_kbps,
+                track_log=TrackLog(self._settings.work_dir / room_id / "tracks.jsonl"),
             )
             self._packagers[room_id] = packager
         return packager
+
+    def set_now_playing(self, room_id: str, title: str, artist: str = "") -> Track | None:
+        """A performer's tool announced a song: it is the room's now-playing from now on.
+
+        None when the room is not on air here (there is no show to play it in).
+        """
+        show_id = self.live_show(room_id)
+        if show_id is None:
+            return None
+        track = Track(show_id, time.time(), title, artist)
+        self.packager(room_id).add_track(track)
+        log.info("room %s: now playing %r%s", room_id, title, f" by {artist!r}" if artist else "")
+        return track
+
+    def now_playing(self, room_id: str) -> Track | None:
+        """The song on air in the room here, if one was announced in its current show."""
+        show_id = self.live_show(room_id)
+        return None if show_id is None else self.packager(room_id).now_playing(show_id)
 
     def go_live(self, room: Room) -> RoomStream:
         """Put the room on air: continue its show after a restart, or start a new one."""

@@ -20,19 +20,18 @@ import threading
 from collections.abc import Callable
 from typing import IO
 
-from stream_server.serving.rules import listener_token, parse_hls_path
+from stream_server.serving.rules import COUNTED_STATUSES, listener_token, parse_hls_path
 
 log = logging.getLogger(__name__)
 
 #: The ``log_format`` line the nginx config declares (keep both in step).
 LOG_FORMAT = "'$msec $status $request_method $request_uri'"
-_COUNTED_STATUSES = ("200", "304")
 
 
 def parse_line(line: str, secret: str) -> tuple[str, str, float] | None:
     """``(room_id, token, at)`` of a counted playlist fetch, or None for any other line."""
     fields = line.rstrip("\n").split(" ", 3)
-    if len(fields) != 4 or fields[1] not in _COUNTED_STATUSES or fields[2] != "GET":
+    if len(fields) != 4 or fields[1] not in COUNTED_STATUSES or fields[2] != "GET":
         return None
     path, _, query = fields[3].partition("?")
     target = parse_hls_path(path)

@@ -34,6 +34,8 @@ FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts)$")
 EXPIRES_PATTERN = re.compile(r"^[0-9]{1,12}$")
 #: ``<signature>``: base64url without padding of a SHA-256 HMAC (43 characters).
 SIGNATURE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: Statuses of a playlist fetch that counts a listener (a 304 is a player polling a cached copy).
+COUNTED_STATUSES = ("200", "304")
 #: Name of the marker file that makes a room's directory private to nginx and the fast path.
 PRIVATE_MARKER = ".private"
 

@@ -7,6 +7,7 @@ import threading
 
 from flask import Flask, current_app
 
+from stream_server import auth
 from stream_server.ops.services import current_services
 from stream_server.stage.engine import StageEngine
 from stream_server.stage.ice import IceSettings, ice_settings
@@ -25,6 +26,11 @@ class StageState:
         self.ice = ice
         self.registry = StageRegistry(engine)
 
+    def follow(self, events: auth.KeyEvents) -> None:
+        """Cut a revoked key's seat and mute a muted key's seat at once (``auth.key_events``)."""
+        events.on_revoked.append(self.registry.cut)
+        events.on_muted.append(self.registry.set_muted)
+
 
 def _build(app: Flask) -> StageState:
     # aioice logs every ICE check at INFO: a line per candidate pair per member
@@ -35,7 +41,9 @@ def _build(app: Flask) -> StageState:
         from stream_server.stage.aiortc_engine import AiortcEngine  # aiortc loads on first use
 
         engine = AiortcEngine(ice)
-    return StageState(ice, engine)
+    state = StageState(ice, engine)
+    state.follow(auth.key_events(app))
+    return state
 
 
 def stage_state() -> StageState:

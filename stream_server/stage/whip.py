@@ -1,6 +1,6 @@
 """WHIP (RFC 9725): ``POST /whip/<room>`` with a room key and an SDP offer puts its sender on stage.
 
-* ``POST /whip/<room>``, ``Authorization: Bearer <host or co-host key>``, ``Content-Type:
+* ``POST /whip/<room>``, ``Authorization: Bearer <host, co-host or guest key>``, ``Content-Type:
   application/sdp``: ``201 Created`` with the SDP answer, ``Location: /whip/<room>/<session>``,
   an ``ETag`` and one ``Link: <url>; rel="ice-server"`` per STUN/TURN server. An audio offer
   that is ``sendrecv`` joins the stage and hears everyone else on it plus the room's other
@@ -8,7 +8,9 @@
 * ``PATCH /whip/<room>/<session>``, ``application/trickle-ice-sdpfrag``: more candidates (204);
   a new ICE ufrag (an ICE restart) is 422, the client leaves and joins again.
 * ``DELETE /whip/<room>/<session>``: leave (200).
-* ``OPTIONS``: CORS preflight for pages on other origins (keys travel as Bearer, no cookies).
+* ``OPTIONS``: CORS preflight for pages on other origins (keys travel as Bearer, no cookies);
+  with a key that may join, the ``Link`` headers too, so a page has its ICE servers before
+  it makes its offer.
 
 Refusals are the ingest's, JSON ``{"error", "reason"}`` counted by reason: 401 ``auth``, 403
 ``forbidden`` (another member's session), 429 ``throttled`` (Retry-After), 415 ``codec`` (not
@@ -42,8 +44,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("whip", __name__)
 
-#: who may put themselves on stage; the hands-and-guests feature adds its guest role here
-STAGE_ROLES: tuple[Caller, ...] = (Caller.HOST, Caller.COHOST)
+#: who may put themselves on stage: a guest key opens it only during its own live show (``auth``)
+STAGE_ROLES: tuple[Caller, ...] = (Caller.HOST, Caller.COHOST, Caller.GUEST)
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Location, Link, ETag",
@@ -68,15 +70,26 @@ def cors(response: Response) -> Response:
 @bp.route("/whip/<room_id>", methods=["OPTIONS"])
 @bp.route("/whip/<room_id>/<session_id>", methods=["OPTIONS"])
 def preflight(room_id: str, session_id: str | None = None) -> ResponseReturnValue:
-    """CORS preflight, and what the endpoint accepts."""
+    """CORS preflight and what the endpoint accepts; with a stage key, the ICE servers too.
+
+    A page needs its STUN/TURN servers before it makes its offer, so an ``OPTIONS`` that
+    carries a key that may join (a preflight never does) gets the ``Link`` headers a ``POST``
+    would; any other gets none. A wrong key counts against the address as everywhere.
+    """
     methods = "PATCH, DELETE, OPTIONS" if session_id else "POST, OPTIONS"
-    return Response(status=204, headers={
+    response = Response(status=204, headers={
         "Access-Control-Allow-Methods": methods,
         "Access-Control-Allow-Headers": "Authorization, Content-Type, If-Match",
         "Access-Control-Max-Age": "600",
         "Allow": methods,
         **({} if session_id else {"Accept-Post": "application/sdp"}),
     })
+    if session_id is None and request.headers.get("Authorization"):
+        identity = auth.caller(auth.room_or_none(room_id), count=True, admin=False)
+        if identity is not None and identity.caller in STAGE_ROLES:
+            for link in link_headers(stage_state().ice):
+                response.headers.add("Link", link)
+    return response
 
 
 def _whip_caller(room_id: str, *allowed: Caller) -> tuple[Room, auth.Identity]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from room_directory import Room
@@ -44,6 +45,12 @@ def _replay_view(replay: Replay, now: float) -> dict[str, Any]:
     }
 
 
+def _has_stage_script() -> bool:
+    """Whether this server ships the stage module (``static/stage.js``) that joins guests to the stage."""
+    folder = current_app.static_folder
+    return bool(folder) and Path(str(folder), "stage.js").is_file()
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The listener page; every room field is escaped by Jinja and set as text by the script."""
@@ -66,5 +73,6 @@ def index() -> ResponseReturnValue:
         live=[card(r) for r in listing.live],
         upcoming=[card(r) for r in listing.upcoming],
         replays=[_replay_view(r, now) for r in listing.replays],
+        stage_script=_has_stage_script(),
     )
     return html, 200, page_headers(base)

@@ -2,6 +2,7 @@
  * Room data is only ever set with textContent (never innerHTML). */
 import { BrowserBroadcast } from "./mic-ingest.js";
 import { ingestSettings } from "./ingest-settings.js";
+import { refreshAudience, refreshHands, refreshReplays, refreshStage, stopLevels, watchLevels } from "./console-stage.js";
 
 const STORE = "livestage.console";
 const KEYS = "livestage.console.keys";   // room id -> stream key, for rooms created in this tab
@@ -26,6 +27,8 @@ function el(tag, text, cls) {
   return node;
 }
 function status(text) { $("console-status").textContent = text; }
+/* what the stage panels (console-stage.js) need: the API, the selected room, the status line */
+const stage = () => ({ api, room, status });
 
 async function api(method, path, body) {
   const headers = { Accept: "application/json" };
@@ -69,6 +72,7 @@ $("signout").addEventListener("click", async () => {
   sessionStorage.removeItem(KEYS);
   session = null; room = null; roomKeys = {};
   if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+  stopLevels();
   $("signed-in").hidden = true;
   $("signin").hidden = false;
   $("signin-room").focus();
@@ -80,7 +84,8 @@ async function enter() {
   $("signed-in").hidden = false;
   $("whoami").textContent = session.role === "admin"
     ? "Signed in with the admin token."
-    : "Signed in as " + (session.role === "host" ? "the host" : "a co-host") + " of room " + session.room + ".";
+    : "Signed in as " + ({ host: "the host", cohost: "a co-host", guest: "a guest" }[session.role] || session.role)
+      + " of room " + session.room + ".";
   $("admin").hidden = session.role !== "admin";
   if (session.role === "admin") { await refreshRooms(); }
   if (session.room) { await selectRoom(session.room); }
@@ -147,16 +152,18 @@ async function selectRoom(roomId, focus) {
   $("new-key").hidden = true;
   $("room-title").textContent = room.title;
   $("live-key").value = roomKeys[room.id] || "";
-  $("cohosts").replaceChildren();
+  for (const list of [$("cohosts"), $("hands")]) { list.replaceChildren(); delete list.dataset.signature; }
   $("messages").replaceChildren();
   $("cohost-result").textContent = "";
   $("end-status").textContent = "";
   messagesSince = 0;
   renderRoom();
   renderSettings();
-  await Promise.all([refreshCohosts(), refreshMessages()]);
+  await Promise.all([refreshStage(stage()), refreshHands(stage()), refreshMessages(),
+    refreshAudience(stage()), refreshReplays(stage())]);
   if (pollTimer) { clearInterval(pollTimer); }
   pollTimer = setInterval(tick, POLL_MS);
+  watchLevels(stage());
   if (focus) { $("room-title").tabIndex = -1; $("room-title").focus(); }
 }
 
@@ -166,6 +173,9 @@ function renderRoom() {
   $("room-status").textContent = room.live ? "On air" : (room.status === "ended" ? "Show ended" : "Not live yet");
   $("room-listeners").textContent = typeof room.listeners === "number"
     ? (room.listeners === 1 ? "1 listener" : room.listeners + " listeners") : "listener count unavailable";
+  const song = room.live && room.now_playing ? room.now_playing : null;
+  $("room-song").textContent = song
+    ? "Now playing: " + song.title + (song.artist ? " by " + song.artist : "") : "";
 }
 
 async function tick() {
@@ -175,8 +185,10 @@ async function tick() {
     room = await api("GET", "/api/rooms/" + encodeURIComponent(room.id));
     renderRoom();
     if (room.status !== was && session.role === "admin") { await refreshRooms(); }
+    if (room.status !== was) { await refreshReplays(stage()); }
   } catch (err) { /* keep the last view; the next tick tries again */ }
-  await Promise.all([refreshMessages(), refreshLevels()]);
+  // guests join the stage list as their pages collect their keys
+  await Promise.all([refreshMessages(), refreshHands(stage()), refreshStage(stage()), refreshAudience(stage())]);
   ticks += 1;
   if (session && session.role === "admin" && ticks % 5 === 0) { await refreshRooms(); }
 }
@@ -275,75 +287,13 @@ $("cohost-form").addEventListener("submit", async (event) => {
     result.replaceChildren(
       el("span", "Send " + name + " this key (shown once) and the settings above: "),
       el("span", made.stream_key, "key"));
-    await refreshCohosts();
+    await refreshStage(stage());
   } catch (err) {
     $("cohost-result").textContent = err.status === 404
       ? "Co-host invites are not available on this server yet."
       : "Could not invite: " + err.message;
   }
 });
-
-let levels = {};
-
-async function refreshCohosts() {
-  const list = $("cohosts");
-  try {
-    const data = await api("GET", "/api/rooms/" + encodeURIComponent(room.id) + "/keys");
-    list.replaceChildren();
-    for (const key of data.keys || []) {
-      if (key.revoked || key.role === "host") { continue; }
-      const item = el("li");
-      item.dataset.keyId = key.key_id;
-      const label = el("span", key.name + (key.muted ? " (muted)" : ""));
-      const level = el("span", "", "hint level");
-      const mute = el("button", key.muted ? "Unmute" : "Mute", "secondary");
-      mute.type = "button";
-      mute.setAttribute("aria-label", (key.muted ? "Unmute " : "Mute ") + key.name);
-      mute.addEventListener("click", async () => {
-        await api("POST", `/api/rooms/${encodeURIComponent(room.id)}/keys/${encodeURIComponent(key.key_id)}/mute`,
-          { muted: !key.muted }).catch((err) => status(err.message));
-        await refreshCohosts();
-      });
-      const revoke = el("button", "Remove", "danger");
-      revoke.type = "button";
-      revoke.setAttribute("aria-label", "Remove co-host " + key.name);
-      revoke.addEventListener("click", async () => {
-        await api("DELETE", `/api/rooms/${encodeURIComponent(room.id)}/keys/${encodeURIComponent(key.key_id)}`)
-          .catch((err) => status(err.message));
-        await refreshCohosts();
-      });
-      item.append(label, level, mute, revoke);
-      list.append(item);
-    }
-    if (!list.children.length) { list.append(el("li", "No co-hosts yet.", "empty")); }
-    applyLevels();
-  } catch (err) {
-    list.replaceChildren(el("li", err.status === 404 || err.status === 405
-      ? "Co-hosts are not available on this server yet." : "Co-hosts: " + err.message, "empty"));
-  }
-}
-
-async function refreshLevels() {
-  try {
-    const data = await api("GET", "/api/rooms/" + encodeURIComponent(room.id) + "/levels");
-    levels = {};
-    for (const entry of data.publishers || data.levels || []) {
-      if (entry.key_id) { levels[entry.key_id] = entry; }
-    }
-    applyLevels();
-  } catch (err) { /* levels are optional */ }
-}
-
-function applyLevels() {
-  for (const item of $("cohosts").children) {
-    const entry = levels[item.dataset.keyId];
-    const span = item.querySelector(".level");
-    if (span) {
-      const db = entry && (entry.rms_dbfs ?? entry.dbfs);
-      span.textContent = typeof db === "number" ? " " + Math.round(db) + " dBFS " : (entry ? " connected " : " ");
-    }
-  }
-}
 
 /* -- listener messages ------------------------------------------------------------------ */
 
@@ -372,6 +322,8 @@ $("end-show").addEventListener("click", async () => {
   try {
     room = await api("POST", "/api/rooms/" + encodeURIComponent(room.id) + "/end");
     renderRoom();
+    // the ended show becomes a replay with its own chart; its hands expire, its guests leave
+    await Promise.all([refreshReplays(stage()), refreshAudience(stage()), refreshHands(stage()), refreshStage(stage())]);
     $("end-status").textContent = "The show has ended. Its replay is kept.";
     if (session.role === "admin") { await refreshRooms(); }
   } catch (err) {

@@ -6,6 +6,7 @@
   var POLL_MS = 5000;
   var audio = document.getElementById("audio");
   var nowPlaying = document.getElementById("now-playing");
+  var nowSong = document.getElementById("now-song");
   var listenersText = document.getElementById("player-listeners");
   var statusText = document.getElementById("player-status");
   var stopButton = document.getElementById("stop");
@@ -13,6 +14,9 @@
   var current = null;   // {room, kind, title, host}
   var pollTimer = null;
   var recoveries = 0;
+  var songRanges = [];  // songs from the playlist's EXT-X-DATERANGE entries, oldest first
+  var apiSong = "";     // the song the room API names (what is sent now, ahead of the playhead)
+  var TRACK_CLASS = "org.livestage.track";
 
   function listenersLabel(n) {
     return n === 1 ? "1 listening" : n + " listening";
@@ -24,6 +28,39 @@
     return text;
   }
 
+  function songLabel(song) {
+    if (!song || !song.title) { return ""; }
+    return "Now playing: " + song.title + (song.artist ? " by " + song.artist : "");
+  }
+
+  function rangesOf(details) {
+    var ranges = details && details.dateRanges;
+    if (!ranges) { return []; }
+    return Object.keys(ranges).map(function (id) { return ranges[id]; })
+      .filter(function (range) { return range.class === TRACK_CLASS && range.startDate; })
+      .map(function (range) {
+        return { start: range.startDate.getTime(), title: range.attr["X-TITLE"] || "",
+                 artist: range.attr["X-ARTIST"] || "" };
+      })
+      .sort(function (a, b) { return a.start - b.start; });
+  }
+
+  // The song at the playhead (the playlist's date ranges against the program date time being
+  // played), else the one the room API names.
+  function showSong() {
+    var text = apiSong, source = "api";
+    var at = hls && hls.playingDate ? hls.playingDate.getTime() : null;
+    if (at !== null && songRanges.length) {
+      var playing = null;
+      for (var i = 0; i < songRanges.length; i++) {
+        if (songRanges[i].start <= at) { playing = songRanges[i]; }
+      }
+      if (playing) { text = songLabel(playing); source = "playlist"; }
+    }
+    if (nowSong.textContent !== text) { nowSong.textContent = text; }
+    nowSong.dataset.source = text ? source : "";
+  }
+
   function stop() {
     if (hls) { hls.destroy(); hls = null; }
     audio.pause();
@@ -33,6 +70,9 @@
     current = null;
     stopButton.disabled = true;
     nowPlaying.textContent = "Stopped. Choose a room to listen.";
+    songRanges = [];
+    apiSong = "";
+    showSong();
     listenersText.textContent = "";
     statusText.textContent = "";
   }
@@ -49,6 +89,8 @@
         var text = describe(current);
         if (!info.live) { text = "The show has ended: " + current.title; }
         if (nowPlaying.textContent !== text) { nowPlaying.textContent = text; }
+        apiSong = info.live ? songLabel(info.now_playing) : "";
+        showSong();
         if (typeof info.listeners === "number") {
           var label = listenersLabel(info.listeners);
           if (listenersText.textContent !== label) { listenersText.textContent = label; }
@@ -71,7 +113,14 @@
     stopButton.disabled = false;
     recoveries = 0;
     if (window.Hls && window.Hls.isSupported()) {
-      hls = new window.Hls({ enableWorker: false, liveSyncDurationCount: 3 });
+      // date ranges are read from the playlist here, not as cues on a <track> (whose data: URL
+      // the page's Content-Security-Policy does not allow)
+      hls = new window.Hls({ enableWorker: false, liveSyncDurationCount: 3,
+                             enableDateRangeMetadataCues: false });
+      hls.on(window.Hls.Events.LEVEL_UPDATED, function (_event, data) {
+        songRanges = rangesOf(data.details);
+        showSong();
+      });
       hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
         audio.play().catch(function () { statusText.textContent = "Press play to start."; });
       });
@@ -103,6 +152,7 @@
   }
 
   audio.addEventListener("playing", function () { statusText.textContent = ""; });
+  audio.addEventListener("timeupdate", showSong);
   audio.addEventListener("waiting", function () { statusText.textContent = "Buffering…"; });
 
   document.addEventListener("click", function (event) {

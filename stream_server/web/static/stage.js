@@ -7,8 +7,8 @@
  * key is a host, co-host or guest key (Bearer). The microphone (or options.stream) is sent,
  * with the browser's voice processing unless voice is false;
  * with listen (the default) the page plays everyone else on stage plus the room's other inputs,
- * never itself. ICE servers come from the WHIP answer's Link headers (and from the room's
- * stage JSON when the key may read it); the offer goes out once candidates are gathered (or
+ * never itself. ICE servers come as Link headers, from an OPTIONS with the key before the offer
+ * and again on the answer; the offer goes out once candidates are gathered (or
  * after GATHER_MS), later candidates are trickled with PATCH. onLevel gets dBFS levels of the
  * microphone and of what the stage sends, ten times a second; onState gets the connection
  * state ("connecting", "connected", "disconnected", "failed", "closed"). */
@@ -67,13 +67,13 @@ function meter(context, stream) {
   };
 }
 
-async function stageIceServers(room, key) {
+async function stageIceServers(base, room, key) {
+  // OPTIONS with the key answers the same Link headers as the POST will (see whip.py)
   try {
-    const response = await fetch("/api/rooms/" + encodeURIComponent(room) + "/stage", {
-      headers: { Authorization: "Bearer " + key } });
-    if (response.ok) { return (await response.json()).ice_servers || []; }
-  } catch (e) { /* a guest key may not read it: the Link headers still come */ }
-  return [];
+    const response = await fetch(base + "/whip/" + encodeURIComponent(room), {
+      method: "OPTIONS", headers: { Authorization: "Bearer " + key } });
+    return iceServersFromLinks(response.headers.get("Link"));
+  } catch (e) { return []; }
 }
 
 /** Join the room's stage; resolves once the server answered (media flows a moment later). */
@@ -82,7 +82,7 @@ export async function joinStage({ room, key, onLevel, onState, stream, listen = 
   // (or a test tone, which noise suppression takes for noise) joins with voice: false
   const mic = stream || await navigator.mediaDevices.getUserMedia({
     audio: { echoCancellation: voice, noiseSuppression: voice, autoGainControl: voice } });
-  const pc = new RTCPeerConnection({ iceServers: await stageIceServers(room, key), bundlePolicy: "max-bundle" });
+  const pc = new RTCPeerConnection({ iceServers: await stageIceServers(base, room, key), bundlePolicy: "max-bundle" });
   const track = mic.getAudioTracks()[0];
   pc.addTransceiver(track, { direction: listen ? "sendrecv" : "sendonly", streams: [mic] });
   const remote = new MediaStream();
@@ -147,7 +147,10 @@ export async function joinStage({ room, key, onLevel, onState, stream, listen = 
     async leave() {
       if (timer) { clearInterval(timer); }
       if (context) { context.close().catch(() => {}); }
-      await fetch(location, { method: "DELETE", headers: { Authorization: "Bearer " + key } }).catch(() => {});
+      // a session the server already ended (the host removed us, the show ended) has nothing to delete
+      if (["new", "connecting", "connected"].includes(pc.connectionState)) {
+        await fetch(location, { method: "DELETE", headers: { Authorization: "Bearer " + key } }).catch(() => {});
+      }
       pc.close();
       player.srcObject = null;
       if (!stream) { mic.getTracks().forEach((t) => t.stop()); }

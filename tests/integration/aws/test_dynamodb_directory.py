@@ -116,3 +116,26 @@ def test_the_embedded_default_never_imports_boto3(tmp_path: Path) -> None:
             "print('boto3' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_a_hand_change_is_one_write_conditional_on_its_version(moto_server: MotoServer) -> None:
+    """moto checks a condition and writes in two steps, so the race itself is tested on the
+    local adapters; here, that DynamoDB gets a write it can decide atomically."""
+    from room_directory import Hand, HandState
+
+    client: Any = moto_server.client("dynamodb")
+    sent: list[tuple[str, dict[str, Any]]] = []
+    client.meta.events.register("before-parameter-build.dynamodb.*",
+                                lambda model, params, **_: sent.append((model.name, dict(params))))
+    directory = DynamoDbRoomDirectory(unique_name("rooms"), client=client)
+    directory.create_table()
+    read = directory.add_hand(Hand(room_id="r1", hand_id="h1", show_id="s1", name="Ada"))
+    sent.clear()
+    directory.replace_hand(replace(read, state=HandState.ACCEPTED))
+    writes = [(name, params) for name, params in sent if name != "GetItem"]
+    assert [name for name, _ in writes] == ["PutItem"]
+    assert writes[0][1]["ConditionExpression"] == "version = :v"
+    assert writes[0][1]["ExpressionAttributeValues"] == {":v": {"N": "0"}}
+    sent.clear()
+    assert [h.state for h in directory.list_hands("r1")] == [HandState.ACCEPTED]
+    assert [name for name, _ in sent] == ["Query"]

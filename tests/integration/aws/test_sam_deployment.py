@@ -9,6 +9,7 @@ DynamoDB tables on moto_server.
 from __future__ import annotations
 
 import glob
+import gzip
 import json
 import os
 import shutil
@@ -93,7 +94,7 @@ def test_the_template_declares_the_table_the_adapter_uses() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def build_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """``sam build`` into a scratch folder (no container; pip reaches only the package registry)."""
     runtime = python312()
     build_dir = tmp_path_factory.mktemp("sam") / "build"
@@ -101,7 +102,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     result = _run([str(SAM_VENV / "sam"), "build", "--build-dir", str(build_dir), "--region", "us-east-1",
                    "--cache-dir", str(ROOT / ".aws-sam" / "cache"), "--cached"], env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    yield build_dir / "SkillFunction"
+    yield build_dir
+
+
+@pytest.fixture(scope="module")
+def built(build_root: Path) -> Path:
+    """The skill function's artifact."""
+    return build_root / "SkillFunction"
 
 
 def invoke_built(
@@ -144,3 +151,35 @@ def test_the_built_function_answers_launch_and_join_from_dynamodb(
     assert [d["type"] for d in directives] == ["AudioPlayer.Play"]
     assert directives[0]["audioItem"]["stream"]["url"].startswith(f"{PUBLIC_URL}/hls/jazz-night/live.m3u8")
     assert join["response"]["shouldEndSession"] is True
+
+
+def test_the_built_listener_log_function_counts_a_log_file_without_the_server_around_it(
+    build_root: Path, moto_server: MotoServer
+) -> None:
+    function_dir = build_root / "ListenerLogFunction"
+    table, bucket = unique_name("rooms"), unique_name("logs")
+    directory = DynamoDbRoomDirectory(table, client=moto_server.client("dynamodb"))
+    directory.create_table()
+    s3: Any = moto_server.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    log = (ROOT / "tests" / "support" / "cloudfront_standard_log.txt").read_bytes()
+    s3.put_object(Bucket=bucket, Key="cloudfront/E2EXAMPLE1.2026-12-06-05.a1b2.gz", Body=gzip.compress(log))
+    code = (
+        "import json, sys\n"
+        "import listener_logs, stream_server.serving.cloudfront_log as reader\n"
+        "assert reader.__file__.startswith(sys.path[0]), 'the reader is not from the build'\n"
+        "assert 'flask' not in sys.modules, 'the function must not pull the web server in'\n"
+        "print(json.dumps(listener_logs.handler(json.load(sys.stdin), None)))\n"
+    )
+    event = {"Records": [{"s3": {"bucket": {"name": bucket},
+                                 "object": {"key": "cloudfront/E2EXAMPLE1.2026-12-06-05.a1b2.gz"}}}]}
+    env = {"PATH": "/usr/bin:/bin", **AWS_ENV, "AWS_ENDPOINT_URL_S3": moto_server.endpoint,
+           "LIVESTAGE_URL_SECRET": "unit-secret",
+           "LIVESTAGE_DIRECTORY": f"dynamodb://{table}?region=us-east-1&endpoint={moto_server.endpoint}"}
+    prelude = f"import sys; sys.path.insert(0, {str(function_dir)!r})\n"
+    result = subprocess.run([str(python312()), "-I", "-c", prelude + code], input=json.dumps(event),
+                            capture_output=True, text=True, env=env, cwd=function_dir, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"files": 1, "room_minutes": 3}
+    minute = 29_942_221  # 2026-12-06 05:01 UTC, in minutes since the epoch
+    assert directory.listener_minutes("jazz", minute, minute + 1) == {minute: 2, minute + 1: 2}

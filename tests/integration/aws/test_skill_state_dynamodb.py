@@ -11,7 +11,7 @@ from ask_sdk_model import Context, LaunchRequest, RequestEnvelope
 from ask_sdk_model.interfaces.system import SystemState
 from ask_sdk_model.user import User
 
-from skill.state_dynamodb import create_state_table, skill_state_adapter
+from skill.storage.state_dynamodb import create_state_table, skill_state_adapter
 from tests.support import ROOT
 from tests.support.aws import MotoServer, unique_name
 
@@ -47,7 +47,7 @@ def test_works_with_only_the_url_naming_the_region(moto_server: MotoServer) -> N
     table = unique_name("state")
     create_state_table(moto_server.client("dynamodb"), table)
     code = (
-        "import sys; from skill.state_dynamodb import skill_state_adapter; "
+        "import sys; from skill.storage.state_dynamodb import skill_state_adapter; "
         f"a = skill_state_adapter('dynamodb://{table}?region=us-east-1&endpoint={moto_server.endpoint}'); "
         "from tests.integration.aws.test_skill_state_dynamodb import envelope; "
         "a.save_attributes(envelope('u'), {'x': 'y'}); print(a.get_attributes(envelope('u')))"
@@ -61,7 +61,7 @@ def test_works_with_only_the_url_naming_the_region(moto_server: MotoServer) -> N
 
 def test_the_templates_url_reaches_the_table_through_the_skill_config(moto_server: MotoServer) -> None:
     """``LIVESTAGE_SKILL_STATE=dynamodb://TABLE?region=…`` as template.yaml sets it, read by the skill."""
-    from skill.persistence import persistence_from_url
+    from skill.storage.persistence import persistence_from_url
 
     table = unique_name("state")
     create_state_table(moto_server.client("dynamodb"), table)

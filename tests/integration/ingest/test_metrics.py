@@ -52,3 +52,11 @@ def test_bytes_taken_and_refusals_are_counted_by_reason(app: Flask, tmp_path: Pa
     assert put(app, mp3, content_type="text/plain") == 415
     assert put(app, b"not audio at all" * 100) == 400
     assert {r: errors(r) - before[r] for r in before} == {"auth": 1, "codec": 1, "decode": 1}
+
+
+def test_basic_auths_challenge_to_a_request_without_credentials_is_not_an_error(app: Flask) -> None:
+    before = errors("auth")
+    resp = app.test_client().put("/ingest/room-1", data=b"\xff\xfb" * 100,
+                                 headers={"Content-Type": "audio/mpeg"})  # libshout's first try
+    assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Basic ")
+    assert errors("auth") == before

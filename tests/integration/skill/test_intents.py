@@ -414,7 +414,7 @@ def test_reminders_and_schedules_use_the_device_time_zone(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from skill.schedule_words import date_range
+    from skill.core.schedule_words import date_range
 
     start = time.time() + 30 * HOUR
     schedule(directory, "friday-concert", "Friday Concert", start)

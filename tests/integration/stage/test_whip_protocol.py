@@ -196,8 +196,18 @@ def test_cors_preflight(client: FlaskClient) -> None:
     assert "POST" in resp.headers["Access-Control-Allow-Methods"]
     assert "Authorization" in resp.headers["Access-Control-Allow-Headers"]
     assert resp.headers["Accept-Post"] == "application/sdp"
+    assert "Link" not in resp.headers  # a preflight carries no key
     session = client.options("/whip/someroom/abc")
     assert "DELETE" in session.headers["Access-Control-Allow-Methods"]
+
+
+def test_options_with_a_stage_key_names_the_ice_servers(client: FlaskClient) -> None:
+    room, cohost = room_with_cohost(client)
+    url = f"/whip/{room['id']}"
+    with_key = client.options(url, headers={"Authorization": f"Bearer {cohost['stream_key']}"})
+    assert with_key.status_code == 204 and len(with_key.headers.getlist("Link")) == 2
+    wrong = client.options(url, headers={"Authorization": "Bearer wrong-key"})
+    assert wrong.status_code == 204 and not wrong.headers.getlist("Link")
 
 
 @pytest.mark.parametrize("how", ["revoke", "remove", "rotate", "end_show", "rejoin", "network"])
@@ -243,8 +253,8 @@ def test_mute_reaches_the_stage(client: FlaskClient, offers: dict[str, str], eng
     resp = client.post(f"/whip/{room['id']}", data=offers["sendrecv"], headers=bearer(key))
     session_id = resp.headers["Location"].rsplit("/", 1)[1]
     muted = client.post(f"/api/rooms/{room['id']}/keys/{cohost['key_id']}/mute", json={"muted": True},
-                        headers=ADMIN).get_json()
-    assert muted["on_stage"] and engine.members[session_id].muted
+                        headers=ADMIN)
+    assert muted.status_code == 200 and engine.members[session_id].muted
     stage = client.get(f"/api/rooms/{room['id']}/stage", headers=bearer(cohost["stream_key"])).get_json()
     assert stage["members"][0]["muted"] is True
     # a muted key joins muted
@@ -260,3 +270,27 @@ def test_a_full_stage_and_a_room_that_cannot_go_on_air(tmp_path: Path, offers: d
     room, _ = room_with_cohost(client)
     resp = client.post(f"/whip/{room['id']}", data=offers["sendrecv"], headers=bearer(room["stream_key"]))
     assert resp.status_code == 503 and resp.get_json()["reason"] == "unavailable"
+
+
+def test_an_accepted_listener_joins_with_the_guest_key_until_removed(
+        client: FlaskClient, offers: dict[str, str], engine: MemoryEngine) -> None:
+    room, _ = room_with_cohost(client)
+    rid, host = room["id"], bearer(room["stream_key"])
+    assert client.post(f"/whip/{rid}", data=offers["sendrecv"], headers=host).status_code == 201  # on air
+    hand = client.post(f"/api/rooms/{rid}/hands", json={"name": "Ada"}).get_json()
+    assert client.post(f"/api/rooms/{rid}/hands/{hand['hand_id']}/accept", headers=ADMIN).status_code == 200
+    collected = client.get(f"/api/rooms/{rid}/hands/{hand['hand_id']}?token={hand['hand_token']}").get_json()
+    guest = collected["guest_key"]
+    assert collected["stage_url"].endswith(f"/whip/{rid}")
+    joined = client.post(f"/whip/{rid}", data=offers["sendrecv"], headers=bearer(guest))
+    assert joined.status_code == 201
+    session_id = joined.headers["Location"].rsplit("/", 1)[1]
+    stage = client.get(f"/api/rooms/{rid}/stage", headers=ADMIN).get_json()
+    assert ("guest", "Ada") in [(m["role"], m["name"]) for m in stage["members"]]
+    levels = client.get(f"/api/rooms/{rid}/levels", headers=ADMIN).get_json()
+    assert {p["key_id"]: p["kind"] for p in levels["publishers"]}[hand["hand_id"]] == "stage"
+    assert client.get(f"/api/rooms/{rid}/stage", headers=bearer(guest)).status_code == 403  # the stage only
+    removed = client.post(f"/api/rooms/{rid}/hands/{hand['hand_id']}/remove", headers=ADMIN).get_json()
+    assert removed["disconnected"] is True and session_id not in engine.members
+    again = client.post(f"/whip/{rid}", data=offers["sendrecv"], headers=bearer(guest))
+    assert again.status_code == 401 and again.get_json()["reason"] == "auth"

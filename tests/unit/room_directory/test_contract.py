@@ -11,7 +11,11 @@ import pytest
 
 from room_directory import (
     ROOM_ID_PATTERN,
+    Hand,
+    HandChanged,
+    HandState,
     InMemoryRoomDirectory,
+    KeyRole,
     Message,
     PublisherKey,
     Room,
@@ -259,6 +263,22 @@ def test_messages_come_back_oldest_first_after_since(directory: RoomDirectory) -
     assert fresh.created_at > 1_000_000_000
 
 
+def test_listener_minutes_are_set_unions_per_room_and_minute(directory: RoomDirectory) -> None:
+    directory.add_listeners("r1", 100, ["a", "b"])
+    directory.add_listeners("r1", 100, ["b", "c"])  # a second log of the same minute
+    directory.add_listeners("r1", 100, ["a", "b"])  # the first log read again
+    directory.add_listeners("r1", 102, ["a"])
+    directory.add_listeners("r2", 100, ["z"])
+    directory.add_listeners("r1", 5000, ["far"])
+    assert directory.listener_minutes("r1", 100, 102) == {100: 3, 102: 1}
+    assert directory.listener_minutes("r1", 101, 4999) == {102: 1}
+    assert directory.listener_minutes("r2", 0, 10**9) == {100: 1}
+    assert directory.listener_minutes("nobody", 0, 10**9) == {}
+    directory.add_listeners("r1", 200, [f"id{i:05d}" for i in range(6000)])  # over one update's worth
+    assert directory.listener_minutes("r1", 200, 200) == {200: 6000}
+    assert [s.show_id for s in directory.list_shows("r1")] == []  # minutes are not shows
+
+
 def test_an_old_sqlite_file_is_brought_up_to_date(tmp_path: Path) -> None:
     import sqlite3
 
@@ -281,3 +301,108 @@ def test_an_old_sqlite_file_is_brought_up_to_date(tmp_path: Path) -> None:
     reopened.update(replace(old, private=True, join_code="2468"))
     again = reopened.find_by_join_code("2468")
     assert again is not None and again.id == "old-1"
+
+
+# -- raised hands and guest keys ---------------------------------------------------------
+
+
+def hand(hand_id: str = "h1", **fields: object) -> Hand:
+    fields.setdefault("room_id", "r1")
+    fields.setdefault("show_id", "s1")
+    fields.setdefault("name", "Ada")
+    return Hand(hand_id=hand_id, **fields)  # type: ignore[arg-type]
+
+
+def test_hands_round_trip_and_list_oldest_first_per_show(directory: RoomDirectory) -> None:
+    first = directory.add_hand(hand("h1", line="a question about modal jazz", token_hash="t1",
+                                    created_at=100.0))
+    directory.add_hand(hand("h2", show_id="s2", created_at=101.0))
+    directory.add_hand(hand("h3", via="voice", call_in_code="4821", created_at=102.0))
+    directory.add_hand(hand("h9", room_id="other", created_at=99.0))
+    assert first.version == 0 and first.updated_at > 0 and first.state is HandState.QUEUED
+    assert directory.get_hand("r1", "h1") == first
+    assert directory.get_hand("r1", "nope") is None and directory.get_hand("other", "h1") is None
+    assert [h.hand_id for h in directory.list_hands("r1")] == ["h1", "h2", "h3"]
+    assert [h.hand_id for h in directory.list_hands("r1", show_id="s1")] == ["h1", "h3"]
+    with pytest.raises(RoomExists):
+        directory.add_hand(hand("h1"))
+
+
+def test_replace_hand_bumps_the_version_and_refuses_a_stale_writer(directory: RoomDirectory) -> None:
+    read = directory.add_hand(hand("h1", created_at=100.0))
+    accepted = directory.replace_hand(replace(read, state=HandState.ACCEPTED, key_id="k-h1"))
+    assert accepted.version == 1 and accepted.created_at == 100.0
+    assert directory.get_hand("r1", "h1") == accepted
+    with pytest.raises(HandChanged):  # a second writer still holding version 0
+        directory.replace_hand(replace(read, state=HandState.DECLINED))
+    assert directory.get_hand("r1", "h1").state is HandState.ACCEPTED  # type: ignore[union-attr]
+    with pytest.raises(RoomNotFound):
+        directory.replace_hand(replace(read, hand_id="ghost"))
+
+
+def test_call_in_codes_are_unique_per_room_and_freed_when_dropped(directory: RoomDirectory) -> None:
+    voice = directory.add_hand(hand("h1", via="voice", call_in_code="4821"))
+    directory.add_hand(hand("h2", room_id="r2", call_in_code="4821"))  # another room: fine
+    with pytest.raises(RoomExists):
+        directory.add_hand(hand("h3", call_in_code="4821"))
+    assert directory.get_hand("r1", "h3") is None
+    found = directory.find_hand_by_code("r1", "4821")
+    assert found is not None and found.hand_id == "h1"
+    assert directory.find_hand_by_code("r1", "0000") is None
+    claimed = directory.replace_hand(replace(voice, call_in_code=None, token_hash="t"))
+    assert claimed.call_in_code is None and directory.find_hand_by_code("r1", "4821") is None
+    reused = directory.add_hand(hand("h4", call_in_code="4821"))
+    with pytest.raises(RoomExists):  # moving a code onto one that is taken
+        directory.replace_hand(replace(claimed, call_in_code="4821"))
+    assert directory.find_hand_by_code("r1", "4821") == reused
+
+
+def test_concurrent_hand_updates_have_exactly_one_winner(local_directory: RoomDirectory) -> None:
+    read = local_directory.add_hand(hand("h1"))
+    winners: list[str] = []
+    lock = threading.Lock()
+
+    def decide(n: int) -> None:
+        try:
+            local_directory.replace_hand(replace(read, line=f"writer {n}"))
+        except HandChanged:
+            return
+        with lock:
+            winners.append(f"writer {n}")
+
+    threads = [threading.Thread(target=decide, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(winners) == 1
+    assert local_directory.get_hand("r1", "h1").line == winners[0]  # type: ignore[union-attr]
+
+
+def test_guest_keys_keep_their_show(directory: RoomDirectory) -> None:
+    guest = directory.add_key(PublisherKey(room_id="r1", key_id="h1", name="Ada", key_hash="h",
+                                           role=KeyRole.GUEST, show_id="s1"))
+    assert directory.list_keys("r1") == [guest]
+    directory.update_key(replace(guest, revoked=True))
+    stored = directory.list_keys("r1")[0]
+    assert stored.role is KeyRole.GUEST and stored.show_id == "s1" and stored.revoked
+
+
+def test_an_old_sqlite_key_table_gains_the_show_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old-keys.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE publisher_keys (room_id TEXT NOT NULL, key_id TEXT NOT NULL, name TEXT"
+                 " NOT NULL, key_hash TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'cohost', muted INTEGER"
+                 " NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL,"
+                 " PRIMARY KEY (room_id, key_id))")
+    conn.execute("INSERT INTO publisher_keys (room_id, key_id, name, key_hash, created_at)"
+                 " VALUES ('r1', 'k1', 'Ola', 'h', 1)")
+    conn.commit()
+    conn.close()
+    reopened = SqliteRoomDirectory(path)
+    assert reopened.list_keys("r1")[0].show_id is None
+    reopened.add_key(PublisherKey(room_id="r1", key_id="g1", name="Ada", key_hash="h2",
+                                  role=KeyRole.GUEST, show_id="s1"))
+    assert reopened.list_keys("r1")[1].show_id == "s1"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from livestage.voice.conversation import Conversation
 from room_directory import InMemoryRoomDirectory, Room, RoomStatus, Show
 from skill import SkillConfig, build_skill
-from skill.conversation import Conversation
 
 
 def live(directory: InMemoryRoomDirectory, room: Room) -> None:

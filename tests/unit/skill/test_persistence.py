@@ -13,7 +13,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence import (
+from skill.storage.persistence import (
     LazyPersistenceAdapter,
     MemoryPersistenceAdapter,
     SqlitePersistenceAdapter,

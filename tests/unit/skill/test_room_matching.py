@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from room_directory import Room, RoomStatus
-from skill.matching import MatchKind, match_in_index, match_room, normalise, ordinal_choice
+from skill.core.matching import MatchKind, match_in_index, match_room
+from skill.core.normalise import normalise, ordinal_choice
 
 LIVE, IDLE, ENDED = RoomStatus.LIVE, RoomStatus.IDLE, RoomStatus.ENDED
 
@@ -137,7 +138,7 @@ def test_ordinal_choice(spoken: str, count: int, expected: int | None) -> None:
 
 def brute_force(spoken: str, rooms: tuple[Room, ...]) -> tuple[MatchKind, float]:
     """Score every room (no index, no bounds): the reference the indexed matcher must equal."""
-    from skill.matching import AMBIGUITY_MARGIN, MATCH_THRESHOLD, room_score
+    from skill.core.matching import AMBIGUITY_MARGIN, MATCH_THRESHOLD, room_score
 
     words = normalise(spoken)
     passing = sorted(((room_score(words, r), r) for r in rooms if words),
@@ -167,7 +168,7 @@ def test_the_indexed_matcher_decides_like_scoring_every_room() -> None:
 
 
 def test_the_index_cache_rebuilds_when_stale_and_only_then() -> None:
-    from skill.matching import IndexCache
+    from skill.storage.index_cache import IndexCache
 
     now = [100.0]
     listed: list[int] = []
@@ -188,9 +189,9 @@ def test_the_index_cache_rebuilds_when_stale_and_only_then() -> None:
 
 
 def test_a_live_room_younger_than_the_index_is_still_joined() -> None:
+    from livestage.voice.conversation import Conversation
     from room_directory import InMemoryRoomDirectory
     from skill import SkillConfig, build_skill
-    from skill.conversation import Conversation
 
     directory = InMemoryRoomDirectory()
     for room in ROOMS:
@@ -206,9 +207,9 @@ def test_a_live_room_younger_than_the_index_is_still_joined() -> None:
 def test_an_ended_room_is_not_played_from_a_stale_index() -> None:
     import dataclasses
 
+    from livestage.voice.conversation import Conversation
     from room_directory import InMemoryRoomDirectory
     from skill import SkillConfig, build_skill
-    from skill.conversation import Conversation
 
     directory = InMemoryRoomDirectory()
     for room in ROOMS:

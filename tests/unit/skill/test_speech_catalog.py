@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.speech import MissingSpeech, Speech, locale_chain, speech_for_locale
+from skill.core.speech import MissingSpeech, Speech, locale_chain
+from skill.storage.catalogs import speech_for_locale
 
 SKILL_DIR = Path(__file__).resolve().parents[3] / "skill"
 CATALOG = json.loads((SKILL_DIR / "catalogs" / "en-US.json").read_text(encoding="utf-8"))
@@ -135,7 +136,7 @@ def test_every_locale_can_say_every_sentence(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_locale_speaks_start_times(locale: str) -> None:
-    from skill.schedule_words import spoken_time
+    from skill.core.schedule_words import spoken_time
 
     now = 1_790_000_000.0  # a Tuesday, 14:13 UTC
     speech = speech_for_locale(locale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.tokens import new_stream_token, room_id_from_token
+from skill.core.tokens import new_stream_token, room_id_from_token
 
 
 def test_a_token_names_its_room_and_is_new_every_time() -> None:

@@ -50,3 +50,24 @@ def test_memory_is_bounded() -> None:
     for i in range(1000):
         attempts.failed(f"10.0.{i // 256}.{i % 256}")
     assert len(attempts) == 100
+
+
+def test_key_events_reach_every_subscriber_even_past_a_failing_one() -> None:
+    from stream_server.auth import KeyEvents
+
+    events = KeyEvents()
+    seen: list[tuple[str, ...]] = []
+
+    def broken(room_id: str, key_id: str, reason: str) -> bool:
+        raise RuntimeError("a subscriber's bug")
+
+    def engine(room_id: str, key_id: str, reason: str) -> bool:
+        seen.append((room_id, key_id, reason))
+        return True
+
+    events.on_revoked.extend([broken, engine])
+    events.on_muted.append(lambda r, k, muted: seen.append((r, k, str(muted))))
+    assert events.revoked("jazz", "k1", "removed") is True
+    events.muted("jazz", "k1", True)
+    assert seen == [("jazz", "k1", "removed"), ("jazz", "k1", "True")]
+    assert KeyEvents().revoked("jazz", "k1", "removed") is False  # nobody held a session
