@@ -10,17 +10,19 @@ import asyncio
 import fractions
 import random
 import re
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import av
 import numpy as np
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 
+T = TypeVar("T")
 SR = 48000
 FRAME = 960
 
@@ -109,6 +111,29 @@ def through_relay(sdp: str, host: str, port: int) -> tuple[str, tuple[str, int]]
         lines.append(line)
     assert original is not None, "the SDP has no UDP host candidate"
     return "\r\n".join(lines) + "\r\n", original
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end on a fresh event loop in its own thread.
+
+    ``asyncio.run`` refuses to start where a loop already runs, and Playwright's sync API
+    keeps one running on the main thread for the whole session once a browser test ran.
+    """
+    outcome: list[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append(("ok", asyncio.run(coro)))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(("error", exc))
+
+    thread = threading.Thread(target=target, name="stage-test-loop")
+    thread.start()
+    thread.join()
+    kind, value = outcome[0]
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def whip_post(url: str, key: str, sdp: str, content_type: str = "application/sdp") -> tuple[int, str, Any]:

@@ -15,7 +15,15 @@ import pytest
 
 from tests.support import LiveServer, wait_for
 from tests.support.ingest import create_room, end_show, publishing, replay_pcm, tone_strength
-from tests.support.stage import LossyRelay, WhipPeer, tone_level, whip_delete, whip_patch, whip_post
+from tests.support.stage import (
+    LossyRelay,
+    WhipPeer,
+    run_async,
+    tone_level,
+    whip_delete,
+    whip_patch,
+    whip_post,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +50,7 @@ def test_a_sendonly_whip_encoder_reaches_the_rooms_hls(make_server: Any, tmp_pat
         assert await asyncio.to_thread(whip_delete, peer.location, room["stream_key"]) == 200
         await peer.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     end_show(server, room["id"])
     status, body = server.request("GET", f"/api/rooms/{room['id']}", admin=True)
     pcm = replay_pcm(server, room["id"], body["show_id"], tmp_path)
@@ -83,7 +91,7 @@ def test_a_dropped_network_leaves_the_stage_within_2s_and_can_rejoin(make_server
             await peer.close()
         relay.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_members_hear_each_other_and_the_rooms_music_bed(make_server: Any) -> None:
@@ -105,7 +113,7 @@ def test_members_hear_each_other_and_the_rooms_music_bed(make_server: Any) -> No
 
     with publishing(server, bed_key(server, room), room["id"], freq=330.0, seconds=25):
         time.sleep(3)
-        asyncio.run(scenario())
+        run_async(scenario())
 
 
 def without_candidates(sdp: str) -> str:
@@ -148,4 +156,4 @@ def test_candidates_trickled_with_patch_connect_the_member(make_server: Any) -> 
         for peer in (talker, late):
             await peer.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())

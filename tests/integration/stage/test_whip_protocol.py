@@ -7,7 +7,6 @@ show each end a member's session at once. Offers are made by aiortc, so they are
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from stream_server.ops.config import Settings
 from stream_server.ops.metrics import INGEST_ERRORS
 from stream_server.stage.memory_engine import MemoryEngine
 from stream_server.stage.state import ENGINE_CONFIG
+from tests.support.stage import run_async
 
 TOKEN = "admin-secret"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -36,7 +36,7 @@ def make_offer(direction: str = "sendrecv", kind: str = "audio") -> str:
         await pc.close()
         return sdp
 
-    return asyncio.run(offer())
+    return run_async(offer())
 
 
 @pytest.fixture(scope="module")

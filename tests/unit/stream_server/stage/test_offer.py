@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 from aiortc import RTCPeerConnection
 
 from stream_server.stage.offer import OfferRefused, read_offer
+from tests.support.stage import run_async
 
 
 def aiortc_offer(*kinds: tuple[str, str]) -> str:
@@ -21,7 +21,7 @@ def aiortc_offer(*kinds: tuple[str, str]) -> str:
         await pc.close()
         return sdp
 
-    return asyncio.run(make())
+    return run_async(make())
 
 
 @pytest.fixture(scope="module")

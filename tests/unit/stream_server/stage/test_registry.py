@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from aiortc import RTCPeerConnection
 
 from stream_server.pipeline.bus import AudioBus
 from stream_server.stage.memory_engine import MemoryEngine
 from stream_server.stage.registry import StageFull, StageRegistry
+from tests.support.stage import run_async
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +21,7 @@ def offer() -> str:
         await pc.close()
         return sdp
 
-    return asyncio.run(make())
+    return run_async(make())
 
 
 def bus() -> AudioBus:
