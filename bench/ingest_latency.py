@@ -2,8 +2,8 @@
 
 Ours: ``livestage serve`` on a free loopback port with a temporary data dir; one
 room; a performer publishing a 440 Hz sine as MP3 with ffmpeg's ``icecast://``
-output at real-time pace (``-re``); ``GET /hls/<room>/live-128k.m3u8`` (the 128k media
-playlist the master ``live.m3u8`` names) polled every 50 ms.
+output at real-time pace (``-re``); ``GET /hls/<room>/<show>-live-128k.m3u8`` (the 128k
+media playlist the master ``live.m3u8`` names) polled every 50 ms.
 
 Peer: ffmpeg alone doing the same job from the same input (AAC-LC at the same
 rate and bitrate, ``-f hls -hls_time 2``, PROGRAM-DATE-TIME on), its playlist file
@@ -112,7 +112,6 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             children.append(peer)
             deadline = time.monotonic() + STARTUP_ALLOWANCE + count * SEGMENT_SECONDS * 1.5
             abort = threading.Event()
-            live_path = f"/hls/{room.id}/live-{BITRATE_KBPS}k.m3u8"  # the master names it
             running = server
 
             def check_ours() -> None:
@@ -120,7 +119,8 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                 _alive(publisher, abort, room.stream_key)
 
             def watch_ours() -> WatchReport:
-                return watch_playlist(lambda: running.fetch(live_path), started=publisher.started,
+                return watch_playlist(lambda: running.fetch_live_media(room.id, f"{BITRATE_KBPS}k"),
+                                      started=publisher.started,
                                       count=count, deadline=deadline, check=check_ours)
 
             def watch_peer() -> WatchReport:

@@ -4,7 +4,7 @@ One room on the real server. The performer (``ffmpeg -re``, MP3 over Icecast) se
 digital silence for ``ONSET`` seconds, then a 440 Hz tone: the tone enters at
 ``publisher start + ONSET`` (``-re`` paces the input to the wall clock). Two
 listeners are ``ffmpeg -re -i <playlist>`` (the master ``live.m3u8``, which ffmpeg
-plays from its first variant, 128k, and ``live-64k.m3u8``): ``-re`` plays the stream
+plays from its first variant, 128k, and the 64k media playlist): ``-re`` plays the stream
 at its own pace from where ffmpeg joins it (three segments from the live edge, as
 players do), writing PCM to a file flushed per packet. The file's growth is timed
 every 10 ms; the tone's first 50 ms above -40 dBFS in the file gives its play time.
@@ -134,10 +134,9 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             children.append(peer)
             ours_onset = performer.started_wall + ONSET
             peer_onset = peer.started_wall + ONSET
-            live = f"/hls/{room.id}/live-128k.m3u8"
             wait_until = time.monotonic() + 30
             peer_live = work / "peer" / "live.m3u8"
-            while (server.fetch(live) or "").count("#EXTINF") < 3 or not peer_live.exists():
+            while not server.fetch(f"/hls/{room.id}/live.m3u8") or not peer_live.exists():
                 server.check()
                 if time.monotonic() > wait_until:
                     raise RuntimeError("no playlist to listen to within 30 s")
@@ -146,7 +145,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             figures = {}
             jobs = {
                 "master (128k)": (f"{server.base_url}/hls/{room.id}/live.m3u8", ours_onset),
-                "64k": (f"{server.base_url}/hls/{room.id}/live-64k.m3u8", ours_onset),
+                "64k": (f"{server.base_url}/hls/{room.id}/{server.live_media(room.id, '64k')}", ours_onset),
                 "peer": (str(work / "peer" / "live.m3u8"), peer_onset),
             }
             threads = []

@@ -53,6 +53,7 @@ class LoopbackServer:
 
     def __init__(self, data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
+        self.data_dir = data_dir
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.admin_token = secrets.token_urlsafe(24)
         env = {k: v for k, v in os.environ.items() if not k.startswith("LIVESTAGE_")}
@@ -107,6 +108,20 @@ class LoopbackServer:
             if exc.code == 404:
                 return None
             raise
+
+    def live_media(self, room_id: str, rendition: str = "128k") -> str | None:
+        """The file name of the room's newest show's live media playlist of ``rendition``, if any yet.
+
+        Found on disk: the entry playlist names it only once it lasts three target durations,
+        and a benchmark times the show's first segments too.
+        """
+        found = sorted((self.data_dir / "hls" / room_id).glob(f"*-live-{rendition}.m3u8"))
+        return found[-1].name if found else None
+
+    def fetch_live_media(self, room_id: str, rendition: str = "128k") -> str | None:
+        """The text of ``live_media``, fetched over HTTP as a listener would, or None while there is none."""
+        name = self.live_media(room_id, rendition)
+        return self.fetch(f"/hls/{room_id}/{name}") if name else None
 
     def stop(self) -> None:
         """SIGTERM the server (it stops its encoders), then make sure nothing it started is left."""

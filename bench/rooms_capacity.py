@@ -4,7 +4,7 @@ The real server (``livestage serve``) on loopback; rooms are added ``STEP`` at a
 each with a performer publishing a 440 Hz sine as MP3 at real-time pace (one
 ``ffmpeg -re`` per step, its ``tee`` muxer sending the same MP3 to every room of the
 step, so the load generator stays small and is measured apart). After a warm-up,
-every room's ``live-128k.m3u8`` and ``live-64k.m3u8`` are watched on disk for
+every room's live media playlists (128k and 64k) are watched on disk for
 ``OBSERVE`` seconds: a segment is **on time** when it is listed within
 ``ON_TIME_SLACK`` of its air-time end (PROGRAM-DATE-TIME + EXTINF), and a step passes
 when every segment of every room and rendition is on time with no sequence missing.
@@ -120,7 +120,10 @@ def _observe(hls: Path, rooms: list[str], seconds: float, check: object) -> tupl
         check()
         for key, watch in watches.items():
             room, rendition = key.split("/")
-            path = hls / room / f"live-{rendition}.m3u8"
+            shows = sorted((hls / room).glob(f"*-live-{rendition}.m3u8"))  # the show's, once out
+            if not shows:
+                continue
+            path = shows[-1]
             try:
                 mtime = path.stat().st_mtime_ns
                 if mtime == watch.mtime:

@@ -24,6 +24,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
 from room_directory import open_directory
+from room_directory.follows import open_follow_book
 from skill import build_skill
 from skill.environment import config_from_env, persistence_from_env
 
@@ -37,7 +38,8 @@ def skill_from_env(env: Mapping[str, str]) -> CustomSkill:
     if missing:
         raise RuntimeError(f"Live Stage skill not configured: set {', '.join(missing)}")
     return build_skill(open_directory(env["LIVESTAGE_DIRECTORY"]), config_from_env(env),
-                       persistence=persistence_from_env(env))
+                       persistence=persistence_from_env(env),
+                       follows=open_follow_book(env["LIVESTAGE_DIRECTORY"]))
 
 
 def cached_skill() -> CustomSkill:

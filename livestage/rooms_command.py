@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import click
 
@@ -99,6 +101,30 @@ def create(title: str, host_name: str | None, genre: str | None, description: st
     click.echo(f"go live:     livestage go-live {room['id']} song.mp3 --key <stream key>")
 
 
+def room_state(room: dict[str, Any], now: float) -> str:
+    """``LIVE``, ``scheduled`` (idle with a start still ahead), or the room's status."""
+    if room.get("live"):
+        return "LIVE"
+    start = room.get("scheduled_start")
+    if room.get("status") == "idle" and isinstance(start, int | float) and start > now:
+        return "scheduled"
+    return str(room.get("status", ""))
+
+
+def room_table(found: list[dict[str, Any]], now: float) -> list[str]:
+    """The rows of ``rooms list``, columns as wide as their longest value."""
+    rows = [(room["id"], room_state(room, now),
+             "-" if room.get("listeners") is None else str(room["listeners"]),
+             room["title"] + (f"  (with {room['host']})" if room.get("host") else ""))
+            for room in found]
+    id_width = max([len("ID"), *(len(row[0]) for row in rows)])
+    state_width = max([len("STATE"), *(len(row[1]) for row in rows)])
+    lines = [f"{'ID':<{id_width}} {'STATE':<{state_width}} {'LISTENERS':>9}  TITLE"]
+    lines += [f"{rid:<{id_width}} {state:<{state_width}} {count:>9}  {title}"
+              for rid, state, count, title in rows]
+    return lines
+
+
 @rooms.command("list")
 @click.option("--live", is_flag=True, help="Only rooms on air.")
 @click.option("--json", "as_json", is_flag=True)
@@ -109,21 +135,24 @@ def list_rooms(live: bool, as_json: bool, server: str | None, token: str | None,
                data_dir: Path | None) -> None:
     """List the rooms: id, state, listeners, title, host."""
     api = client(server, token, data_dir)
-    data = run(lambda: api.call("GET", "/api/rooms" + ("?live=true" if live else "")))
-    found = data.get("rooms", [])
+    found: list[dict[str, Any]] = []
+    cursor = ""
+    while True:  # the server hands rooms out a page at a time
+        query = urlencode({k: v for k, v in (("live", "true" if live else ""), ("limit", "500"),
+                                             ("cursor", cursor)) if v})
+        data = run(lambda q=query: api.call("GET", f"/api/rooms?{q}"))
+        found += data.get("rooms", [])
+        cursor = data.get("next_cursor") or ""
+        if not cursor:
+            break
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return
     if not found:
         click.echo("No rooms." + ("" if live else " Create one: livestage rooms create --title 'My Show'"))
         return
-    click.echo(f"{'ID':<12} {'STATE':<6} {'LISTENERS':>9}  TITLE")
-    for room in found:
-        listeners = room.get("listeners")
-        state = "LIVE" if room.get("live") else str(room.get("status", ""))
-        count = "-" if listeners is None else str(listeners)
-        host = f"  (with {room['host']})" if room.get("host") else ""
-        click.echo(f"{room['id']:<12} {state:<6} {count:>9}  {room['title']}{host}")
+    for line in room_table(found, time.time()):
+        click.echo(line)
 
 
 @rooms.command("show")
@@ -140,7 +169,7 @@ def show(room_id: str, as_json: bool, server: str | None, token: str | None, dat
         click.echo(json.dumps(room, indent=2))
         return
     rows = [("room", room["id"]), ("title", room["title"]), ("host", room.get("host") or "-"),
-            ("genre", room.get("genre") or "-"), ("state", "LIVE" if room.get("live") else room["status"]),
+            ("genre", room.get("genre") or "-"), ("state", room_state(room, time.time())),
             ("listeners", room.get("listeners", "-")), ("live since", when_text(room.get("live_since"))),
             ("scheduled", when_text(room.get("scheduled_start"))), ("listen", room["listen_url"]),
             ("ingest", room["ingest_url"])]

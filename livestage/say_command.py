@@ -4,7 +4,9 @@
 utterance per line from ``--script FILE`` or from stdin (a prompt when stdin is a
 terminal) and keeps the session and the device's audio player across lines, so a
 developer can hold a whole conversation: launch, list, join, pause, resume, next, stop.
-``--locale`` picks the request locale and that locale's interaction model.
+``--locale`` picks the request locale and that locale's interaction model; built-in slots
+(dates, times, numbers, durations) are resolved as Alexa resolves them in that locale.
+``--device-screen``, ``--user`` and ``--permissions`` describe the device and the listener.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ import click
 
 from livestage.voice.conversation import Conversation, Turn, model_for_locale
 from livestage.voice.interaction_models import LOCALES
-from livestage.voice.simulator import Resolution, load_interaction_model
+from livestage.voice.simulator import (
+    DEFAULT_API_ENDPOINT,
+    SIMULATOR_USER_ID,
+    Resolution,
+    load_interaction_model,
+)
 from room_directory import open_directory
+from room_directory.follows import open_follow_book
 from skill import build_skill, persistence_from_url
 from skill.environment import config_from_env
 from stream_server.ops.config import settings_from_env
@@ -71,10 +79,20 @@ def print_turn(turn: Turn, as_json: bool) -> None:
               help="Read one utterance per line from this file (default: stdin).")
 @click.option("--state", "state_url",
               help="Listener state [LIVESTAGE_SKILL_STATE, DATA_DIR/skill-state.db].")
+@click.option("--device-screen", "screen", is_flag=True,
+              help="The device has a screen (declares Alexa.Presentation.APL).")
+@click.option("--user", "user_id", default=SIMULATOR_USER_ID, show_default=True,
+              help="The Alexa user id (listener state and follows are per user).")
+@click.option("--permissions", default="",
+              help="Permissions the user granted, comma-separated: reminders, notifications "
+                   "or whole scopes.")
+@click.option("--api-endpoint", default=DEFAULT_API_ENDPOINT, show_default=True,
+              help="Where Alexa's APIs (reminders, settings) answer; a local stand-in works.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole response envelopes.")
 def say(utterance: tuple[str, ...], directory_url: str | None, public_url: str | None,
         model_path: Path | None, locale: str, audio_token: str | None, script: TextIO | None,
-        state_url: str | None, as_json: bool) -> None:
+        state_url: str | None, screen: bool, user_id: str, permissions: str, api_endpoint: str,
+        as_json: bool) -> None:
     """Say UTTERANCE to the skill (or each line of a conversation); print Alexa's answers."""
     try:
         settings = settings_from_env().with_overrides(
@@ -84,9 +102,13 @@ def say(utterance: tuple[str, ...], directory_url: str | None, public_url: str |
         raise click.UsageError(str(exc)) from exc
     config = config_from_env(os.environ, public_url=settings.base_url)
     skill = build_skill(open_directory(settings.room_directory_url), config,
-                        persistence=persistence)
+                        persistence=persistence,
+                        follows=open_follow_book(settings.room_directory_url))
     model = load_interaction_model(model_path) if model_path else model_for_locale(locale)
-    conversation = Conversation(skill, locale=locale, model=model, audio_token=audio_token)
+    conversation = Conversation(
+        skill, locale=locale, model=model, audio_token=audio_token, supports_screen=screen,
+        user_id=user_id, permissions=tuple(p.strip() for p in permissions.split(",") if p.strip()),
+        api_endpoint=api_endpoint)
     if utterance:
         print_turn(conversation.say(" ".join(utterance)), as_json)
         return

@@ -53,6 +53,18 @@ class MessageBox(RoomReader, Protocol):
     def add_message(self, message: Message) -> Message: ...
 
 
+class FollowIndex(Protocol):
+    """Who follows which host and who allows live notices (``room_directory.follows``)."""
+
+    def follow(self, user_id: str, host: str, *, locale: str = "en-US") -> bool: ...
+
+    def unfollow(self, user_id: str, host: str) -> bool: ...
+
+    def set_subscribed(self, user_id: str, subscribed: bool) -> None: ...
+
+    def is_subscribed(self, user_id: str) -> bool: ...
+
+
 class HandRaiser(RoomReader, HandQueue, Protocol):
     """Rooms, and a listener's hand raised by voice in a live room."""
 

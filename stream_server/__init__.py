@@ -9,7 +9,8 @@ The audio runs strictly forward, one package per step::
        ▼
     pipeline/   the room's bus (mix, room tone, levels) ► loudness ► one AAC encoder per show
        ▼
-    hls/        segment names, playlists as values, the packager, the show's segment log
+    hls/        segment names, playlists as values, the packager, the show's segment log,
+                a show's podcast episode
        ▼
     stores/     where published files go: local folder, memory, S3, retrying wrapper
        ▼
@@ -17,9 +18,10 @@ The audio runs strictly forward, one package per step::
 
 Beside the flow: ``auth`` decides who is calling (admin token, room keys, throttle);
 ``stage/`` is the real-time stage: WHIP in, WebRTC mix-minus out, its mix one more bus input;
-``api/`` is the room API and its OpenAPI document; ``web/`` the listener page and the
-console; ``alexa_host/`` the skill's web-service endpoint with Amazon's request checks;
-``ops/`` the settings, the app factory, the process runner, health, metrics and demo rooms.
+``api/`` is the room API and its OpenAPI document; ``web/`` the listener page, the
+console and the podcast feeds; ``alexa_host/`` the skill's web-service endpoint with
+Amazon's request checks, and the live notices to followers; ``ops/`` the settings, the
+app factory, the process runner, health, metrics and demo rooms.
 Calls and imports run forward along the flow (ingest may import pipeline, never serving),
 and no step imports a surface; besides the steps after it, a step may import ``auth`` and
 ``ops``'s leaves (``config``, ``metrics``, ``services``). ``tests/unit/stream_server/test_layout.py``

@@ -22,7 +22,9 @@ from ask_sdk_model import RequestEnvelope
 
 from livestage.voice.interaction_models import MODELS_DIR
 from livestage.voice.simulator import (
+    DEFAULT_API_ENDPOINT,
     SIMULATOR_APPLICATION_ID,
+    SIMULATOR_USER_ID,
     Resolution,
     build_envelope,
     load_interaction_model,
@@ -66,8 +68,16 @@ class Conversation:
     supports_audio: bool = True
     audio_token: str | None = None
     offset_ms: int = 0
+    #: what the device's player is doing: PLAYING after a Play, STOPPED after a Stop
+    player_activity: str = "STOPPED"
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: the device has a screen (it declares Alexa.Presentation.APL)
+    supports_screen: bool = False
+    user_id: str = SIMULATOR_USER_ID
+    #: permissions the user granted (see ``simulator.PERMISSION_SCOPES``)
+    permissions: tuple[str, ...] = ()
+    api_endpoint: str = DEFAULT_API_ENDPOINT
 
     def __post_init__(self) -> None:
         if not self.model:
@@ -87,20 +97,30 @@ class Conversation:
                 stream = directive["audioItem"]["stream"]
                 self.audio_token = stream["token"]
                 self.offset_ms = int(stream.get("offsetInMilliseconds", 0))
+                self.player_activity = "PLAYING"
+            elif directive.get("type") in ("AudioPlayer.Stop", "AudioPlayer.ClearQueue"):
+                self.player_activity = "STOPPED"
+
+    def _device(self) -> dict[str, Any]:
+        return {"player_activity": self.player_activity, "user_id": self.user_id,
+                "supports_screen": self.supports_screen, "permissions": self.permissions,
+                "api_endpoint": self.api_endpoint}
 
     def say(self, text: str, *, now: datetime | None = None) -> Turn:
         """Say ``text``; keep the session open or closed as the skill asks."""
-        resolution = resolve_utterance(text, self.model)
+        moment = now or datetime.now(UTC)
+        resolution = resolve_utterance(text, self.model, locale=self.locale,
+                                       today=moment.astimezone(UTC).date())
         new = self.session_id is None
         if new:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
             self.attributes = {}
         envelope = build_envelope(
-            resolution, now=now or datetime.now(UTC), locale=self.locale,
+            resolution, now=moment, locale=self.locale,
             application_id=self.skill.skill_id or SIMULATOR_APPLICATION_ID,
             audio_token=self.audio_token, session_attributes=self.attributes,
             supports_audio=self.supports_audio, session_id=self.session_id, new_session=new,
-            offset_ms=self.offset_ms,
+            offset_ms=self.offset_ms, **self._device(),
         )
         response = self._send(envelope)
         if response.get("response", {}).get("shouldEndSession", False) is not False \
@@ -112,16 +132,34 @@ class Conversation:
         self._follow(response)
         return Turn(resolution, response)
 
+    def event_request(self, request_type: str, fields: Mapping[str, Any] | None = None, *,
+                      now: datetime | None = None) -> Turn:
+        """Send a sessionless request of ``request_type`` (e.g. a skill event) for this user."""
+        envelope = build_envelope(
+            Resolution(request_type, None, {}), now=now or datetime.now(UTC), locale=self.locale,
+            application_id=self.skill.skill_id or SIMULATOR_APPLICATION_ID,
+            audio_token=self.audio_token, supports_audio=self.supports_audio,
+            offset_ms=self.offset_ms, **self._device(),
+        )
+        del envelope["session"]
+        envelope["request"].update(fields or {})
+        response = self._send(envelope)
+        return Turn(Resolution(request_type, None, {}), response)
+
     def event(self, name: str, *, offset_ms: int | None = None,
               now: datetime | None = None) -> Turn:
         """Send ``AudioPlayer.<name>`` for the current token (no session), as a device would."""
         if offset_ms is not None:
             self.offset_ms = offset_ms
+        if name in ("PlaybackStopped", "PlaybackFailed"):
+            self.player_activity = "STOPPED"
+        elif name == "PlaybackFinished":
+            self.player_activity = "FINISHED"
         envelope = build_envelope(
             Resolution(f"AudioPlayer.{name}", None, {}), now=now or datetime.now(UTC),
             locale=self.locale, application_id=self.skill.skill_id or SIMULATOR_APPLICATION_ID,
             audio_token=self.audio_token, supports_audio=self.supports_audio,
-            offset_ms=self.offset_ms,
+            offset_ms=self.offset_ms, **self._device(),
         )
         del envelope["session"]
         envelope["request"]["token"] = self.audio_token

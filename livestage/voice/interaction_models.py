@@ -38,9 +38,15 @@ INTENT_SLOTS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "ReplayIntent": (("room", "ROOM_NAME"),),
     "JoinCodeIntent": (("code", "AMAZON.FOUR_DIGIT_NUMBER"),),
     "FollowIntent": (("host", "HOST_NAME"),),
+    "UnfollowIntent": (("host", "HOST_NAME"),),
+    "FollowsIntent": (),
     "MessageHostIntent": (("message", "AMAZON.SearchQuery"),),
     "RaiseHandIntent": (("room", "ROOM_NAME"),),
 }
+
+#: Built-ins every model declares, sampled or not: the skill asks yes-or-no questions
+#: ("Would you like to join?"), and without these Alexa hears "yes" as a room name.
+REQUIRED_BUILTINS = ("AMAZON.HelpIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
 
 #: Most values a custom slot type may list here (Alexa allows far more; keep models small).
 MAX_SLOT_VALUES = 1000
@@ -81,9 +87,9 @@ def build_model(samples: Mapping[str, Any], rooms: Sequence[Room] = ()) -> dict[
         intents.append(intent)
     for name in samples["builtins"]:
         intents.append({"name": name, "samples": list(samples["intents"].get(name, []))})
-    if "AMAZON.HelpIntent" not in samples["builtins"]:
-        intents.append({"name": "AMAZON.HelpIntent",
-                        "samples": list(samples["intents"].get("AMAZON.HelpIntent", []))})
+    for name in REQUIRED_BUILTINS:
+        if name not in samples["builtins"]:
+            intents.append({"name": name, "samples": list(samples["intents"].get(name, []))})
     public = [room for room in rooms if not room.private]
     room_names = [*samples["types"]["ROOM_NAME"],
                   *(name for room in public for name in (room.title, room.genre, *room.topics))]

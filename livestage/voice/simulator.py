@@ -17,7 +17,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +27,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from livestage.voice.interaction_models import MODELS_DIR
+from livestage.voice.slot_values import resolve_slot
 
 #: The interaction model shipped with the repository (used when none is given).
 DEFAULT_MODEL_PATH = MODELS_DIR / "en-US.json"
@@ -65,6 +66,16 @@ BUILTIN_PHRASES: Mapping[str, str] = {
     "go home": "AMAZON.NavigateHomeIntent",
     "home": "AMAZON.NavigateHomeIntent",
 }
+
+#: Short names ``--permissions`` accepts, and the scope each grants.
+PERMISSION_SCOPES: Mapping[str, str] = {
+    "reminders": "alexa::alerts:reminders:skill:readwrite",
+    "notifications": "alexa::devices:all:notifications:write",
+}
+#: The user of simulated requests unless another is named.
+SIMULATOR_USER_ID = "amzn1.ask.account.simulator"
+#: Where simulated requests say Alexa's APIs are, unless another endpoint is named.
+DEFAULT_API_ENDPOINT = "https://api.amazonalexa.com"
 
 #: The application id of simulated requests when the skill has none configured.
 SIMULATOR_APPLICATION_ID = "amzn1.ask.skill.livestage-simulator"
@@ -152,8 +163,20 @@ def _strip_invocation(text: str, invocation: str) -> str | None:
     return None
 
 
-def resolve_utterance(text: str, model: Mapping[str, Any]) -> Resolution:
-    """Map typed text to what Alexa would send, using the interaction model."""
+@lru_cache(maxsize=8)
+def _slot_types(model_json: str) -> dict[tuple[str, str], str]:
+    intents = _language_model(json.loads(model_json))["intents"]
+    return {(intent["name"], slot["name"]): slot["type"]
+            for intent in intents for slot in intent.get("slots", [])}
+
+
+def resolve_utterance(text: str, model: Mapping[str, Any], *, locale: str = "en-US",
+                      today: date | None = None) -> Resolution:
+    """Map typed text to what Alexa would send, using the interaction model.
+
+    Built-in slot types (dates, times, numbers, durations) are resolved as Alexa resolves
+    them in ``locale``, relative to ``today`` (default: today in UTC).
+    """
     invocation = _clean(_language_model(model)["invocationName"])
     cleaned = _clean(text)
     inner = _strip_invocation(cleaned, invocation)
@@ -163,10 +186,15 @@ def resolve_utterance(text: str, model: Mapping[str, Any]) -> Resolution:
     utterance = utterance.removesuffix(" please").strip()
     if utterance in BUILTIN_PHRASES:
         return Resolution("IntentRequest", BUILTIN_PHRASES[utterance], {})
-    for pattern in _patterns(json.dumps(model, sort_keys=True)):
+    model_json = json.dumps(model, sort_keys=True)
+    day = today or datetime.now(UTC).date()
+    for pattern in _patterns(model_json):
         found = pattern.regex.match(utterance)
         if found:
-            slots = {name: value.strip() for name, value in found.groupdict().items()}
+            types = _slot_types(model_json)
+            slots = {name: resolve_slot(types.get((pattern.intent, name), ""), value.strip(),
+                                        locale=locale, today=day)
+                     for name, value in found.groupdict().items()}
             return Resolution("IntentRequest", pattern.intent, slots)
     return Resolution("IntentRequest", "AMAZON.FallbackIntent", {})
 
@@ -184,10 +212,26 @@ def build_envelope(
     new_session: bool | None = None,
     offset_ms: int = 0,
     player_activity: str = "STOPPED",
+    user_id: str = SIMULATOR_USER_ID,
+    supports_screen: bool = False,
+    permissions: tuple[str, ...] = (),
+    api_endpoint: str = DEFAULT_API_ENDPOINT,
 ) -> dict[str, Any]:
-    """The JSON request envelope Alexa would send for ``resolution`` at ``now``."""
+    """The JSON request envelope Alexa would send for ``resolution`` at ``now``.
+
+    ``permissions`` (short names of ``PERMISSION_SCOPES`` or whole scopes) are granted:
+    the user carries a consent token and those scopes, as after consent in the Alexa app.
+    """
     application = {"applicationId": application_id}
-    user = {"userId": "amzn1.ask.account.simulator"}
+    user: dict[str, Any] = {"userId": user_id}
+    if permissions:
+        user["permissions"] = {
+            "consentToken": "simulator-consent",
+            "scopes": {PERMISSION_SCOPES.get(name, name): {"status": "GRANTED"}
+                       for name in permissions}}
+    interfaces: dict[str, Any] = {"AudioPlayer": {}} if supports_audio else {}
+    if supports_screen:
+        interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2023.3"}}
     player: dict[str, Any] = {"playerActivity": "IDLE"}
     if audio_token:
         player = {"token": audio_token, "offsetInMilliseconds": offset_ms,
@@ -222,9 +266,9 @@ def build_envelope(
                 "user": user,
                 "device": {
                     "deviceId": "amzn1.ask.device.simulator",
-                    "supportedInterfaces": {"AudioPlayer": {}} if supports_audio else {},
+                    "supportedInterfaces": interfaces,
                 },
-                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiEndpoint": api_endpoint,
                 "apiAccessToken": "simulator",
             },
             "AudioPlayer": player,
@@ -244,7 +288,7 @@ def simulate(
     application_id: str | None = None,
 ) -> tuple[Resolution, ResponseEnvelope]:
     """Resolve ``text``, send the envelope through ``skill`` and return its response."""
-    resolution = resolve_utterance(text, model)
+    resolution = resolve_utterance(text, model, locale=locale, today=now.astimezone(UTC).date())
     envelope = build_envelope(
         resolution,
         now=now,

@@ -44,6 +44,8 @@ class JoinAction(StrEnum):
     JOIN = "join"
     #: play the room's latest replay (joining it when it has none)
     REPLAY = "replay"
+    #: set a reminder for the scheduled room chosen from an offer of shows
+    REMIND = "remind"
     #: "Did you mean A or B?"
     ASK_BETWEEN = "ask_between"
     #: nothing was said: offer the live rooms
@@ -62,7 +64,7 @@ class JoinFacts:
     spoken: str
     #: the rooms offered on the previous turn that still exist, in the order spoken
     offered: Sequence[Room] = ()
-    #: what the offer plays: ``live`` or ``replay``
+    #: what the offer plays: ``live``, ``replay`` or ``remind`` (a reminder for a show)
     offer_kind: str = "live"
     #: the room the dynamic entity resolved the slot to, if any
     entity: Room | None = None
@@ -94,6 +96,10 @@ class JoinDecision:
         return self.rooms[0]
 
 
+#: What choosing from an offer does, by the offer's kind (``live`` joins).
+OFFER_ACTIONS = {"replay": JoinAction.REPLAY, "remind": JoinAction.REMIND}
+
+
 def _from_offer(spoken: str, offered: Sequence[Room]) -> Room | None:
     if not offered:
         return None
@@ -113,7 +119,7 @@ def decide_join(facts: JoinFacts) -> JoinDecision | Gather:
         return JoinDecision(JoinAction.ASK_WHICH, live=tuple(facts.live))
     chosen = _from_offer(facts.spoken, facts.offered)
     if chosen is not None:
-        action = JoinAction.REPLAY if facts.offer_kind == "replay" else JoinAction.JOIN
+        action = OFFER_ACTIONS.get(facts.offer_kind, JoinAction.JOIN)
         return JoinDecision(action, (chosen,))
     if facts.entity is not None and not facts.entity.private:
         return JoinDecision(JoinAction.JOIN, (facts.entity,))

@@ -4,7 +4,9 @@ Pure functions over values: the clock (``now``) and the time zone are arguments.
 
 AMAZON.DATE resolves what was said to ``2026-11-21`` (a day), ``2026-W47`` (a week),
 ``2026-W47-WE`` (a weekend), ``2026-11`` (a month), ``2026`` (a year) or ``PRESENT_REF``
-(now). No date at all means "tonight": from now until 6 in the morning.
+(now). "Tonight" arrives as today's date, and today lasts until 6 the next morning, so a
+late set still counts. No date at all ("what's coming up") means the coming week: from now
+until 6 in the morning seven days on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from skill.core.speech import Speech
 
 #: "Tonight" lasts until this hour of the next morning.
 NIGHT_ENDS_HOUR = 6
+#: "What's coming up" with no date looks this many nights ahead.
+COMING_NIGHTS = 7
 #: An evening starts at this hour: a show today after it is "tonight".
 EVENING_HOUR = 17
 
@@ -33,6 +37,10 @@ def _start_of(day: date, tz: ZoneInfo) -> float:
     return datetime.combine(day, time(0), tz).timestamp()
 
 
+def _morning_of(day: date, tz: ZoneInfo) -> float:
+    return datetime.combine(day, time(NIGHT_ENDS_HOUR), tz).timestamp()
+
+
 def date_range(value: str | None, now: float, tz_name: str = "UTC") -> tuple[float, float] | None:
     """``[start, end)`` in epoch seconds for an AMAZON.DATE value; None when not understood.
 
@@ -41,13 +49,13 @@ def date_range(value: str | None, now: float, tz_name: str = "UTC") -> tuple[flo
     tz = zone(tz_name)
     local_now = datetime.fromtimestamp(now, tz)
     if not value:
-        tomorrow = local_now.date() + timedelta(days=1)
-        return now, datetime.combine(tomorrow, time(NIGHT_ENDS_HOUR), tz).timestamp()
+        last = local_now.date() + timedelta(days=COMING_NIGHTS)
+        return now, _morning_of(last, tz)
     if value == "PRESENT_REF":
         return now, now + 3 * 3600
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
         day = date(int(m[1]), int(m[2]), int(m[3]))
-        start, end = _start_of(day, tz), _start_of(day + timedelta(days=1), tz)
+        start, end = _start_of(day, tz), _morning_of(day + timedelta(days=1), tz)
     elif m := re.fullmatch(r"(\d{4})-W(\d{1,2})(-WE)?", value):
         monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
         first = monday + timedelta(days=5) if m[3] else monday

@@ -23,9 +23,14 @@ JOIN_EVENT = "join"
 #: How many rooms a screen lists.
 MAX_LISTED = 30
 
+#: The APL packages the document uses: the text styles and spacing resources
+#: (``textStyleBody``, ``@spacingSmall``) are alexa-styles', not APL's own.
+IMPORTS = ({"name": "alexa-styles", "version": "1.6.0"},)
+
 _DOCUMENT: dict[str, Any] = {
     "type": "APL",
     "version": "2023.3",
+    "import": list(IMPORTS),
     "mainTemplate": {
         "parameters": ["payload"],
         "items": [{
@@ -47,7 +52,9 @@ _DOCUMENT: dict[str, Any] = {
                             "direction": "row",
                             "padding": "@spacingSmall",
                             "items": [
-                                {"type": "Image", "source": "${data.art}", "width": "96dp",
+                                # a room without art gets no Image: an empty source is invalid
+                                {"type": "Image", "when": "${data.art}",
+                                 "source": "${data.art}", "width": "96dp",
                                  "height": "96dp", "scale": "best-fill"},
                                 {"type": "Container", "paddingLeft": "@spacingSmall", "items": [
                                     {"type": "Text", "text": "${data.title}",
@@ -77,9 +84,12 @@ def rooms_list(
         parts = [room.host] if room.host else []
         if listener_count is not None:
             parts.append(speech.template("screen_listeners").format(count=listener_count(room.id)))
-        items.append({"id": room.id, "title": room.title, "subtitle": " · ".join(parts),
-                      "art": room.art_url, "listeners": listener_count(room.id)
-                      if listener_count else None})
+        item: dict[str, Any] = {"id": room.id, "title": room.title,
+                                "subtitle": " · ".join(parts),
+                                "listeners": listener_count(room.id) if listener_count else None}
+        if room.art_url:
+            item["art"] = room.art_url
+        items.append(item)
     return RenderDocumentDirective(
         token=LIST_TOKEN,
         document=_DOCUMENT,

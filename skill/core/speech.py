@@ -71,3 +71,12 @@ class Speech:
     def choice(self, first: str, second: str) -> str:
         """``A or B`` (raw text)."""
         return self.template("choice_pair").format(first=first, second=second)
+
+    def options(self, titles: Sequence[str]) -> str:
+        """``A``, ``A or B`` or ``A, B, or C``: every title, as a choice (raw text)."""
+        if len(titles) <= 1:
+            return "".join(titles)
+        if len(titles) == 2:
+            return self.choice(titles[0], titles[1])
+        items = self.template("list_separator").join(titles[:-1])
+        return self.template("choice_series").format(items=items, last=titles[-1])

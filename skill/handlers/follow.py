@@ -1,18 +1,27 @@
-"""FollowIntent: "follow Mia" — on the next launch, her live room is offered first."""
+"""FollowIntent: "follow Mia" — her live room is offered first, and she is in the follow book.
+
+The follow book (``room_directory.follows``) is what the stream server reads when a host
+goes on air, to send followers who allow notifications a notice through Alexa's Proactive
+Events API. A follower who has not allowed them yet gets a consent card for it.
+"""
 
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name
+from ask_sdk_core.utils import get_locale, get_user_id, is_intent_name
 from ask_sdk_model import Response
+from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from room_directory import Room
 from skill.core.matching import MatchKind, match_room
-from skill.directory import RoomReader
+from skill.directory import FollowIndex, RoomReader
 from skill.requests.envelope import slot_text, speech_for
 from skill.requests.listener_state import ListenerState
 from skill.requests.playing import current_play
+
+#: The permission live notices need (the Proactive Events API's notifications scope).
+NOTIFICATIONS_SCOPE = "alexa::devices:all:notifications:write"
 
 
 def host_rooms(directory: RoomReader) -> list[Room]:
@@ -27,8 +36,9 @@ def host_rooms(directory: RoomReader) -> list[Room]:
 class FollowHandler(AbstractRequestHandler):
     """Follow a host by name, or the host of what is playing when none is named."""
 
-    def __init__(self, directory: RoomReader) -> None:
+    def __init__(self, directory: RoomReader, follows: FollowIndex) -> None:
         self._directory = directory
+        self._follows = follows
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         """A FollowIntent."""
@@ -58,4 +68,11 @@ class FollowHandler(AbstractRequestHandler):
         state = ListenerState(handler_input)
         key = "follow_done" if state.follow(host) else "follow_already"
         state.save()
-        return builder.speak(speech.say(key, host=host)).set_should_end_session(True).response
+        user_id = str(get_user_id(handler_input) or "")
+        text = speech.say(key, host=host)
+        if user_id:
+            self._follows.follow(user_id, host, locale=str(get_locale(handler_input) or "en-US"))
+            if not self._follows.is_subscribed(user_id):
+                text += " " + speech.say("follow_allow_notices", host=host)
+                builder.set_card(AskForPermissionsConsentCard(permissions=[NOTIFICATIONS_SCOPE]))
+        return builder.speak(text).set_should_end_session(True).response

@@ -17,9 +17,10 @@ from skill.core.matching import match_in_index
 from skill.core.schedule_words import spoken_time
 from skill.core.speech import Speech
 from skill.directory import RoomsAndShows
+from skill.handlers.remind import remind_about
 from skill.handlers.replay import play_latest_replay
 from skill.requests.envelope import resolved_room_id, session_attributes, slot_text, speech_for
-from skill.requests.offers import offer_kind, offered_room_ids, remember_offer
+from skill.requests.offers import forget_offer, offer_kind, offered_room_ids, remember_offer
 from skill.requests.playing import live_rooms, start_live
 from skill.storage.index_cache import IndexCache
 
@@ -89,6 +90,9 @@ class JoinRoomHandler(AbstractRequestHandler):
             if replay is not None:
                 return replay
             return self._join(handler_input, speech, decision.room)
+        if action is JoinAction.REMIND:
+            forget_offer(session_attributes(handler_input))
+            return remind_about(handler_input, decision.room, self._config, speech)
         if action is JoinAction.JOIN:
             return self._join(handler_input, speech, decision.room)
         if action is JoinAction.ASK_BETWEEN:

@@ -13,6 +13,7 @@ from skill.requests.envelope import session_attributes, speech_for
 from skill.requests.listener_state import ListenerState
 from skill.requests.offers import remember_offer
 from skill.requests.playing import live_rooms
+from skill.requests.questions import JOIN, ask_yes_no
 
 #: How many live titles the welcome reads out.
 TITLES_SPOKEN = 3
@@ -45,6 +46,7 @@ class LaunchHandler(AbstractRequestHandler):
             first = followed[0]
             others = [room for room in live if room.id != first.id]
             remember_offer(attributes, [first, *others[: TITLES_SPOKEN - 1]])
+            ask_yes_no(handler_input, JOIN, [first])
             return builder.speak(
                 speech.say("launch_followed", host=first.host, title=first.title)
             ).response

@@ -64,6 +64,14 @@ def _ask_permission(handler_input: HandlerInput, room: Room, speech: Speech) -> 
     return builder.response
 
 
+def remind_about(handler_input: HandlerInput, room: Room, config: SkillConfig,
+                 speech: Speech) -> Response:
+    """Set a reminder for ``room``'s start, asking for the permission first when missing."""
+    if not has_reminder_permission(handler_input):
+        return _ask_permission(handler_input, room, speech)
+    return _remind(handler_input, room, config, speech)
+
+
 class RemindHandler(AbstractRequestHandler):
     """Find the scheduled room and set a reminder at its start."""
 
@@ -102,9 +110,7 @@ class RemindHandler(AbstractRequestHandler):
         if room is None:
             return builder.speak(speech.say("remind_unknown", spoken=spoken)).ask(
                 speech.say("remind_which")).response
-        if not has_reminder_permission(handler_input):
-            return _ask_permission(handler_input, room, speech)
-        return _remind(handler_input, room, self._config, speech)
+        return remind_about(handler_input, room, self._config, speech)
 
 
 class ConsentAnswerHandler(AbstractRequestHandler):

@@ -10,7 +10,9 @@ from ask_sdk_model import Response
 from skill.config import SkillConfig
 from skill.core.schedule_words import date_range, spoken_time
 from skill.directory import ScheduleReader
-from skill.requests.envelope import slot_text, speech_for
+from skill.requests.envelope import session_attributes, slot_text, speech_for
+from skill.requests.offers import remember_offer
+from skill.requests.questions import REMIND, ask_yes_no
 from skill.services.device_time import device_time_zone
 
 #: Scheduled shows read out per answer.
@@ -49,5 +51,8 @@ class ScheduleHandler(AbstractRequestHandler):
             for room in shows[:SHOWS_SPOKEN]
         ]
         listing = speech.titles(items, limit=SHOWS_SPOKEN)
+        # "yes" takes up the reminder; naming one of the shows picks it
+        ask_yes_no(handler_input, REMIND, shows[:SHOWS_SPOKEN])
+        remember_offer(session_attributes(handler_input), shows[:SHOWS_SPOKEN], kind="remind")
         return builder.speak(speech.say("schedule_list", shows=listing)).ask(
             speech.say("schedule_reprompt")).response

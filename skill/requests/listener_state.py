@@ -75,6 +75,13 @@ class ListenerState:
         self.attributes["follows"] = (follows + [host])[-MAX_FOLLOWS:]
         return True
 
+    def unfollow(self, host: str) -> bool:
+        """Stop following ``host``; False when not followed."""
+        follows = self.follows
+        kept = [f for f in follows if f.casefold() != host.casefold()]
+        self.attributes["follows"] = kept
+        return len(kept) != len(follows)
+
     # -- replay offsets --------------------------------------------------------------------
 
     def offset(self, room_id: str, show_id: str) -> int:

@@ -2,7 +2,8 @@
 
 After "Did you mean A or B?" (or the welcome's list of live rooms) the next turn's
 answer is matched against those rooms first, so "the first one" or "late night" joins.
-An offer of replays (kind ``replay``) plays the chosen room's latest replay instead.
+An offer of replays (kind ``replay``) plays the chosen room's latest replay instead; an
+offer of scheduled shows (kind ``remind``) sets a reminder for the chosen one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from room_directory import Room
 
 #: Session attribute holding the ids of the rooms offered, in the order spoken.
 OFFERED_ROOMS_KEY = "offeredRoomIds"
-#: Session attribute naming what the offer plays: ``live`` (default) or ``replay``.
+#: Session attribute naming what the offer does: ``live`` (default), ``replay`` or ``remind``.
 OFFER_KIND_KEY = "offerKind"
 
 
@@ -33,8 +34,9 @@ def offered_room_ids(attributes: MutableMapping[str, Any]) -> list[str]:
 
 
 def offer_kind(attributes: MutableMapping[str, Any]) -> str:
-    """What the standing offer plays: ``live`` or ``replay``."""
-    return "replay" if attributes.get(OFFER_KIND_KEY) == "replay" else "live"
+    """What the standing offer does: ``live``, ``replay`` or ``remind``."""
+    kind = attributes.get(OFFER_KIND_KEY)
+    return str(kind) if kind in ("replay", "remind") else "live"
 
 
 def forget_offer(attributes: MutableMapping[str, Any]) -> None:

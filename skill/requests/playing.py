@@ -21,6 +21,21 @@ def current_play(handler_input: HandlerInput) -> StreamToken | None:
     return parse_token(audio_player_token(handler_input))
 
 
+#: Player activities in which this device is playing the skill's stream right now (PAUSED:
+#: held while the listener talks to Alexa; STOPPED, FINISHED and IDLE are not playing).
+PLAYING_ACTIVITIES = frozenset({"PLAYING", "PAUSED", "BUFFER_UNDERRUN"})
+
+
+def playing_now(handler_input: HandlerInput) -> StreamToken | None:
+    """What this device is playing now: ``current_play`` unless the player stopped or finished."""
+    context = handler_input.request_envelope.context
+    player = context.audio_player if context is not None else None
+    activity = getattr(player, "player_activity", None) if player is not None else None
+    if str(getattr(activity, "value", activity)) not in PLAYING_ACTIVITIES:
+        return None
+    return current_play(handler_input)
+
+
 def player_offset(handler_input: HandlerInput) -> int:
     """``context.AudioPlayer.offsetInMilliseconds`` (0 when absent)."""
     context = handler_input.request_envelope.context

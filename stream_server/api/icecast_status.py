@@ -58,7 +58,11 @@ def status_json() -> Response:
     services = current_services()
     base_url = services.settings.base_url
     sources = []
-    for room in services.directory.list_rooms(live_only=True, include_private=False):
+    listed = {room.id: room for room in services.directory.list_rooms(live_only=True, include_private=False)}
+    for room_id in services.on_air.rooms_on_air():  # a source connected here, the room still starting
+        if room_id not in listed and (room := services.directory.get(room_id)) and not room.private:
+            listed[room_id] = room
+    for room in listed.values():
         track = services.on_air.now_playing(room.id)
         song = "" if track is None else (f"{track.artist} - {track.title}" if track.artist else track.title)
         per_minute = services.listeners.per_minute(room.id, room.live_since or time.time())

@@ -2,9 +2,10 @@
 
 Every call takes ``Authorization: Bearer <admin token>`` or ``Bearer <the room's host
 key>``; a co-host key can only publish (403 here). Wrong credentials count against the
-client address like wrong stream keys (429 with Retry-After when slowed down). Revoking,
-rotating and muting go through ``auth.key_events``, so every holder of live sessions (the
-ingest registry, a stage engine) acts at once.
+client and the room like wrong stream keys (429 with Retry-After when slowed down). A private
+room refuses everyone else with the 404 of a missing room. Revoking, rotating and muting go
+through ``auth.key_events``, so every holder of live sessions (the ingest registry, a stage
+engine) acts at once.
 
 * ``POST /api/rooms/<id>/keys`` ``{"name"}`` → 201 key view + ``stream_key`` (shown once)
 * ``GET /api/rooms/<id>/keys`` → ``{"keys": [host, co-hosts…, guests of the live show…]}``
@@ -57,21 +58,23 @@ def _error(status: int, message: str, **headers: str) -> ResponseReturnValue:
 
 
 def room_owner(view: Any) -> Any:
-    """Run ``view(room, …)`` for the admin or the room's host; 401/403/404/429 otherwise."""
+    """Run ``view(room, …)`` for the admin or the room's host; 401/403/404/429 otherwise.
+
+    A private room refuses everyone else with the 404 of a missing room.
+    """
 
     @wraps(view)
     def guarded(room_id: str, **kwargs: Any) -> Any:
         room = room_or_none(room_id)
         try:
-            if room is None:
-                auth.caller(None)  # a key for an unknown room is a guess too
-                return _error(404, "no such room")
-            auth.require(room, Caller.ADMIN, Caller.HOST,
+            auth.require(room, Caller.ADMIN, Caller.HOST, room_id=room_id, hide_private=True,
                          message="admin token or the room's host key required")
         except auth.Forbidden:
             return _error(403, "a co-host key can only publish, a guest key only join the stage")
         except auth.AuthError as exc:
             return exc.response()
+        if room is None:  # the admin asked about a room that does not exist
+            return _error(404, "no such room")
         return view(room, **kwargs)
 
     return guarded

@@ -1,4 +1,8 @@
-"""GET /api/rooms/<id>/shows: a room's shows, the ended ones with their replay playlist."""
+"""GET /api/rooms/<id>/shows: a room's shows, the ended ones with their replay playlist.
+
+A replay URL is built exactly as the room's own ``replay_url`` is (``listen_url``): a
+fresh listener token, and for a private room the signed prefix.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, Room, Show
-from room_directory.access import room_path_prefix
+from room_directory.access import listen_url
 from stream_server import auth
 from stream_server.auth import Caller
 from stream_server.hls.tracks import Track
@@ -19,13 +23,12 @@ from stream_server.ops.services import current_services
 bp = Blueprint("shows_api", __name__, url_prefix="/api")
 
 
-def show_view(show: Show, base_url: str, replay_playlist: str,
-              tracks: Sequence[Track] = ()) -> dict[str, Any]:
+def show_view(show: Show, replay_url: str | None, tracks: Sequence[Track] = ()) -> dict[str, Any]:
     """A show as the API lists it: its record, its track list, and its replay URL once it has ended."""
     view = dict(show.public_view())
     view["tracks"] = [t.view(show.started_at) for t in tracks]
     view["live"] = not show.ended
-    view["replay_url"] = f"{base_url}/hls/{show.room_id}/{replay_playlist}" if show.ended else None
+    view["replay_url"] = replay_url if show.ended else None
     return view
 
 
@@ -43,14 +46,14 @@ def list_shows(room_id: str) -> ResponseReturnValue:
         return jsonify(error="no such room"), 404
     shows_kept = services.on_air.shows
     settings = services.settings
-    replays = shows_kept.replays(room_id)
     packager = services.on_air.packager(room_id)
-    shows = [show_view(s, settings.base_url, shows_kept.replay_playlist(s), packager.tracks(s.show_id))
-             for s in replays]
-    if room.private:  # its replays are served only under the room's signed prefix
-        prefix = room_path_prefix(room.id, private=True, secret=settings.url_secret,
-                                  now=time.time(), ttl=settings.private_url_ttl)
-        for view, show in zip(shows, replays, strict=True):
-            if view["replay_url"]:
-                view["replay_url"] = f"{settings.base_url}{prefix}/{shows_kept.replay_playlist(show)}"
+    now = time.time()
+
+    def replay_url(show: Show) -> str:
+        return listen_url(settings.base_url, room.id, private=room.private,
+                          secret=settings.url_secret, now=now, ttl=settings.private_url_ttl,
+                          playlist=shows_kept.replay_playlist(show))
+
+    shows = [show_view(s, replay_url(s) if s.ended else None, packager.tracks(s.show_id))
+             for s in shows_kept.replays(room_id)]
     return jsonify(room_id=room_id, shows=shows)

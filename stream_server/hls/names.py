@@ -2,6 +2,8 @@
 
 Names are unique per room (its folder), show, rendition and sequence, so no cache ever
 serves stale audio; the encoder, the packager, the sweep and the serving rules all ask here.
+The room's entry playlist is one name for its whole life; every media playlist belongs to
+one show, so a playlist that ended with its show is never written again.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from dataclasses import replace
 
 from stream_server.hls.playlist import Segment
 
-#: The room's entry point: the master playlist of the live show.
+#: The room's entry point: the master playlist of its latest show that could be played.
 LIVE_PLAYLIST = "live.m3u8"
 _RENDITION_SUFFIX = re.compile(r"-\d{2,3}k$")
+_LIVE_SUFFIX = "-live"
 
 
 def rendition_name(kbps: int) -> str:
@@ -21,9 +24,9 @@ def rendition_name(kbps: int) -> str:
     return f"{kbps}k"
 
 
-def live_media_name(rendition: str) -> str:
-    """The live media playlist of one rendition: ``live-128k.m3u8``."""
-    return f"live-{rendition}.m3u8"
+def live_media_name(show_id: str, rendition: str) -> str:
+    """One show's live media playlist of one rendition: ``<show>-live-128k.m3u8``."""
+    return f"{show_id}{_LIVE_SUFFIX}-{rendition}.m3u8"
 
 
 def segment_name(show_id: str, sequence: int, rendition: str = "") -> str:
@@ -37,16 +40,26 @@ def replay_name(show_id: str) -> str:
     return f"{show_id}.m3u8"
 
 
+def episode_name(show_id: str) -> str:
+    """Published name of a show's podcast episode: one audio file of the whole replay."""
+    return f"{show_id}.m4a"
+
+
+def chapters_name(show_id: str) -> str:
+    """Published name of an episode's chapters (Podcasting 2.0 JSON chapters, from its songs)."""
+    return f"{show_id}.chapters.json"
+
+
 def replay_media_name(show_id: str, rendition: str) -> str:
     """Published name of one rendition's replay (VOD) media playlist."""
     return f"{show_id}-{rendition}.m3u8"
 
 
 def show_of_playlist(name: str) -> str | None:
-    """The show id a replay playlist belongs to, or None for the live playlists."""
+    """The show a live or replay playlist belongs to, or None for the room's entry playlist."""
     if not name.endswith(".m3u8") or name.startswith("live"):
         return None
-    return _RENDITION_SUFFIX.sub("", name.removesuffix(".m3u8"))
+    return _RENDITION_SUFFIX.sub("", name.removesuffix(".m3u8")).removesuffix(_LIVE_SUFFIX)
 
 
 def for_rendition(segment: Segment, rendition: str) -> Segment:

@@ -49,7 +49,8 @@ def identify_caller(room_id: str, *allowed: Caller, basic: bool, challenge: str,
         challenge_only = auth.presented_key(request.headers.get("Authorization")) is None
         raise IngestRefused(exc.status, "auth", str(exc), headers=exc.headers,
                             counted=not challenge_only) from exc
-    assert room is not None
+    if room is None:  # only the admin token gets this far without a room
+        raise IngestRefused(404, "not_found", "no such room")
     return room, identity
 
 
@@ -102,6 +103,7 @@ def open_connection(state: IngestState, room: Room, publisher: Publisher, fmt: s
         if bus_input is not None:
             bus_input.drop()
         state.registry.release(conn, "unavailable")
+        services.incidents.note("on_air", "a room could not go on air")
         raise IngestRefused(503, "unavailable", str(exc)) from exc
     log.info("room %s: %s publisher %s connected over %s (%s)", room.id, publisher.role.value,
              publisher.key_id, kind, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from collections.abc import Mapping
@@ -106,6 +107,19 @@ class Settings:
     skill_state: str = ""
     #: Time zone the skill speaks schedules in (IANA name).
     time_zone: str = "UTC"
+    #: The skill's Login with Amazon client id and secret (developer console, Permissions):
+    #: with both set, followers who allow notifications hear when a host goes live.
+    alexa_client_id: str = ""
+    alexa_client_secret: str = ""
+    #: Proactive Events API: ``…/stages/development`` while testing, ``/v1/proactiveEvents``
+    #: once the skill is live.
+    alexa_events_url: str = "https://api.amazonalexa.com/v1/proactiveEvents/stages/development"
+    #: Where the skill-level access token of the events API comes from.
+    alexa_token_url: str = "https://api.amazon.com/auth/o2/token"
+    #: Connections served at once (a thread each); past it a new one is answered 503 and closed.
+    max_connections: int = 1000
+    #: Proxies whose X-Forwarded-For / X-Real-IP name the client (addresses or CIDR, commas); none.
+    trusted_proxies: str = ""
     #: STUN/TURN servers handed to stage members' browsers, comma-separated
     #: (``stun:stun.example.net,turn:turn.example.net:3478?transport=udp``); none by default.
     stage_ice_servers: str = ""
@@ -137,6 +151,12 @@ class Settings:
             raise ValueError("LIVESTAGE_AAC_CODER must be fast or twoloop")
         if self.replay_retention_days < 0 or self.replay_keep_per_room < 0:
             raise ValueError("replay retention settings must be 0 (off) or positive")
+        if self.max_connections < 1:
+            raise ValueError("LIVESTAGE_MAX_CONNECTIONS must be at least 1")
+        try:
+            self.trusted_networks  # noqa: B018 - parsed once here so a typo stops start-up
+        except ValueError as exc:
+            raise ValueError(f"LIVESTAGE_TRUSTED_PROXIES: {exc}") from exc
         low, sep, high = self.stage_udp_ports.partition("-")
         if not (low.strip().isdigit() and (not sep or high.strip().isdigit())
                 and 1024 <= int(low) <= int(high if sep else low) <= 65535):
@@ -146,6 +166,12 @@ class Settings:
     def base_url(self) -> str:
         """The public base URL, without a trailing slash."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The proxies named by ``trusted_proxies``, as networks (a bare address is a /32 or /128)."""
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in self.trusted_proxies.split(",") if part.strip())
 
     @property
     def hls_dir(self) -> Path:

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from room_directory import RoomDirectory
+from room_directory.follows import FollowBook, InMemoryFollowBook
 from skill.storage.catalogs import catalog_locales
 from stream_server.ops.config import Settings
+from stream_server.ops.incidents import Incidents
 from stream_server.ops.model_sync import model_sync_from
 from stream_server.serving.listeners import ListenerTracker
 
@@ -21,7 +23,8 @@ if TYPE_CHECKING:
 class Services:
     """One per app: built by ``create_app``, found by views through ``current_services()``."""
 
-    def __init__(self, settings: Settings, directory: RoomDirectory, on_air: OnAir) -> None:
+    def __init__(self, settings: Settings, directory: RoomDirectory, on_air: OnAir,
+                 follows: FollowBook | None = None) -> None:
         """Hold what views share; nothing here starts a thread or opens a connection."""
         self.settings = settings
         self.directory = directory
@@ -30,8 +33,16 @@ class Services:
         self.started_at = time.time()
         #: listeners now and per minute, fed by every playlist fetch that carries a listener token
         self.listeners = ListenerTracker()
+        #: failures requests met lately (a directory refusing writes …), reported by /healthz
+        self.incidents = Incidents()
         #: keeps the interaction model naming the rooms, when the Skill Management API is configured
         self.model_sync = model_sync_from(settings, lambda: directory.list_rooms(), catalog_locales())
+        #: who follows which host (the skill writes it, live notices read it)
+        self.follows: FollowBook = follows if follows is not None else InMemoryFollowBook()
+        #: live notices to followers (``alexa_host.notices``), set by ``create_app``
+        self.notices: Any = None
+        #: podcast episodes of ended shows (``hls.episodes``), set by ``create_app``
+        self.episodes: Any = None
         self._skill: Any = None
         self._skill_lock = threading.Lock()
 
@@ -59,7 +70,7 @@ class Services:
             time_zone=settings.time_zone,
         )
         persistence = persistence_from_url(settings.skill_state, data_dir=settings.data_dir)
-        return build_skill(self.directory, config, persistence=persistence)
+        return build_skill(self.directory, config, persistence=persistence, follows=self.follows)
 
 
 def current_services() -> Services:

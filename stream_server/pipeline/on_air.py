@@ -71,12 +71,48 @@ class OnAir:
         #: called with (room id, show id) once a show has ended and its record is written
         #: (the app adds the listener figures: ``analytics.save_show_listeners``)
         self.show_ended_hooks: list[Callable[[str, str], object]] = []
+        #: called with (room, show id) when a new show goes on air (not when one resumes);
+        #: a hook must return at once (the app's live notices send from their own thread)
+        self.show_started_hooks: list[Callable[[Room, str], object]] = []
         self.shows = ShowRecords(settings, directory, self._store, self)
+
+    def rooms_on_air(self) -> list[str]:
+        """Ids of the rooms with a running pipeline here (listed live or still starting)."""
+        with self._lock:
+            return list(self._streams)
 
     def encoder_count(self) -> int:
         """Rooms with a running encoder in this process."""
         with self._lock:
             return len(self._streams)
+
+    def not_publishing(self) -> list[str]:
+        """Why rooms on air here are not reaching listeners: one line per kind of trouble, no room ids.
+
+        A room is stalled when it has published nothing for five target durations since its
+        last segment or its start (a restarted encoder is back within one or two); unstable
+        when its encoder restarted three times in the last minute; and behind when its
+        segments wait in the spool because the store refuses them.
+        """
+        now, clock = time.time(), time.monotonic()
+        limit = 5.0 * self._settings.segment_seconds
+        with self._lock:
+            streams = list(self._streams.values())
+        stalled = [s for s in streams if now - (s.last_segment_at or s.started_at) > limit]
+        unstable = [s for s in streams if sum(clock - t < 60 for t in s.encoder.restarted_at) >= 3]
+        pending = getattr(self._store, "pending_segments", None)
+        behind = [s for s in streams if pending is not None and pending(s.room_id) > 0]
+        reasons = []
+        if stalled:
+            reasons.append(f"{len(stalled)} of {len(streams)} rooms on air published no segment "
+                           f"for over {limit:.0f} s")
+        if unstable:
+            reasons.append(f"{len(unstable)} of {len(streams)} rooms on air had their encoder restart "
+                           "3 or more times in a minute")
+        if behind:
+            reasons.append(f"{len(behind)} of {len(streams)} rooms on air have segments waiting in the "
+                           "spool: the segment store refuses them")
+        return reasons
 
     def stream(self, room_id: str) -> RoomStream | None:
         """The running pipeline of a room, if on air here."""
@@ -140,8 +176,11 @@ class OnAir:
                 self._packagers.pop(room.id, None)
             resuming = room.status is RoomStatus.LIVE and room.show_id
             show_id = room.show_id if resuming and room.show_id else new_show_id()
+            now = time.time()
+            announce = None if resuming else (lambda: self._announce(room.id, show_id, now))
             stream = RoomStream(room.id, show_id, self._settings, self._packager(room.id),
-                                self._settings.work_dir / room.id, bus_clock=self._bus_clock)
+                                self._settings.work_dir / room.id, bus_clock=self._bus_clock,
+                                on_playable=announce)
             try:
                 stream.start()
             except OSError as exc:
@@ -149,15 +188,37 @@ class OnAir:
                 raise OnAirUnavailable(f"the encoder could not start: {exc}") from exc
             self._streams[room.id] = stream
         if not resuming:
-            now = time.time()
-            self._directory.update(replace(room, status=RoomStatus.LIVE, show_id=show_id, live_since=now))
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=now, title=room.title,
                                  genre=room.genre, host=room.host))
+            for hook in self.show_started_hooks:
+                try:
+                    hook(room, show_id)
+                except Exception:  # a failing hook must never keep a room off air
+                    log.exception("room %s: a show-start hook failed", room.id)
         elif self._directory.get_show(room.id, show_id) is None:
             self.shows.save(Show(room_id=room.id, show_id=show_id, started_at=room.live_since or time.time(),
                                  title=room.title, genre=room.genre, host=room.host))
-        log.info("room %s on air (show %s%s)", room.id, show_id, ", resumed" if resuming else "")
+        if resuming:
+            log.info("room %s on air (show %s, resumed)", room.id, show_id)
+        else:
+            log.info("room %s: show %s starting, offered live once its entry playlist plays",
+                     room.id, show_id)
         return stream
+
+    def _announce(self, room_id: str, show_id: str, since: float) -> None:
+        """Mark the room live in the directory: its entry playlist now plays ``show_id``.
+
+        Until then the room API, the listings and the skill do not offer it, as a player
+        would find nothing (or the previous show) there. Under the lock, so that an end of
+        the show cannot slip in between the check and the write.
+        """
+        with self._lock:
+            stream = self._streams.get(room_id)
+            room = self._directory.get(room_id)
+            if stream is None or stream.show_id != show_id or room is None:
+                return  # ended meanwhile
+            self._directory.update(replace(room, status=RoomStatus.LIVE, show_id=show_id, live_since=since))
+        log.info("room %s is live: its entry playlist plays show %s", room_id, show_id)
 
     def open_publisher(self, room: Room, label: str) -> PublisherInput:
         """A bus input for a new publisher of ``room``, putting the room on air if needed."""
@@ -173,6 +234,9 @@ class OnAir:
         room = self._directory.get(room_id)
         if room is None:
             return None
+        if stream is not None and room.show_id != stream.show_id:
+            # ended before it ever played: never announced, yet its replay is the room's latest
+            room = self._directory.update(replace(room, status=RoomStatus.ENDED, show_id=stream.show_id))
         if stream is None and room.is_live and room.show_id and self._run:
             # live in the directory, but its pipeline is not running here (it failed to
             # resume): its recorded segments still become the replay

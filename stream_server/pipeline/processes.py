@@ -147,6 +147,14 @@ def encoder_argv(
     ``outputs`` holds ``(kbps, list_fd, output_pattern)`` per rendition: each is its own
     AAC-LC encode and segment muxer, listing finished segments as CSV on its ``list_fd``.
     The renditions see the same frames, so every segment muxer cuts at the same times.
+
+    One MPEG-TS muxer runs through all of a rendition's segments
+    (``individual_header_trailer 0``), so continuity counters go on from one segment to
+    the next on every PID; the segment muxer has it repeat PAT and PMT at each segment's
+    start, and the tables are sent there only (a player starts at a segment), which saves
+    about 19 kbit/s per listener over ffmpeg's every-100-ms default. The segment muxer lists
+    a segment before it closes the file, and without a trailer nothing else flushes it, so
+    ``flush_packets`` writes every packet at once: a listed segment is complete on disk.
     """
     argv = [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
@@ -156,18 +164,36 @@ def encoder_argv(
         argv += [
             "-map", "0:a", "-c:a", "aac", "-aac_coder", aac_coder, "-profile:a", "aac_low",
             "-b:a", f"{kbps}k",
-            "-f", "segment", "-segment_time", str(segment_seconds), "-segment_format", "mpegts",
+            "-f", "segment", "-segment_time", segment_cut(segment_seconds, sample_rate),
+            "-segment_format", "mpegts", "-individual_header_trailer", "0",
+            "-segment_format_options",
+            f"pat_period={TABLES_PERIOD}:sdt_period={TABLES_PERIOD}:flush_packets=1",
             "-segment_list", f"pipe:{list_fd}", "-segment_list_type", "csv",
             pattern,
         ]  # fmt: skip
     return argv
 
 
-def performer_argv(ffmpeg: str, sample_rate: int, icecast_url: str) -> list[str]:
-    """A publishing performer: PCM on stdin at real-time pace, MP3 to an Icecast mount."""
+#: Samples in one AAC-LC frame: segments can only be cut between frames.
+AAC_FRAME_SAMPLES = 1024
+#: Seconds between PAT/PMT repeats inside a segment: longer than any segment, so only its start has them.
+TABLES_PERIOD = 3600
+
+
+def segment_cut(segment_seconds: int, sample_rate: int) -> str:
+    """``-segment_time`` that keeps every segment under ``segment_seconds``: one AAC frame less.
+
+    ffmpeg cuts at the first frame at or after each multiple of the time, so a segment is at
+    most the frames that time spans, rounded up: with one frame taken off, that stays under
+    the target duration (at 48 kHz 1.963–1.984 s for 2 s, never the 2.005 s of whole frames past 2).
+    """
+    return f"{segment_seconds - AAC_FRAME_SAMPLES / sample_rate:.6f}"
+
+
+def mp3_encoder_argv(ffmpeg: str, sample_rate: int) -> list[str]:
+    """PCM on stdin at real-time pace, MP3 on stdout (the caller sends it; no key on the command line)."""
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
         "-f", "s16le", "-ar", str(sample_rate), "-ch_layout", "stereo", "-i", "pipe:0",
-        "-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg",
-        "-f", "mp3", icecast_url,
+        "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3", "pipe:1",
     ]  # fmt: skip

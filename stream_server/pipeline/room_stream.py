@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from stream_server.hls.packager import Packager
@@ -21,10 +21,13 @@ class RoomStream:
     """The live pipeline of one show: publishers → bus → loudness → encoder → packager."""
 
     def __init__(self, room_id: str, show_id: str, settings: Settings, packager: Packager,
-                 work_dir: Path, *, bus_clock: BusClock | None = None) -> None:
+                 work_dir: Path, *, bus_clock: BusClock | None = None,
+                 on_playable: Callable[[], None] | None = None) -> None:
         self.room_id = room_id
         self.show_id = show_id
         self._packager = packager
+        #: called once, from the segment that makes the room's entry playlist play this show
+        self._on_playable = on_playable
         self.loudness = (LoudnessProcessor(settings.sample_rate, target_lufs=settings.loudness_lufs)
                          if settings.loudness else None)
         self.encoder = RoomEncoder(
@@ -51,6 +54,12 @@ class RoomStream:
     def _publish(self, sources: Mapping[str, Path], duration: float, air_time: float) -> None:
         self._packager.add_segment(self.show_id, sources, duration, air_time)
         self.last_segment_at = time.time()
+        if self._on_playable is not None and self._packager.is_playable(self.show_id):
+            announce, self._on_playable = self._on_playable, None
+            try:
+                announce()
+            except Exception:  # the show plays on; the directory still says it is not live
+                log.exception("room %s: show %s could not be announced as live", self.room_id, self.show_id)
 
     def start(self) -> None:
         """Start the encoder, then put the bus on the clock that feeds it."""

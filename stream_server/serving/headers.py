@@ -2,7 +2,8 @@
 
 One rule per kind of file, by its extension: playlists change every segment and may be
 cached for at most half a target duration; segments never change once published (their
-names are unique per room, show and sequence), so they are immutable.
+names are unique per room, show and sequence), so they are immutable, and so is a show's
+podcast episode (``<show>.m4a``, made once when the show ends).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 #: Content types that players, Echo devices and CDNs expect (Debian maps .ts elsewhere).
 PLAYLIST_CONTENT_TYPE = "application/vnd.apple.mpegurl"
 SEGMENT_CONTENT_TYPE = "video/mp2t"
+EPISODE_CONTENT_TYPE = "audio/mp4"
+CHAPTERS_CONTENT_TYPE = "application/json+chapters"
 #: Segments never change once published: their names are unique per room, show and sequence.
 SEGMENT_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
@@ -30,4 +33,8 @@ def file_headers(name: str, target_duration: int) -> tuple[str, str] | None:
         return PLAYLIST_CONTENT_TYPE, playlist_cache_control(target_duration)
     if name.endswith(".ts"):
         return SEGMENT_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
+    if name.endswith(".m4a"):
+        return EPISODE_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
+    if name.endswith(".json"):
+        return CHAPTERS_CONTENT_TYPE, SEGMENT_CACHE_CONTROL
     return None

@@ -7,7 +7,8 @@ The Flask route, the embedded fast path (``hls_fast``), the nginx access-log tai
   know is 404);
 * ``/hls/<room>/s/<expires>/<signature>/<file>`` names a file under a signed prefix
   (``room_directory.access``); a private room is served only that way (403 otherwise);
-* ``<file>`` matches the HLS layout (``…m3u8`` or ``…ts``, no hidden names);
+* ``<file>`` matches the HLS layout (``…m3u8`` or ``…ts``, or a show's podcast episode
+  ``…m4a`` and its chapters ``…json``; no hidden names);
 * a playlist fetch with ``?lt=<valid listener token>`` counts a listener, and a master
   playlist fetched so gets the token added to its variant URIs.
 """
@@ -22,6 +23,8 @@ from urllib.parse import unquote_plus
 from room_directory import ROOM_ID_PATTERN
 from room_directory.access import listener_token_valid, signature_valid
 from stream_server.serving.headers import (
+    CHAPTERS_CONTENT_TYPE,
+    EPISODE_CONTENT_TYPE,
     PLAYLIST_CONTENT_TYPE,
     SEGMENT_CACHE_CONTROL,
     SEGMENT_CONTENT_TYPE,
@@ -29,7 +32,7 @@ from stream_server.serving.headers import (
 )
 
 #: File names of the HLS layout (the same pattern the Flask route and nginx use).
-FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts)$")
+FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(m3u8|ts|m4a|json)$")
 #: ``<expires>`` of a signed prefix: epoch seconds.
 EXPIRES_PATTERN = re.compile(r"^[0-9]{1,12}$")
 #: ``<signature>``: base64url without padding of a SHA-256 HMAC (43 characters).
@@ -129,6 +132,10 @@ def add_token_to_variants(master: str, token: str) -> str:
 
 def content_type(target: HlsTarget) -> str:
     """``application/vnd.apple.mpegurl`` for playlists, ``video/mp2t`` for segments."""
+    if target.name.endswith(".m4a"):
+        return EPISODE_CONTENT_TYPE
+    if target.name.endswith(".json"):
+        return CHAPTERS_CONTENT_TYPE
     return PLAYLIST_CONTENT_TYPE if target.is_playlist else SEGMENT_CONTENT_TYPE
 
 

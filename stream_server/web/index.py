@@ -16,6 +16,7 @@ from stream_server.api.rooms import room_view
 from stream_server.hls.names import replay_name
 from stream_server.ops.services import current_services
 from stream_server.web.listing import Replay, build_listing
+from stream_server.web.podcasts import host_slug
 from stream_server.web.security import page_headers
 
 bp = Blueprint("index", __name__)
@@ -42,6 +43,8 @@ def _replay_view(replay: Replay, now: float) -> dict[str, Any]:
         "host": replay.host, "genre": replay.genre, "art_url": _art(replay.art_url),
         "started_at": iso_utc(replay.started_at), "minutes": round(replay.duration / 60),
         "url": url,
+        "room_feed": f"/podcasts/rooms/{replay.room_id}.xml",
+        "host_feed": f"/podcasts/hosts/{host_slug(replay.host)}.xml" if replay.host else "",
     }
 
 

@@ -16,8 +16,10 @@ from tests.support.audio import dominant_frequency
 pytestmark = pytest.mark.e2e
 
 
-def playlist(server: LiveServer, room_id: str, name: str = "live-128k.m3u8") -> m3u8.M3U8 | None:
-    text = server.get_text(f"/hls/{room_id}/{name}")
+def playlist(server: LiveServer, room_id: str, name: str | None = None) -> m3u8.M3U8 | None:
+    """A playlist of the room; by default the 128k media playlist its entry playlist names."""
+    name = name or server.live_media(room_id)
+    text = server.get_text(f"/hls/{room_id}/{name}") if name else None
     return m3u8.loads(text) if text else None
 
 
@@ -117,9 +119,11 @@ def test_end_keeps_the_show_as_a_replay(make_server: Any) -> None:
     assert status == 200 and [s["show_id"] for s in listing["shows"]] == [ended["show_id"]]
     show = listing["shows"][0]
     assert show["ended_at"] >= show["started_at"] and show["duration"] >= 6 and show["segments"] >= 3
-    assert show["replay_url"].endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8")
-    replay_path, _, query = ended["replay_url"].partition("?")  # the room API adds a listener token
-    assert replay_path.endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8") and query.startswith("lt=")
+    # the room and its shows hand out replays alike: same path, each with a listener token
+    for url in (show["replay_url"], ended["replay_url"]):
+        replay_path, _, query = url.partition("?")
+        assert replay_path.endswith(f"/hls/{room['id']}/{ended['show_id']}.m3u8")
+        assert query.startswith("lt=")
 
 
 def test_show_ends_by_itself_after_dead_air(make_server: Any) -> None:
@@ -157,7 +161,7 @@ def test_kill_9_mid_show_then_restart_continues_the_show(make_server: Any, tmp_p
         last_before = before.media_sequence + len(before.segments) - 1
         wait_for(lambda: listed(again, room["id"]) >= last_before + 3, 30, what="resumed segments")
         for rendition in ("128k", "64k"):
-            after = playlist(again, room["id"], f"live-{rendition}.m3u8")
+            after = playlist(again, room["id"], again.live_media(room["id"], rendition))
             assert after is not None and after.media_sequence >= before.media_sequence
             assert any(s.discontinuity for s in after.segments) or (after.discontinuity_sequence or 0) >= 1
         status, info = again.request("GET", f"/api/rooms/{room['id']}")

@@ -136,3 +136,17 @@ def test_replay_resumes_where_the_device_stopped(stage: VoiceStage) -> None:
     (play,) = again["response"]["directives"]
     assert play["audioItem"]["stream"]["offsetInMilliseconds"] == 754000
     assert "Resuming" in said(again)
+
+
+def test_yes_joins_the_followed_host_and_no_closes(stage: VoiceStage) -> None:
+    go_live(stage.directory, Room("e2e-dana", "Dana's Late Show", "x", host="Dana Lee",
+                                  genre="talk"))
+    follow, welcome, yes, again, no = converse(
+        stage, {"utter": "follow dana lee"}, {"launch": True}, {"utter": "yes"},
+        {"launch": True}, {"utter": "no"},
+    )
+    assert "following Dana Lee" in said(follow)
+    assert "Would you like to join?" in said(welcome)
+    assert played_room(yes) == "e2e-dana/live.m3u8"
+    assert played_room(no) is None and no["response"]["shouldEndSession"] is True
+    assert "went wrong" not in said(no) and "Would you like to join?" in said(again)

@@ -73,7 +73,8 @@ def create_room(server: LiveServer, title: str) -> dict[str, Any]:
 
 
 def live_playlist(server: LiveServer, room_id: str) -> m3u8.M3U8 | None:
-    text = server.get_text(f"/hls/{room_id}/live-128k.m3u8")  # the 128 kbps rendition
+    name = server.live_media(room_id)  # the 128 kbps rendition the entry playlist names
+    text = server.get_text(f"/hls/{room_id}/{name}") if name else None
     return m3u8.loads(text) if text else None
 
 

@@ -14,6 +14,7 @@ import m3u8
 import pytest
 
 from room_directory import InMemoryRoomDirectory, Room
+from stream_server.hls.names import live_media_name
 from stream_server.ops.config import Settings
 from stream_server.pipeline.on_air import OnAir
 from stream_server.stores.local import LocalSegmentStore
@@ -89,7 +90,7 @@ def test_store_outage_loses_no_segment_and_sequence_never_goes_down(tmp_path: Pa
     stream = stage.go_live(room)
     room_dir = settings.hls_dir / room.id
     try:
-        with PlaylistWatcher(room_dir / "live-128k.m3u8") as watcher:  # the 128 kbps rendition
+        with PlaylistWatcher(room_dir / live_media_name(stream.show_id, "128k")) as watcher:
             wait_for(lambda: watcher.last_listed >= 2, 30, what="three segments before the outage")
             flaky.down.set()
             listed_at_outage = watcher.last_listed

@@ -117,6 +117,14 @@ class LiveServer:
         except urllib.error.HTTPError:
             return None
 
+    def live_media(self, room_id: str, rendition: str = "128k") -> str | None:
+        """The media playlist of ``rendition`` the room's entry playlist names now, as a player finds it."""
+        text = self.get_text(f"/hls/{room_id}/live.m3u8")
+        for line in (text or "").splitlines():
+            if not line.startswith("#") and line.split("?")[0].endswith(f"-{rendition}.m3u8"):
+                return line.split("?")[0]
+        return None
+
 
 def ffprobe_streams(path: Path) -> list[dict[str, Any]]:
     """The streams ffprobe finds in a media file."""

@@ -1,7 +1,8 @@
 """A local HTTPS server standing in for the Alexa API endpoint (``apiEndpoint``).
 
-It records every request (method, path, headers, JSON body) and answers from a small
-script of status codes; the settings API answers the device's time zone. HTTPS because
+It records every request (method, path, headers, JSON or form body) and answers from a
+small script of status codes; the settings API answers the device's time zone, Login with
+Amazon (``/auth/o2/token``) a skill-level token, and the Proactive Events API 202. HTTPS because
 the skill's API client (like ask-sdk's) refuses plain HTTP; its certificate (SAN
 127.0.0.1) comes from a throwaway CA that tests trust through ``SSL_CERT_FILE``. Binds
 127.0.0.1 only.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -47,6 +50,8 @@ class AlexaApiServer:
     statuses: list[int] = field(default_factory=list)
     #: the device's time zone, answered to the settings API (None: 404 there)
     time_zone: str | None = None
+    #: seconds every answer waits (a slow Amazon)
+    delay: float = 0.0
 
 
 def _certificates(directory: Path) -> tuple[Path, Path, Path]:
@@ -95,9 +100,18 @@ def alexa_api_server(directory: Path) -> Iterator[AlexaApiServer]:
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
+            form = self.headers.get("Content-Type", "").startswith("application/x-www-form")
+            body = (dict(parse_qsl(raw.decode())) if form else json.loads(raw)) if raw else None
             state.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
-            if self.path.endswith("/settings/System.timeZone"):
+            time.sleep(state.delay)
+            if self.path == "/auth/o2/token":  # Login with Amazon: a skill-level token
+                status = 200
+                reply = json.dumps({"access_token": "Atc|skill-token", "expires_in": 3600,
+                                    "token_type": "bearer"})
+            elif self.path.startswith("/v1/proactiveEvents"):
+                status = state.statuses.pop(0) if state.statuses else 202
+                reply = "" if status < 300 else json.dumps({"message": "refused"})
+            elif self.path.endswith("/settings/System.timeZone"):
                 status = 200 if state.time_zone else 404
                 reply = json.dumps(state.time_zone) if state.time_zone else "{}"
             else:

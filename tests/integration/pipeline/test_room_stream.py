@@ -19,6 +19,7 @@ from stream_server.pipeline.room_stream import RoomStream
 from stream_server.stores.local import LocalSegmentStore
 from tests.support import decode_pcm, ffprobe_streams, wait_for
 from tests.support.audio import dominant_frequency, rms_dbfs
+from tests.support.mpegts import counter_breaks, opening_tables
 
 ROOM = "room-1"
 SR = Settings().sample_rate  # the bus rate: the PCM fed in must be at it
@@ -57,7 +58,7 @@ def feed(stream: RoomStream, pcm: bytes) -> threading.Thread:
 
 
 def live(tmp: Path, rendition: str = "128k") -> m3u8.M3U8 | None:
-    path = tmp / "hls" / ROOM / live_media_name(rendition)
+    path = tmp / "hls" / ROOM / live_media_name("show1", rendition)
     return m3u8.loads(path.read_text()) if path.exists() else None
 
 
@@ -80,7 +81,7 @@ def test_published_pcm_comes_out_as_aac_lc_segments_of_the_same_tone(
     feed(stream, tone(660, 6))
     wait_for(lambda: segment_count(tmp_path) >= 5, 30, what="five segments")
     master = m3u8.loads((tmp_path / "hls" / ROOM / LIVE_PLAYLIST).read_text())
-    assert [p.uri for p in master.playlists] == ["live-128k.m3u8", "live-64k.m3u8"]
+    assert [p.uri for p in master.playlists] == ["show1-live-128k.m3u8", "show1-live-64k.m3u8"]
     assert all(p.stream_info.codecs == "mp4a.40.2" for p in master.playlists)
     high, low = master.playlists[0].stream_info, master.playlists[1].stream_info
     assert high.bandwidth >= high.average_bandwidth > low.average_bandwidth > 0
@@ -101,6 +102,31 @@ def test_published_pcm_comes_out_as_aac_lc_segments_of_the_same_tone(
     assert high_list is not None and low_list is not None
     assert [(s.duration, s.program_date_time) for s in high_list.segments] == [
         (s.duration, s.program_date_time) for s in low_list.segments]
+
+
+def test_segments_open_with_pat_and_pmt_and_counters_go_on_from_one_to_the_next(
+    stream: RoomStream, tmp_path: Path
+) -> None:
+    feed(stream, tone(660, 12))
+    wait_for(lambda: segment_count(tmp_path) >= 8, 40, what="eight segments")
+    for rendition in ("128k", "64k"):
+        parsed = live(tmp_path, rendition)
+        assert parsed is not None and len(parsed.segments) >= 6
+        files = [tmp_path / "hls" / ROOM / s.uri for s in parsed.segments]
+        for path in files:
+            first_pids, programmes, crcs_hold = opening_tables(path)
+            assert first_pids[:2] == [0, programmes[1]], f"{path.name} opens with PIDs {first_pids}"
+            assert crcs_hold, f"{path.name}: PAT or PMT fails its CRC"
+        assert counter_breaks(files) == []
+    # the sizes recorded when each segment was listed are the final ones: it was complete by then
+    recorded = ShowLog(tmp_path / "work" / ROOM / "segments.jsonl").segments()
+    assert len(recorded) >= 8
+    for seg in recorded:
+        for rendition, size in zip(seg.renditions, seg.sizes, strict=True):
+            path = tmp_path / "hls" / ROOM / f"show1-{rendition}-{seg.sequence:08d}.ts"
+            assert size == path.stat().st_size > 0, path.name
+        # every EXTINF as written, not rounded, within the target (1 s here)
+        assert all(0.9 < s.duration <= parsed.target_duration == 1 for s in parsed.segments)
 
 
 def test_without_publishers_the_encoder_keeps_publishing_room_tone(

@@ -8,46 +8,14 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from room_directory import InMemoryRoomDirectory, Room, RoomStatus, Show, hash_stream_key
-from stream_server.hls.packager import Packager
+from room_directory import Room, RoomStatus, hash_stream_key
+from stream_server.hls.names import live_media_name
 from stream_server.hls.show_log import ShowLog
 from stream_server.ops.app import create_app
 from stream_server.ops.config import Settings
 from stream_server.pipeline.on_air import OnAir
-from stream_server.stores.local import LocalSegmentStore
 from tests.support import wait_for
-
-KEY = "k" * 32
-DAY = 86400.0
-NOW = 1_800_000_000.0
-
-
-def directory_with_room(room_id: str = "room-1", **fields: object) -> InMemoryRoomDirectory:
-    directory = InMemoryRoomDirectory()
-    directory.create(Room(id=room_id, title="Late Jazz", host="Mia", genre="jazz",
-                          stream_key_hash=hash_stream_key(KEY), **fields))  # type: ignore[arg-type]
-    return directory
-
-
-def record_show(settings: Settings, directory: InMemoryRoomDirectory, show_id: str, started: float,
-                segments: int = 2, room_id: str = "room-1") -> None:
-    """A finished show as the stage leaves it: segments, replay playlists, an ended record."""
-    packager = Packager(room_id, LocalSegmentStore(settings.hls_dir),
-                        ShowLog(settings.work_dir / room_id / "segments.jsonl"),
-                        target_duration=2, window_size=6, renditions_kbps=settings.renditions_kbps)
-    for i in range(segments):
-        sources = {}
-        for rendition in ("128k", "64k"):
-            sources[rendition] = settings.data_dir / f"src-{show_id}-{rendition}-{i}.ts"
-            sources[rendition].write_bytes(b"G" * 188)
-        packager.add_segment(show_id, sources, 2.0, started + 2 * i)
-    packager.end_show(show_id)
-    directory.save_show(Show(room_id=room_id, show_id=show_id, started_at=started,
-                             ended_at=started + 2 * segments, segments=segments, duration=2.0 * segments))
-
-
-def files_of(settings: Settings, show_id: str, room_id: str = "room-1") -> list[str]:
-    return sorted(p.name for p in (settings.hls_dir / room_id).glob(f"{show_id}*"))
+from tests.support.shows import DAY, KEY, NOW, directory_with_room, files_of, record_show
 
 
 def test_a_show_is_recorded_from_start_to_end_with_its_replay(tmp_path: Path) -> None:
@@ -87,7 +55,8 @@ def test_retention_deletes_old_replays_files_and_records_but_never_a_rooms_newes
     assert sorted(deleted) == ["old-1", "old-2"]
     assert files_of(settings, "old-1") == [] and files_of(settings, "old-2") == []
     assert [s.show_id for s in directory.list_shows("room-1")] == ["recent"]
-    assert len(files_of(settings, "recent")) == 2 * 2 + 3  # segments of both renditions + 3 playlists
+    # segments of both renditions, 3 replay playlists and the 2 ended live ones
+    assert len(files_of(settings, "recent")) == 2 * 2 + 3 + 2
     assert files_of(settings, "only-one", "room-2") != []  # a room's newest replay stays
     log = ShowLog(settings.work_dir / "room-1" / "segments.jsonl").segments()
     assert {s.show_id for s in log} == {"recent"} and log[-1].sequence == 5  # the sequence carries on
@@ -132,7 +101,8 @@ def test_shows_api_lists_replays_and_hides_private_rooms(tmp_path: Path) -> None
 
     body = client.get("/api/rooms/room-1/shows").get_json()
     assert [s["show_id"] for s in body["shows"]] == ["s1"]
-    assert body["shows"][0]["replay_url"].endswith("/hls/room-1/s1.m3u8")
+    replay_path, _, query = body["shows"][0]["replay_url"].partition("?")
+    assert replay_path.endswith("/hls/room-1/s1.m3u8") and query.startswith("lt=")
     assert body["shows"][0]["segments"] == 2 and body["shows"][0]["live"] is False
     assert client.get("/api/rooms/room-2/shows").status_code == 404
     assert client.get("/api/rooms/room-2/shows", headers={"Authorization": "Bearer admin"}).status_code == 200
@@ -148,10 +118,11 @@ def test_clean_restart_continues_the_show_in_both_renditions_and_loses_nothing(t
     show_id = first.go_live(room).show_id
 
     def listed(rendition: str) -> list[str]:
-        path = settings.hls_dir / "room-1" / f"live-{rendition}.m3u8"
+        path = settings.hls_dir / "room-1" / live_media_name(show_id, rendition)
         return [s.uri for s in m3u8.loads(path.read_text()).segments] if path.exists() else []
 
-    wait_for(lambda: len(listed("64k")) >= 3, 30, what="segments before the restart")
+    wait_for(lambda: directory.get("room-1").is_live, 30, what="the room live")  # type: ignore[union-attr]
+    assert len(listed("64k")) >= 4
     first.shutdown()  # a clean stop: the last segment is published, the show stays live
     before = {r: listed(r) for r in ("128k", "64k")}
     second = OnAir(settings, directory)

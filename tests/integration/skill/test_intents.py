@@ -363,7 +363,7 @@ def test_a_message_to_the_host_is_stored_for_the_room_playing(
 ) -> None:
     token = only_play(call(entry, join_room("jazz")))["audioItem"]["stream"]["token"]
     result = call(entry, intent_request("MessageHostIntent", {"message": "play Blue in Green"},
-                                        audio_token=token))
+                                        audio_token=token, player_activity="PLAYING"))
     assert "Mia Santos will see your message" in speech(result)
     (message,) = directory.list_messages("jazz-night")
     assert message.text == "play Blue in Green"
@@ -374,7 +374,7 @@ def test_a_message_without_a_room_is_not_stored(entry: ModuleType,
                                                 directory: SqliteRoomDirectory) -> None:
     result = call(entry, intent_request("MessageHostIntent", {"message": "hello"},
                                         user_id="amzn1.ask.account.NEW"))
-    assert "Join a room first" in speech(result)
+    assert "Which room's host should get your message?" in speech(result)
     assert all(not directory.list_messages(r.id) for r in directory.list_rooms())
 
 

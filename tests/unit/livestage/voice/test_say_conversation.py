@@ -58,3 +58,35 @@ def test_a_script_file_and_a_locale(tmp_path: Path) -> None:
 def test_an_unknown_locale_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(say, ["--locale", "xx-XX", "hello"])
     assert result.exit_code == 2 and "xx-XX" in result.output
+
+
+def test_device_screen_user_and_permissions(tmp_path: Path) -> None:
+    from tests.support.alexa_api_server import alexa_api_server
+
+    rooms = directory_with_rooms(tmp_path)
+    SqliteRoomDirectory(tmp_path / "rooms.db").create(Room(
+        "friday", "Friday Concert", "x", host="Dana Lee", scheduled_start=time.time() + 86400))
+    state = f"sqlite:///{tmp_path / 'state.db'}"
+
+    def say_as(script: str, *args: str, env: dict[str, str] | None = None) -> str:
+        result = CliRunner().invoke(
+            say, ["--directory", rooms, "--public-url", "https://live.example.test",
+                  "--state", state, *args], input=script,
+            env={"LIVESTAGE_SKILL_ID": "", **(env or {})})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "Alexa.Presentation.APL.RenderDocument" in say_as("what's live\n", "--device-screen")
+    assert "Alexa.Presentation.APL" not in say_as("what's live\n")
+    say_as("follow mia santos\n", "--user", "amzn1.ask.account.ada")
+    assert "Would you like to join?" in say_as("open live stage\n", "--user",
+                                               "amzn1.ask.account.ada")
+    assert "Would you like to join?" not in say_as("open live stage\n", "--user",
+                                                   "amzn1.ask.account.bo")
+    asked = say_as("remind me about the friday concert\n")
+    assert "Connections.SendRequest" in asked
+    with alexa_api_server(tmp_path) as api:
+        done = say_as("remind me about the friday concert\n", "--permissions", "reminders",
+                      "--api-endpoint", api.url, env={"SSL_CERT_FILE": str(api.ca_file)})
+    assert "I'll remind you when Friday Concert starts" in done
+    assert [r.path for r in api.requests if r.method == "POST"] == ["/v1/alerts/reminders"]

@@ -65,7 +65,7 @@ def add(p: Packager, tmp: Path, show: str, first: int, n: int) -> None:
 
 
 def live(tmp: Path) -> m3u8.M3U8:
-    return m3u8.loads((tmp / "hls" / ROOM / live_media_name("64k")).read_text())
+    return m3u8.loads((tmp / "hls" / ROOM / live_media_name("show", "64k")).read_text())
 
 
 def titles(parsed: m3u8.M3U8) -> list[str]:

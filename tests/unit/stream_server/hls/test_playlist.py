@@ -12,14 +12,16 @@ from stream_server.hls.playlist import (
     Segment,
     format_program_date_time,
     live_window,
+    playable,
     render_media_playlist,
+    target_duration_for,
 )
 from stream_server.serving.headers import playlist_max_age
 
 T0 = 1_800_000_000.0
 
 
-def segs(first: int, count: int, *, duration: float = 2.005, disc_at: tuple[int, ...] = (),
+def segs(first: int, count: int, *, duration: float = 1.984, disc_at: tuple[int, ...] = (),
          disc_before: int = 0) -> list[Segment]:
     out: list[Segment] = []
     disc = disc_before
@@ -42,15 +44,16 @@ def test_live_playlist_parses_with_sequence_target_and_air_times() -> None:
 
 
 @pytest.mark.parametrize(
-    "duration", [1.5, 2.0, 2.021, 2.499], ids=["short", "exact", "one-frame-over", "rounds-down"]
+    "duration", [1.5, 1.984, 2.0, 2.0004], ids=["short", "93-frames", "exact", "written-as-2.000"]
 )
-def test_extinf_that_rounds_to_target_is_accepted(duration: float) -> None:
+def test_extinf_as_written_at_most_the_target_is_accepted(duration: float) -> None:
     parsed = m3u8.loads(render_media_playlist(segs(0, 6, duration=duration), target_duration=2))
-    assert all(round(s.duration) <= parsed.target_duration for s in parsed.segments)
+    assert all(s.duration <= parsed.target_duration for s in parsed.segments)
 
 
-@pytest.mark.parametrize("duration", [2.5, 3.0, 9.0], ids=["rounds-up", "over", "far-over"])
-def test_extinf_over_target_is_refused(duration: float) -> None:
+@pytest.mark.parametrize("duration", [2.0006, 2.005, 2.499, 3.0, 9.0],
+                         ids=["written-as-2.001", "94-frames", "rounds-down", "over", "far-over"])
+def test_extinf_over_target_is_refused_even_when_it_rounds_to_it(duration: float) -> None:
     with pytest.raises(PlaylistRuleError):
         render_media_playlist(segs(0, 6, duration=duration), target_duration=2)
 
@@ -126,18 +129,40 @@ def test_master_playlist_parses_with_bandwidth_average_and_codecs() -> None:
 
 @pytest.mark.parametrize(
     ("segments", "peak", "average"),
-    [([(35_000, 2.0)] * 2, 147_200, 140_800),
+    [([], 0, 0),
+     ([(40_000, 2.0)], 160_000, 160_000),
      ([(35_000, 2.0)] * 4, 140_000, 140_000),
      ([(35_000, 2.0), (70_000, 2.0), (35_000, 2.0)], 280_000, 186_667),
      ([(35_000, 2.0), (35_000, 2.0), (10_000, 0.2)], 163_637, 152_381)],
-    ids=["nominal-until-three", "steady", "one-big-segment", "short-tail-judged-with-neighbour"],
+    ids=["none", "first-segment-alone", "steady", "one-big-segment", "short-tail-judged-with-neighbour"],
 )
 def test_measured_bandwidth_follows_rfc_8216_peak_rule(
     segments: list[tuple[int, float]], peak: int, average: int
 ) -> None:
     from stream_server.hls.playlist import measured_bandwidth
 
-    assert measured_bandwidth(segments, target_duration=2, nominal_kbps=128) == (peak, average)
+    assert measured_bandwidth(segments, target_duration=2) == (peak, average)
+
+
+@pytest.mark.parametrize(
+    ("durations", "configured", "expected"),
+    [([1.984, 1.963], 2, 2), ([2.0], 2, 2), ([1.984, 2.005], 2, 3), ([], 2, 2), ([6.5], 6, 7)],
+    ids=["under", "exact", "one-over", "empty", "six-second-target"],
+)
+def test_target_duration_holds_every_extinf_as_written(durations: list[float], configured: int,
+                                                       expected: int) -> None:
+    listed = [Segment(i, f"s-{i}.ts", d, T0 + 2 * i) for i, d in enumerate(durations)]
+    assert target_duration_for(listed, configured) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "duration", "expected"),
+    [(0, 1.984, False), (3, 1.984, False), (4, 1.984, True), (3, 2.0, True), (1, 6.0, True)],
+    ids=["empty", "three-of-93-frames", "four-of-93-frames", "three-full-targets", "one-long"],
+)
+def test_a_live_playlist_plays_once_it_lasts_three_target_durations(count: int, duration: float,
+                                                                   expected: bool) -> None:
+    assert playable(segs(0, count, duration=duration), 2) is expected
 
 
 def test_a_listener_token_added_to_a_rendered_master_reaches_every_variant() -> None:

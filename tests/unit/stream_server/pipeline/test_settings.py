@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from stream_server.ops.config import settings_from_env
-from stream_server.pipeline.processes import encoder_argv
+from stream_server.pipeline.processes import AAC_FRAME_SAMPLES, encoder_argv, segment_cut
 
 
 def test_renditions_and_retention_are_read_from_the_environment() -> None:
@@ -45,3 +47,22 @@ def test_encoder_argv_has_one_aac_encode_and_segment_muxer_per_rendition() -> No
     first = argv.index("a-%06d.ts")
     assert argv[first - 3 : first] == ["pipe:5", "-segment_list_type", "csv"]
     assert ["-b:a", "64k"] == argv[argv.index("64k") - 1 : argv.index("64k") + 1]
+
+
+@pytest.mark.parametrize("sample_rate", [44100, 48000])
+@pytest.mark.parametrize("target", range(1, 11))
+def test_segment_cut_keeps_the_longest_segment_under_the_target(sample_rate: int, target: int) -> None:
+    frame = AAC_FRAME_SAMPLES / sample_rate
+    cut = float(segment_cut(target, sample_rate))
+    # ffmpeg cuts at the first frame at or after each multiple of ``cut``: a segment spans at most this
+    longest = math.ceil(cut / frame) * frame
+    assert longest <= target and longest > target - 2 * frame
+
+
+def test_encoder_argv_keeps_one_ts_muxer_through_the_segments_with_tables_at_each_start() -> None:
+    argv = encoder_argv("ffmpeg", sample_rate=48000, segment_seconds=2, outputs=[(128, 5, "a-%06d.ts")])
+    assert argv[argv.index("-individual_header_trailer") + 1] == "0"
+    assert argv[argv.index("-segment_time") + 1] == "1.978667"
+    options = dict(o.split("=") for o in argv[argv.index("-segment_format_options") + 1].split(":"))
+    assert float(options["pat_period"]) > 10 and float(options["sdt_period"]) > 10
+    assert options["flush_packets"] == "1"  # the file is complete before the segment list names it
