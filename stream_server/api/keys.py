@@ -44,6 +44,7 @@ from stream_server.ingest.keys import (
 )
 from stream_server.ingest.state import ingest_state
 from stream_server.ops.services import current_services
+from stream_server.stage.state import stage_state
 
 bp = Blueprint("api_keys", __name__, url_prefix="/api/rooms/<room_id>")
 
@@ -176,14 +177,20 @@ def levels(room: Room) -> ResponseReturnValue:
     """Program and per-publisher levels (peak and RMS, dBFS, smoothed).
 
     Publishers are metered before mute, the program is the mix before loudness normalisation.
+    People on the stage are publishers too (``kind: "stage"``), unless their key also publishes
+    over ingest, whose entry then stands for it.
     """
     stream = current_services().on_air.stream(room.id)
     registry = ingest_state().registry
+    publishers = [c.view() for c in registry.connections(room.id)]
+    publishing = {p["key_id"] for p in publishers}
+    publishers += [member | {"kind": "stage"} for member in stage_state().registry.members(room.id)
+                   if member["key_id"] not in publishing]
     return jsonify(
         room_id=room.id,
         on_air=stream is not None,
         program=stream.bus.program_meter.snapshot() if stream is not None else None,
         bus_inputs=stream.bus.publisher_count if stream is not None else 0,
-        publishers=[c.view() for c in registry.connections(room.id)],
+        publishers=publishers,
         recent_disconnects=registry.recent_ends(room.id),
     )

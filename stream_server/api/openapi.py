@@ -20,6 +20,7 @@ from room_directory.fields import (
     TEXT_LIMITS,
 )
 from stream_server.api.openapi_hands import HAND, hands_paths
+from stream_server.api.openapi_stage import stage_paths, whip_paths
 from stream_server.api.openapi_streams import stream_paths
 from stream_server.api.openapi_web import web_paths
 
@@ -348,6 +349,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "404": _json(_ERROR, "No such room (or private, and neither admin nor host)")}},
             },
             **web_paths(),
+            **stage_paths(room_id),
+            **whip_paths(),
             **stream_paths(),
             "/api/openapi.json": {
                 "get": {"summary": "This document",

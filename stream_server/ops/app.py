@@ -34,6 +34,7 @@ def create_app(
     from stream_server.api.keys import bp as api_keys_bp
     from stream_server.api.messages import bp as api_messages_bp
     from stream_server.api.room_list import ListedRooms
+    from stream_server.api.stage import bp as api_stage_bp
     from stream_server.hls.episodes import EpisodeMaker
     from stream_server.ingest import icecast as ingest
     from stream_server.ingest import icecast_admin
@@ -42,6 +43,8 @@ def create_app(
     from stream_server.ops import metrics_view as metrics_endpoint
     from stream_server.pipeline.on_air import OnAir
     from stream_server.serving import view as hls
+    from stream_server.stage import whip
+    from stream_server.stage.state import built_stage
     from stream_server.stores.factory import open_segment_store
     from stream_server.web import index
     from stream_server.web.console import bp as console_bp
@@ -71,6 +74,8 @@ def create_app(
                 from_logs=settings.listeners_from_logs))
     on_air.show_ended_hooks.append(  # the show's hands expire, its guests leave the stage
         partial(hands_api.end_of_show, directory, auth.key_events(app)))
+    on_air.show_ended_hooks.append(  # the show is over: everyone on its stage is cut off
+        lambda room_id, show_id: (stage.registry.end_room(room_id) if (stage := built_stage(app)) else 0))
     notices = live_notices(follows, settings.alexa_client_id, settings.alexa_client_secret,
                            token_url=settings.alexa_token_url, events_url=settings.alexa_events_url)
     app.extensions["livestage"].notices = notices
@@ -106,4 +111,6 @@ def create_app(
     app.register_blueprint(podcasts_bp)
     app.register_blueprint(icecast_admin.bp)
     app.register_blueprint(icecast_status.bp)
+    app.register_blueprint(whip.bp)
+    app.register_blueprint(api_stage_bp)
     return app

@@ -120,6 +120,19 @@ class Settings:
     max_connections: int = 1000
     #: Proxies whose X-Forwarded-For / X-Real-IP name the client (addresses or CIDR, commas); none.
     trusted_proxies: str = ""
+    #: STUN/TURN servers handed to stage members' browsers, comma-separated
+    #: (``stun:stun.example.net,turn:turn.example.net:3478?transport=udp``); none by default.
+    stage_ice_servers: str = ""
+    #: Fixed TURN credentials for those servers (or use ``stage_turn_secret``).
+    stage_turn_username: str = ""
+    stage_turn_credential: str = ""
+    #: coturn's ``static-auth-secret``: each member gets TURN credentials valid for 12 h instead.
+    stage_turn_secret: str = ""
+    #: UDP ports the stage's media uses (one per member), ``LOW-HIGH``.
+    stage_udp_ports: str = "40000-40999"
+    #: Addresses the server offers as its media candidates, comma-separated; default: the
+    #: address it listens on (``host``), or every interface's when that is 0.0.0.0.
+    stage_media_addresses: str = ""
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:
@@ -144,6 +157,10 @@ class Settings:
             self.trusted_networks  # noqa: B018 - parsed once here so a typo stops start-up
         except ValueError as exc:
             raise ValueError(f"LIVESTAGE_TRUSTED_PROXIES: {exc}") from exc
+        low, sep, high = self.stage_udp_ports.partition("-")
+        if not (low.strip().isdigit() and (not sep or high.strip().isdigit())
+                and 1024 <= int(low) <= int(high if sep else low) <= 65535):
+            raise ValueError("LIVESTAGE_STAGE_UDP_PORTS must be LOW-HIGH within 1024-65535, e.g. 40000-40999")
 
     @property
     def base_url(self) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
 
 from stream_server.ops.app import create_app
@@ -26,6 +27,7 @@ from stream_server.serving.edge_keys import CloudFrontKeyValueStore, EdgeKeySync
 from stream_server.serving.fast import HlsFastPath, RoomPrivacyCache
 from stream_server.serving.nginx_log import NginxLogTailer
 from stream_server.serving.private import PrivateMarkerSync
+from stream_server.stage.state import built_stage
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +367,9 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
             helper.stop()
         if performers:
             performers.stop()
+        stage = built_stage(server.app) if isinstance(server.app, Flask) else None
+        if stage is not None:  # WebRTC sessions end before the buses they feed
+            stage.registry.close()
         services.on_air.shutdown()
         stop_all()
         server.server_close()

@@ -27,6 +27,7 @@ from schemathesis.checks import (
 )
 from schemathesis.transport.requests import binary_serializer
 
+from stream_server.api.openapi_stage import SDP_TYPES
 from stream_server.api.openapi_streams import AUDIO_TYPES
 from stream_server.ops.app import create_app
 from stream_server.ops.config import Settings
@@ -35,6 +36,7 @@ from tests.support import LiveServer
 
 pytestmark = pytest.mark.e2e
 schemathesis.serializer(*AUDIO_TYPES)(binary_serializer)  # audio bodies go out as raw bytes
+schemathesis.serializer(*SDP_TYPES)(binary_serializer)  # so do WHIP's offers and trickled candidates
 
 #: generated requests per operation and auth variant (keeps the whole module well under a minute)
 MAX_EXAMPLES = 15
