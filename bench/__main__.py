@@ -22,7 +22,7 @@ from bench.results import BenchOptions, Result, render_table, write_json
 #: Every benchmark, in the order they run: modules of this package exposing ``run(options)``.
 BENCHMARKS = (
     "ingest_latency", "rooms_capacity", "listener_latency", "listeners",
-    "voice_matching", "voice_latency", "lambda_import", "captions",
+    "voice_matching", "voice_latency", "lambda_import", "captions", "stage",
 )
 
 FOOTNOTE = (

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import click
 
@@ -134,8 +135,16 @@ def list_rooms(live: bool, as_json: bool, server: str | None, token: str | None,
                data_dir: Path | None) -> None:
     """List the rooms: id, state, listeners, title, host."""
     api = client(server, token, data_dir)
-    data = run(lambda: api.call("GET", "/api/rooms" + ("?live=true" if live else "")))
-    found = data.get("rooms", [])
+    found: list[dict[str, Any]] = []
+    cursor = ""
+    while True:  # the server hands rooms out a page at a time
+        query = urlencode({k: v for k, v in (("live", "true" if live else ""), ("limit", "500"),
+                                             ("cursor", cursor)) if v})
+        data = run(lambda q=query: api.call("GET", f"/api/rooms?{q}"))
+        found += data.get("rooms", [])
+        cursor = data.get("next_cursor") or ""
+        if not cursor:
+            break
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return

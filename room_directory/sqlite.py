@@ -14,6 +14,7 @@ from typing import Any
 
 from room_directory.models import KeyRole, Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import RoomDirectoryError, RoomExists, RoomNotFound
+from room_directory.private_files import private_database
 from room_directory.sqlite_hands import SqliteHands
 
 _COLUMNS = (
@@ -125,6 +126,7 @@ class SqliteRoomDirectory(SqliteHands):
     def __init__(self, path: str | Path) -> None:
         self._path = str(path)
         self._local = threading.local()
+        private_database(self._path)  # join codes and key hashes: nobody else's to read
         schema = resources.files("room_directory").joinpath("schema.sql").read_text()
         conn = self._connect()
         try:

@@ -17,6 +17,7 @@ The audio runs strictly forward, one package per step::
     serving/    GET /hls/…: the rules, the Flask view, the embedded fast path, listener counts
 
 Beside the flow: ``auth`` decides who is calling (admin token, room keys, throttle);
+``stage/`` is the real-time stage: WHIP in, WebRTC mix-minus out, its mix one more bus input;
 ``api/`` is the room API and its OpenAPI document; ``web/`` the listener page, the
 console and the podcast feeds; ``alexa_host/`` the skill's web-service endpoint with
 Amazon's request checks, and the live notices to followers; ``ops/`` the settings, the

@@ -5,19 +5,27 @@ Credentials come in the ``Authorization`` header only: ``Bearer <token>`` on eve
 room's host key, one of its co-host keys, or a guest key (a listener brought on stage, valid
 only while its show is the room's live show); keys are compared in constant time against their
 stored hashes and never logged. Guests may join the stage and nothing else: every route names
-the callers it allows, and none but the stage's allows ``Caller.GUEST``. A presented token
-that opens nothing counts against the client's address (``FailedAttempts``): past five in a
-minute the address must wait, whatever key it presents next, so one valid key cannot be used
-to keep guessing others.
+the callers it allows, and none but the stage's allows ``Caller.GUEST``. The client is the
+connecting address or, when that is a proxy listed in ``LIVESTAGE_TRUSTED_PROXIES``, the
+address it reports (``ops.forwarded``). A token that opens nothing counts against the pair
+(client, room) in ``FailedAttempts``; past five in a minute that pair's wrong keys answer 429.
+A right key is checked first and always passes: refusing it while an address is slowed would
+let anyone sharing that address (a NAT, the proxy) lock every performer out with five guesses,
+and would buy nothing, since keys and the generated admin token carry 192 random bits (at a
+million guesses a second the search outlasts the universe). The throttle caps the noise one
+client can cause per room and tells a broken tool to stop; a hand-chosen admin token needs 32
+random characters or more. Short secrets that are not keys (hand tokens, call-in codes) go
+through ``proves_secret``, which refuses a throttled pair before looking, so a code cannot be
+found through the throttle.
 
 Every refusal is an ``AuthError`` carrying its status, a reason for the JSON body and metrics,
-and the headers the answer needs (a listener's hand token and a call-in code are secrets too:
-``proves_secret`` counts wrong ones against the same throttle)::
+and the headers the answer needs::
 
     AuthError            status, reason, message, headers
     ├── Throttled        429 "throttled", with ``retry_after`` (seconds)
     ├── Unauthorized     401 "auth": no credential, or one that opens nothing here
-    └── Forbidden        403 "forbidden": a valid key whose role may not do this
+    ├── Forbidden        403 "forbidden": a valid key whose role may not do this
+    └── Hidden           404 as for a missing room: a private room's refusals (``hide_private``)
 """
 
 from __future__ import annotations
@@ -39,9 +47,10 @@ from flask.typing import ResponseReturnValue
 
 from room_directory import ROOM_ID_PATTERN, KeyRole, Room
 from stream_server.ingest.keys import Publisher, identify
+from stream_server.ops.forwarded import forwarded_client
 from stream_server.ops.services import current_services
 
-#: throttle defaults: 5 failures in 60 s, then 5 s, 10 s, 20 s … at most 5 minutes; 4,096 addresses
+#: throttle defaults: 5 failures in 60 s, then 5 s, 10 s, 20 s … at most 5 minutes; 4,096 clients
 MAX_FAILURES = 5
 WINDOW_SECONDS = 60.0
 BASE_DELAY_SECONDS = 5.0
@@ -83,13 +92,13 @@ class AuthError(Exception):
 
 
 class Throttled(AuthError):
-    """Too many wrong keys from this address lately: wait ``retry_after`` seconds."""
+    """Too many wrong keys from this client for this room lately: wait ``retry_after`` seconds."""
 
     status = 429
     reason = "throttled"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("too many wrong keys from this address; wait and retry",
+        super().__init__("too many wrong keys from this client for this room; wait and retry",
                          headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
 
@@ -103,6 +112,17 @@ class Forbidden(AuthError):
 
     status = 403
     reason = "forbidden"
+
+
+class Hidden(AuthError):
+    """A refusal about a room the caller may not know exists: the same answer as a missing room."""
+
+    status = 404
+    reason = "not_found"
+
+    def response(self) -> ResponseReturnValue:
+        """``{"error": "no such room"}`` and 404, byte for byte what a missing room gets."""
+        return jsonify(error="no such room"), 404
 
 
 _CALLER_OF_ROLE = {KeyRole.HOST: Caller.HOST, KeyRole.COHOST: Caller.COHOST, KeyRole.GUEST: Caller.GUEST}
@@ -139,8 +159,11 @@ def bearer_token() -> str | None:
 
 
 def client_address() -> str:
-    """The connecting address (proxies are not trusted to name another one)."""
-    return request.remote_addr or "?"
+    """The calling client's address: the connecting one, or what a trusted proxy reports."""
+    return forwarded_client(request.remote_addr or "?",
+                            request.headers.get("X-Forwarded-For"),
+                            request.headers.get("X-Real-IP"),
+                            current_services().settings.trusted_networks)
 
 
 def is_admin(token: str | None) -> bool:
@@ -171,44 +194,62 @@ def resolve(room: Room | None, token: str | None, *, admin: bool = True) -> Iden
 
 
 def caller(room: Room | None, *, basic: bool = False, admin: bool = True,
-           count: bool = False) -> Identity | None:
+           count: bool = False, room_id: str = "") -> Identity | None:
     """Who the current request is for ``room``, or None (anonymous).
 
-    Raises ``Throttled`` while the client's address must wait. With ``count`` (where a
-    credential is required), a presented token that opens nothing counts against the address;
-    where a key is optional (a listing that shows more to its host) a miss is not a guess.
+    A right key passes first, whatever the throttle says. A presented token that opens nothing
+    raises ``Throttled`` while this client must wait for this room; otherwise, with ``count``
+    (where a credential is required), it counts against the pair. Where a key is optional
+    (a listing that shows more to its host) a miss is not counted. ``room_id`` names the room
+    asked for when ``room`` is None (unknown), so guesses at it count just as at a real one.
     """
-    attempts = failed_attempts()
-    address = client_address()
-    wait = attempts.retry_after(address)
-    if wait > 0:
-        raise Throttled(math.ceil(wait))
     token = presented_key(request.headers.get("Authorization"), basic=basic)
     identity = resolve(room, token, admin=admin)
-    if identity is None and token is not None and count:
-        attempts.failed(address)
-    return identity
+    if identity is not None or token is None:
+        return identity
+    attempts = failed_attempts()
+    who = throttle_key(client_address(), room.id if room is not None else room_id)
+    wait = attempts.retry_after(who)
+    if wait > 0:
+        raise Throttled(math.ceil(wait))
+    if count:
+        attempts.failed(who)
+    return None
+
+
+def throttle_key(client: str, room_id: str) -> str:
+    """The name wrong keys are counted under: one client guessing at one room (or at none)."""
+    return f"{client} {room_id}"
 
 
 def require(room: Room | None, *allowed: Caller, basic: bool = False, message: str = "",
-            challenge: str = "Bearer") -> Identity:
-    """The caller, who must be one of ``allowed``; ``AuthError`` otherwise (and counted)."""
-    identity = caller(room, basic=basic, admin=Caller.ADMIN in allowed, count=True)
-    if identity is None:
-        raise Unauthorized(message or _needs(allowed), headers={"WWW-Authenticate": challenge})
-    if identity.caller not in allowed:
+            challenge: str = "Bearer", room_id: str = "", hide_private: bool = False) -> Identity:
+    """The caller, who must be one of ``allowed``; ``AuthError`` otherwise (and counted).
+
+    With ``hide_private``, a refusal about a private or unknown room (``room`` None, asked
+    for as ``room_id``) is ``Hidden``: the 404 a missing room gets, so that nobody without
+    the room's key can tell a private room from none. Wrong keys count the same way for both.
+    """
+    identity = caller(room, basic=basic, admin=Caller.ADMIN in allowed, count=True, room_id=room_id)
+    hidden = hide_private and (room is None or room.private)
+    if identity is None or identity.caller not in allowed:
+        if hidden:
+            raise Hidden("no such room")
+        if identity is None:
+            raise Unauthorized(message or _needs(allowed), headers={"WWW-Authenticate": challenge})
         raise Forbidden(f"a {identity.caller.value} key cannot do this; {_needs(allowed)}")
     return identity
 
 
-def proves_secret(check: Callable[[], bool]) -> bool:
+def proves_secret(check: Callable[[], bool], room_id: str = "") -> bool:
     """Whether the request proves a secret that is not a key (a hand token, a call-in code).
 
-    Raises ``Throttled`` while the client's address must wait; a wrong secret counts against
-    the address like a wrong key, so guessing codes is as slow as guessing keys.
+    Raises ``Throttled`` while this client must wait for ``room_id``, before the secret is
+    looked at (a short code must not be guessable through the throttle); a wrong secret counts
+    against the pair like a wrong key, so guessing codes is as slow as guessing keys.
     """
     attempts = failed_attempts()
-    address = client_address()
+    address = throttle_key(client_address(), room_id)
     wait = attempts.retry_after(address)
     if wait > 0:
         raise Throttled(math.ceil(wait))
@@ -296,12 +337,12 @@ class _Record:
 
 
 class FailedAttempts:
-    """Counts wrong keys per client address and says how long an address must wait.
+    """Counts wrong keys per name (a client and a room) and says how long that name must wait.
 
-    After ``max_failures`` wrong keys from one address within ``window`` seconds, that
-    address is refused for ``base_delay`` seconds, doubling with every further failure up
-    to ``max_delay``. A success does not wipe the record; records fade after the window.
-    At most ``capacity`` addresses are remembered, least recently failed forgotten first.
+    After ``max_failures`` wrong keys under one name within ``window`` seconds, that name is
+    refused for ``base_delay`` seconds, doubling with every further failure up to
+    ``max_delay``. A success does not wipe the record; records fade after the window.
+    At most ``capacity`` names are remembered, least recently failed forgotten first.
     """
 
     def __init__(self, *, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS,
@@ -320,37 +361,37 @@ class FailedAttempts:
         excess = record.failures - self._max_failures
         return 0.0 if excess < 0 else min(self._base * 2.0**excess, self._max_delay)
 
-    def _current(self, address: str, now: float) -> _Record | None:
-        record = self._records.get(address)
+    def _current(self, name: str, now: float) -> _Record | None:
+        record = self._records.get(name)
         if record is None:
             return None
         if now - record.last_at > max(self._window, self._delay(record)):
-            del self._records[address]  # faded: a fresh start
+            del self._records[name]  # faded: a fresh start
             return None
         return record
 
-    def retry_after(self, address: str) -> float:
-        """Seconds ``address`` must still wait before its next attempt (0: go ahead)."""
+    def retry_after(self, name: str) -> float:
+        """Seconds ``name`` must still wait before its wrong keys are heard again (0: go ahead)."""
         now = self._clock()
         with self._lock:
-            record = self._current(address, now)
+            record = self._current(name, now)
             if record is None:
                 return 0.0
             return max(0.0, record.last_at + self._delay(record) - now)
 
-    def failed(self, address: str) -> None:
-        """Record a wrong key from ``address``."""
+    def failed(self, name: str) -> None:
+        """Record a wrong key under ``name``."""
         now = self._clock()
         with self._lock:
-            record = self._current(address, now)
+            record = self._current(name, now)
             stale = record is not None and record.failures < self._max_failures and (
                 now - record.first_at > self._window)
             if record is None or stale:
                 record = _Record(0, now, now)
             record.failures += 1
             record.last_at = now
-            self._records[address] = record
-            self._records.move_to_end(address)
+            self._records[name] = record
+            self._records.move_to_end(name)
             while len(self._records) > self._capacity:
                 self._records.popitem(last=False)
 

@@ -26,6 +26,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
+from room_directory.private_files import private_database
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS listener_state (
     id TEXT PRIMARY KEY,
@@ -81,6 +83,7 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         if self._connection is None:
             try:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
+                private_database(self._path)
                 connection = sqlite3.connect(self._path, check_same_thread=False, timeout=5.0)
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute(_SCHEMA)

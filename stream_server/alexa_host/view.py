@@ -12,7 +12,6 @@ there beforehand to inject a fetcher.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -23,6 +22,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from stream_server.alexa_host.certs import SigningCertificates
 from stream_server.alexa_host.verification import RequestRejected, verify_alexa_request
+from stream_server.auth import client_address
+from stream_server.ops.json_input import loads_client_json
 from stream_server.ops.services import current_services
 
 log = logging.getLogger(__name__)
@@ -34,14 +35,14 @@ CERTIFICATES_KEY = "livestage.alexa_certificates"
 
 
 def _refuse(reason: str) -> tuple[Response, int]:
-    log.warning("refused /alexa request from %s: %s", request.remote_addr, reason)
+    log.warning("refused /alexa request from %s: %s", client_address(), reason)
     return jsonify(error=reason), 400
 
 
 def parse_envelope(body: bytes) -> tuple[dict[str, Any], RequestEnvelope]:
     """The body as JSON and as a request envelope; raise ``RequestRejected`` otherwise."""
     try:
-        raw = json.loads(body)
+        raw = loads_client_json(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise RequestRejected("body is not JSON") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):

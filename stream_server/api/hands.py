@@ -136,7 +136,7 @@ def poll_hand(room_id: str, hand_id: str) -> ResponseReturnValue:
     directory = current_services().directory
     hand = directory.get_hand(room.id, hand_id) if room is not None else None
     token = request.args.get("token")
-    if not auth.proves_secret(lambda: hand is not None and token_matches(hand, token)):
+    if not auth.proves_secret(lambda: hand is not None and token_matches(hand, token), room_id):
         return _error(404, "no such hand, or the token is not its own")
     assert room is not None and hand is not None
     hand, guest_key = collect_guest_key(directory, room, hand)
@@ -165,7 +165,7 @@ def claim(room_id: str) -> ResponseReturnValue:
             claimed.append(found)
         return found is not None
 
-    if not auth.proves_secret(check):
+    if not auth.proves_secret(check, room_id):
         return _error(404, "no open hand in this room has that code")
     hand, token = claimed[0]
     log.info("room %s: hand %s taken over with its call-in code", room.id, hand.hand_id)

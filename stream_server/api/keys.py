@@ -2,9 +2,10 @@
 
 Every call takes ``Authorization: Bearer <admin token>`` or ``Bearer <the room's host
 key>``; a co-host key can only publish (403 here). Wrong credentials count against the
-client address like wrong stream keys (429 with Retry-After when slowed down). Revoking,
-rotating and muting go through ``auth.key_events``, so every holder of live sessions (the
-ingest registry, a stage engine) acts at once.
+client and the room like wrong stream keys (429 with Retry-After when slowed down). A private
+room refuses everyone else with the 404 of a missing room. Revoking, rotating and muting go
+through ``auth.key_events``, so every holder of live sessions (the ingest registry, a stage
+engine) acts at once.
 
 * ``POST /api/rooms/<id>/keys`` ``{"name"}`` → 201 key view + ``stream_key`` (shown once)
 * ``GET /api/rooms/<id>/keys`` → ``{"keys": [host, co-hosts…, guests of the live show…]}``
@@ -44,6 +45,7 @@ from stream_server.ingest.keys import (
 )
 from stream_server.ingest.state import ingest_state
 from stream_server.ops.services import current_services
+from stream_server.stage.state import stage_state
 
 bp = Blueprint("api_keys", __name__, url_prefix="/api/rooms/<room_id>")
 
@@ -57,21 +59,23 @@ def _error(status: int, message: str, **headers: str) -> ResponseReturnValue:
 
 
 def room_owner(view: Any) -> Any:
-    """Run ``view(room, …)`` for the admin or the room's host; 401/403/404/429 otherwise."""
+    """Run ``view(room, …)`` for the admin or the room's host; 401/403/404/429 otherwise.
+
+    A private room refuses everyone else with the 404 of a missing room.
+    """
 
     @wraps(view)
     def guarded(room_id: str, **kwargs: Any) -> Any:
         room = room_or_none(room_id)
         try:
-            if room is None:
-                auth.caller(None)  # a key for an unknown room is a guess too
-                return _error(404, "no such room")
-            auth.require(room, Caller.ADMIN, Caller.HOST,
+            auth.require(room, Caller.ADMIN, Caller.HOST, room_id=room_id, hide_private=True,
                          message="admin token or the room's host key required")
         except auth.Forbidden:
             return _error(403, "a co-host key can only publish, a guest key only join the stage")
         except auth.AuthError as exc:
             return exc.response()
+        if room is None:  # the admin asked about a room that does not exist
+            return _error(404, "no such room")
         return view(room, **kwargs)
 
     return guarded
@@ -178,15 +182,21 @@ def levels(room: Room) -> ResponseReturnValue:
     """Program and per-publisher levels (peak and RMS, dBFS, smoothed).
 
     Publishers are metered before mute, the program is the mix before loudness normalisation.
+    People on the stage are publishers too (``kind: "stage"``), unless their key also publishes
+    over ingest, whose entry then stands for it.
     """
     stream = current_services().on_air.stream(room.id)
     registry = ingest_state().registry
+    publishers = [c.view() for c in registry.connections(room.id)]
+    publishing = {p["key_id"] for p in publishers}
+    publishers += [member | {"kind": "stage"} for member in stage_state().registry.members(room.id)
+                   if member["key_id"] not in publishing]
     return jsonify(
         room_id=room.id,
         on_air=stream is not None,
         program=stream.bus.program_meter.snapshot() if stream is not None else None,
         bus_inputs=stream.bus.publisher_count if stream is not None else 0,
-        publishers=[c.view() for c in registry.connections(room.id)],
+        publishers=publishers,
         recent_disconnects=registry.recent_ends(room.id),
         captions=stream.captions.recent_lines(CAPTION_LINES) if stream and stream.captions else None,
     )

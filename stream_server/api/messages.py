@@ -25,10 +25,10 @@ MAX_LIMIT = 200
 def list_messages(room_id: str) -> ResponseReturnValue:
     """The room's messages newer than ``since`` (epoch seconds), oldest first."""
     room = room_or_none(room_id)
+    auth.require(room, Caller.ADMIN, Caller.HOST, room_id=room_id, hide_private=True,
+                 message="the room's stream key or the admin token is required")
     if room is None:
         return jsonify(error="no such room"), 404
-    auth.require(room, Caller.ADMIN, Caller.HOST,
-                 message="the room's stream key or the admin token is required")
     try:
         since = float(request.args.get("since", "0"))
         limit = int(request.args.get("limit", "50"))

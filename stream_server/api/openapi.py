@@ -1,7 +1,9 @@
-"""The OpenAPI 3.1 description of the room API, served at /api/openapi.json.
+"""The OpenAPI 3.1 description of the server, served at /api/openapi.json.
 
-Every route under /api is described with its errors; schemathesis checks the live server
-against this document in the test suite (tests/integration/api/test_openapi_fuzz.py).
+Every route is described with its errors: the room API here, the console's calls in
+``openapi_web``, ingest, HLS, /alexa, health and metrics in ``openapi_streams``. schemathesis
+checks the live server against it in the test suite (tests/integration/api/test_openapi_fuzz.py),
+operation by operation and along the links a new room and a new key lead to.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from room_directory.fields import (
     TEXT_LIMITS,
 )
 from stream_server.api.openapi_hands import HAND, hands_paths
+from stream_server.api.openapi_search import search_paths
+from stream_server.api.openapi_stage import stage_paths, whip_paths
+from stream_server.api.openapi_streams import stream_paths
 from stream_server.api.openapi_web import web_paths
 
 
@@ -32,7 +37,9 @@ def _room_fields_schema(required: list[str]) -> dict[str, Any]:
         "items": {"type": "string", "maxLength": MAX_TOPIC_LENGTH},
     }
     props["art_url"] = {"type": "string", "maxLength": MAX_ART_URL_LENGTH,
-                        "description": "https:// URL of the room's cover art, or empty"}
+                        "pattern": r"^(|https://[A-Za-z0-9._~-]+(:[0-9]{1,4})?([/?#][!-~]*)?)$",
+                        "description": "https:// URL of the room's cover art (a host, no credentials, "
+                                       "printable ASCII), or empty"}
     props["scheduled_start"] = {"type": ["number", "null"], "minimum": SCHEDULE_MIN,
                                 "maximum": SCHEDULE_MAX,
                                 "description": "next show's start, epoch seconds"}
@@ -152,6 +159,29 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+#: what a new room's id leads to (OpenAPI links, followed by schemathesis's stateful tests)
+ROOM_LINKS = ("getRoom", "updateRoom", "listKeys", "issueKey", "rotateKey", "roomLevels",
+              "roomListeners", "roomShows", "endRoom")
+
+
+#: operation ids, for the links above (path, method) -> id
+OPERATION_IDS = {
+    ("/api/rooms", "post"): "createRoom", ("/api/rooms/{room_id}", "get"): "getRoom",
+    ("/api/rooms/{room_id}", "patch"): "updateRoom", ("/api/rooms/{room_id}/end", "post"): "endRoom",
+    ("/api/rooms/{room_id}/listeners", "get"): "roomListeners",
+    ("/api/rooms/{room_id}/shows", "get"): "roomShows", ("/api/rooms/{room_id}/keys", "get"): "listKeys",
+    ("/api/rooms/{room_id}/keys", "post"): "issueKey",
+    ("/api/rooms/{room_id}/keys/{key_id}", "delete"): "revokeKey",
+    ("/api/rooms/{room_id}/keys/{key_id}/mute", "post"): "muteKey",
+    ("/api/rooms/{room_id}/rotate-key", "post"): "rotateKey",
+    ("/api/rooms/{room_id}/levels", "get"): "roomLevels",
+}
+
+
+def _links(operations: tuple[str, ...], parameters: dict[str, str]) -> dict[str, Any]:
+    return {op[0].upper() + op[1:]: {"operationId": op, "parameters": parameters} for op in operations}
+
+
 def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]]) -> dict[str, Any]:
     """Co-host keys, mute, host-key rotation and levels (stream_server/api/keys.py)."""
     key_id = {"name": "key_id", "in": "path", "required": True,
@@ -175,7 +205,9 @@ def _cohost_paths(room_id: dict[str, Any], security: list[dict[str, list[str]]])
                          "required": ["name"]}}}},
                      "responses": {"201": _json(_KEY | {"properties": _KEY["properties"] | {
                          "stream_key": {"type": "string"}, "ingest_url": {"type": "string"}},
-                         "required": [*_KEY["required"], "stream_key"]}, "Issued"),
+                         "required": [*_KEY["required"], "stream_key"]}, "Issued") | {
+                         "links": _links(("revokeKey", "muteKey"), {
+                             "room_id": "$request.path.room_id", "key_id": "$response.body#/key_id"})},
                          "400": _json(_ERROR, "Invalid name"),
                          "409": _json(_ERROR, "Too many co-host keys"), **guarded}},
         },
@@ -231,7 +263,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     unavailable = _json(_ERROR, "No free id or join code, or no encoder")
     return _throttled_where_keys_are_checked({
         "openapi": "3.1.0",
-        "info": {"title": "Live Stage room API", "version": "1"},
+        "info": {"title": "Live Stage stream server", "version": "1"},
         "servers": [{"url": server_url}],
         "components": {
             "securitySchemes": {
@@ -239,6 +271,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                "description": "LIVESTAGE_ADMIN_TOKEN"},
                 "streamKey": {"type": "http", "scheme": "bearer",
                               "description": "the room's stream key (its host)"},
+                "sourceBasic": {"type": "http", "scheme": "basic",
+                                "description": "Icecast tools: user source, password the stream key"},
             },
             "schemas": {"Room": _ROOM, "Listeners": _LISTENERS, "Key": _KEY, "Show": _SHOW, "Track": _TRACK,
                         "Hand": HAND, "Error": _ERROR},
@@ -248,9 +282,18 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "get": {
                     "summary": "List public rooms (private ones too for admins)",
                     "security": anyone_or_admin,
-                    "parameters": [{"name": "live", "in": "query", "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "live", "in": "query", "schema": {"type": "string"}},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+                        {"name": "cursor", "in": "query", "schema": {"type": "string"},
+                         "description": "next_cursor of the page before"}],
                     "responses": {"200": _json({"type": "object", "properties": {
-                        "rooms": {"type": "array", "items": _ROOM}}, "required": ["rooms"]}, "Rooms")},
+                        "rooms": {"type": "array", "items": _ROOM},
+                        "next_cursor": {"type": ["string", "null"],
+                                        "description": "pass as cursor for the next page; null on the last"}},
+                        "required": ["rooms", "next_cursor"]}, "A page of rooms, newest first"),
+                        "400": _json(_ERROR, "limit out of range, or a cursor this server did not give")},
                 },
                 "post": {
                     "summary": "Create a room (answer includes its stream key, once)",
@@ -260,7 +303,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "responses": {
                         "201": _json(_ROOM | {"properties": _ROOM["properties"] | {
                             "stream_key": {"type": "string"}},
-                            "required": [*_ROOM["required"], "stream_key"]}, "Created"),
+                            "required": [*_ROOM["required"], "stream_key"]}, "Created") | {
+                            "links": _links(ROOM_LINKS, {"room_id": "$response.body#/id"})},
                         "400": _json(_ERROR, "Invalid fields"),
                         "401": _json(_ERROR, "Admin token required"),
                         "413": too_large,
@@ -314,21 +358,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                             "required": ["room_id", "shows"]}, "Shows"),
                             "404": _json(_ERROR, "No such room (or private, and neither admin nor host)")}},
             },
-            "/api/shows/search": {
-                "get": {"summary": "Which shows talked about …: ended shows whose transcript holds every "
-                                   "word of q, newest first, with up to three matching lines",
-                        "security": [{}, *admin],
-                        "parameters": [{"name": "q", "in": "query", "required": True,
-                                        "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
-                        "responses": {"200": _json({"type": "object", "properties": {
-                            "query": {"type": "string"},
-                            "shows": {"type": "array", "items": {**_SHOW, "properties": {
-                                **_SHOW["properties"],
-                                "matches": {"type": "array", "items": {"type": "string"}}}}}},
-                            "required": ["query", "shows"]}, "Matching shows"),
-                            "400": _json(_ERROR, "q holds no word, or too many")}},
-            },
+            **search_paths(_SHOW, _json(_ERROR, "q holds no word, or too many"), admin),
             **web_paths(),
+            **stage_paths(room_id),
+            **whip_paths(),
+            **stream_paths(),
             "/api/openapi.json": {
                 "get": {"summary": "This document",
                         "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {
@@ -339,13 +373,20 @@ def openapi_document(server_url: str) -> dict[str, Any]:
 
 
 def _throttled_where_keys_are_checked(document: dict[str, Any]) -> dict[str, Any]:
-    """Every operation that checks a key (it can answer 401) can also answer 429 (``auth``'s throttle)."""
-    throttled = _json(_ERROR, "Too many wrong keys from this address; wait Retry-After seconds")
+    """Operation ids added; every operation that checks a key can also answer 429 (``auth``'s throttle).
+
+    That is every operation whose security names a scheme: a wrong token presented there is
+    counted, even where a key is optional or a refusal looks like a missing room (404).
+    """
+    for (path, method), operation_id in OPERATION_IDS.items():
+        document["paths"][path][method]["operationId"] = operation_id
+    throttled = _json(_ERROR, "Too many wrong keys from this client for this room; wait Retry-After "
+                              "seconds")
     for operations in document["paths"].values():
         for operation in operations.values():
             if not isinstance(operation, dict):  # a path item's shared ``parameters``
                 continue
             responses = operation.get("responses", {})
-            if "401" in responses:
+            if any(requirement for requirement in operation.get("security", [])):
                 responses.setdefault("429", throttled)
     return document

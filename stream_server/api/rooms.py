@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from dataclasses import replace
@@ -26,7 +25,9 @@ from room_directory.access import listen_url
 from room_directory.fields import InvalidRoomFields, clean_room_fields
 from stream_server import auth
 from stream_server.api.openapi import openapi_document
+from stream_server.api.room_list import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, page
 from stream_server.auth import Caller
+from stream_server.ops.json_input import loads_client_json
 from stream_server.ops.services import current_services, rooms_changed
 from stream_server.serving.analytics import ended_show_figures, logged_now, show_listener_figures
 
@@ -123,8 +124,8 @@ def json_body() -> Any:
     if len(data) > MAX_JSON_BODY:
         abort(413)
     try:
-        return json.loads(data)
-    except ValueError:
+        return loads_client_json(data)
+    except ValueError:  # malformed, nested past the limit, or a lone surrogate: not JSON we take
         return None
 
 
@@ -136,7 +137,8 @@ def too_large(_: Exception) -> ResponseReturnValue:
 
 @bp.errorhandler(RoomDirectoryError)
 def directory_failed(exc: RoomDirectoryError) -> ResponseReturnValue:
-    """The room directory failed: 503 (try again), never a 500 page."""
+    """The room directory failed: 503 (try again), never a 500 page; /healthz reports it a while."""
+    current_services().incidents.note("directory", "the room directory failed a request")
     return jsonify(error=f"room directory unavailable: {exc}"), 503
 
 
@@ -188,11 +190,25 @@ def create_room() -> ResponseReturnValue:
 
 @bp.get("/rooms")
 def list_rooms() -> ResponseReturnValue:
-    """Every public room (private ones too for admins), or only live ones with ``?live=true``."""
+    """Public rooms (private ones too for admins), newest first, a page at a time.
+
+    ``?live=true`` lists live rooms only; ``limit`` (1-500, default 100) rooms per page;
+    ``cursor`` is the ``next_cursor`` of the page before (null on the last page).
+    """
     live_only = request.args.get("live", "").lower() in ("1", "true", "yes")
+    try:
+        limit = int(request.args.get("limit", str(DEFAULT_LIMIT)))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        return jsonify(error=f"limit must be a whole number from 1 to {MAX_LIMIT}"), 400
     admin = is_admin()
     rooms = current_services().directory.list_rooms(live_only=live_only, include_private=admin)
-    return jsonify(rooms=[room_view(r, admin=admin) for r in rooms])
+    try:
+        chosen, next_cursor = page(rooms, request.args.get("cursor") or None, limit)
+    except BadCursor as exc:
+        return jsonify(error=str(exc)), 400
+    return jsonify(rooms=[room_view(r, admin=admin) for r in chosen], next_cursor=next_cursor)
 
 
 @bp.get("/rooms/<room_id>")
@@ -226,14 +242,12 @@ def update_room(room_id: str) -> ResponseReturnValue:
 @bp.get("/rooms/<room_id>/listeners")
 def room_listeners(room_id: str) -> ResponseReturnValue:
     """Host analytics: listeners now and per minute over the current (or last) show."""
-    if not ROOM_ID_PATTERN.match(room_id):
-        abort(404)
     services = current_services()
-    room = services.directory.get(room_id)
+    room = auth.room_or_none(room_id)
+    auth.require(room, Caller.ADMIN, Caller.HOST, room_id=room_id, hide_private=True,
+                 message="the admin token or the room's stream key is required")
     if room is None:
         abort(404)
-    auth.require(room, Caller.ADMIN, Caller.HOST,
-                 message="the admin token or the room's stream key is required")
     logged = services.directory if services.settings.listeners_from_logs else None
     body: dict[str, Any] = {"room_id": room.id, "show_id": room.show_id, "live": room.is_live,
                             "since": None, "listeners": 0, "listeners_per_minute": [],

@@ -32,19 +32,40 @@ class ShowLog:
     def segments(self, show_id: str | None = None) -> list[Segment]:
         """Every recorded segment, or those of one show, oldest first.
 
-        A torn last line (power cut mid-write) is skipped, never fatal.
+        A line that does not parse (torn by a power cut, damaged on disk) is skipped, never
+        fatal; the start-up sweep rebuilds such a log from the published files.
         """
+        found, _ = self.read() or ([], 0)
+        return [s for s in found if show_id is None or s.show_id == show_id]
+
+    def read(self) -> tuple[list[Segment], int] | None:
+        """Every line that parses and the number of lines that do not; None when there is no log."""
         if not self.path.exists():
-            return []
+            return None
         found: list[Segment] = []
-        with open(self.path, encoding="utf-8") as handle:
+        unreadable = 0
+        with open(self.path, encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 segment = _parse(line)
                 if segment is None:
-                    continue
-                if show_id is None or segment.show_id == show_id:
+                    unreadable += line.strip() != ""
+                else:
                     found.append(segment)
-        return found
+        return found, unreadable
+
+    def replace_all(self, segments: list[Segment]) -> None:
+        """Write a rebuilt log atomically; a damaged one is kept beside it as ``.damaged``."""
+        if self.path.exists():
+            os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
+        self._write(segments)
+
+    def _write(self, segments: list[Segment]) -> None:
+        tmp = self.path.with_name(f".tmp-{self.path.name}")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.writelines(_line(s) for s in segments)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
 
     def tail(self, count: int) -> list[Segment]:
         """The last ``count`` recorded segments."""
@@ -60,12 +81,7 @@ class ShowLog:
         keep = [s for i, s in enumerate(every) if s.show_id != show_id or i == len(every) - 1]
         dropped = len(every) - len(keep)
         if dropped:
-            tmp = self.path.with_name(f".tmp-{self.path.name}")
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.writelines(_line(s) for s in keep)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            self._write(keep)
         return dropped
 
 
@@ -76,9 +92,18 @@ def _line(segment: Segment) -> str:
 def _parse(line: str) -> Segment | None:
     try:
         fields = json.loads(line)
+        if not isinstance(fields, dict):
+            return None
         for name in ("renditions", "sizes"):
             if name in fields:
                 fields[name] = tuple(fields[name])
-        return Segment(**fields)
+        segment = Segment(**fields)
     except (ValueError, TypeError):
         return None
+    numbers = (segment.duration, segment.program_date_time)
+    if not (type(segment.sequence) is int and isinstance(segment.uri, str)
+            and isinstance(segment.show_id, str) and all(type(n) in (int, float) for n in numbers)
+            and all(isinstance(r, str) for r in segment.renditions)
+            and all(type(n) is int for n in segment.sizes)):
+        return None
+    return segment

@@ -32,13 +32,15 @@ CODECS_HINT = ("Content-Type must name the codec: audio/mpeg, audio/aac, audio/o
                "audio/webm, audio/flac or audio/wav")
 
 
-def authenticate(room_id: str) -> tuple[Room, Publisher]:
-    """The room and the publisher of the presented key (Basic or Bearer); refused otherwise."""
+def identify_caller(room_id: str, *allowed: Caller, basic: bool, challenge: str,
+                    message: str) -> tuple[Room, auth.Identity]:
+    """The room and who is calling, one of ``allowed``; ``IngestRefused`` (counted) otherwise.
+
+    The WHIP endpoint shares it, so a wrong key there is refused, throttled and counted as here.
+    """
     room = room_or_none(room_id)
     try:
-        identity = auth.require(room, Caller.HOST, Caller.COHOST, basic=True,
-                                message="unknown room or wrong stream key",
-                                challenge='Basic realm="Live Stage ingest"')
+        identity = auth.require(room, *allowed, basic=basic, message=message, challenge=challenge)
     except auth.Throttled as exc:
         raise IngestRefused(exc.status, exc.reason, str(exc), headers=exc.headers,
                             retry_after=exc.retry_after) from exc
@@ -47,7 +49,17 @@ def authenticate(room_id: str) -> tuple[Room, Publisher]:
         challenge_only = auth.presented_key(request.headers.get("Authorization")) is None
         raise IngestRefused(exc.status, "auth", str(exc), headers=exc.headers,
                             counted=not challenge_only) from exc
-    assert room is not None and identity.publisher is not None
+    if room is None:  # only the admin token gets this far without a room
+        raise IngestRefused(404, "not_found", "no such room")
+    return room, identity
+
+
+def authenticate(room_id: str) -> tuple[Room, Publisher]:
+    """The room and the publisher of the presented key (Basic or Bearer); refused otherwise."""
+    room, identity = identify_caller(room_id, Caller.HOST, Caller.COHOST, basic=True,
+                                     message="unknown room or wrong stream key",
+                                     challenge='Basic realm="Live Stage ingest"')
+    assert identity.publisher is not None
     return room, identity.publisher
 
 
@@ -91,6 +103,7 @@ def open_connection(state: IngestState, room: Room, publisher: Publisher, fmt: s
         if bus_input is not None:
             bus_input.drop()
         state.registry.release(conn, "unavailable")
+        services.incidents.note("on_air", "a room could not go on air")
         raise IngestRefused(503, "unavailable", str(exc)) from exc
     log.info("room %s: %s publisher %s connected over %s (%s)", room.id, publisher.role.value,
              publisher.key_id, kind, fmt)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from stream_server.ingest.admission import authenticate, codec_of, open_connection
@@ -38,6 +38,8 @@ bp = Blueprint("browser_ingest", __name__)
 
 #: sequence numbers above this are refused (a day of 1 s chunks is 86,400)
 MAX_SEQ = 10_000_000
+#: largest chunk taken (a MediaRecorder timeslice of seconds is tens of KiB)
+MAX_CHUNK_BYTES = 1 << 20
 
 
 @bp.errorhandler(IngestRefused)
@@ -91,6 +93,8 @@ def post_chunk(room_id: str) -> ResponseReturnValue:
     room, publisher = authenticate(room_id)
     session_id, seq = _session_id(), _seq()
     body = request.get_data(cache=False)
+    if len(body) > MAX_CHUNK_BYTES:  # the app lets one byte more through to tell
+        abort(413)
     if request.content_length is not None and len(body) != request.content_length:
         raise IngestRefused(400, "bad_request", "the chunk arrived incomplete; send it again")
     session = _owned(state.chunks, session_id, publisher)

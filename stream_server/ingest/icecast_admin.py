@@ -61,8 +61,9 @@ def _request_fields() -> dict[str, str]:
 def update_metadata() -> Response:
     """Take a song title for a room on air (``mode=updinfo``) from its performer or the admin."""
     fields = _request_fields()
-    room = room_or_none(room_of_mount(fields.get("mount", "")))
-    auth.require(room, Caller.ADMIN, Caller.HOST, Caller.COHOST, basic=True,
+    room_id = room_of_mount(fields.get("mount", ""))
+    room = room_or_none(room_id)
+    auth.require(room, Caller.ADMIN, Caller.HOST, Caller.COHOST, basic=True, room_id=room_id,
                  message="the room's stream key or the admin token is required", challenge=CHALLENGE)
     if fields.get("mode") != "updinfo":
         return ice_response("only mode=updinfo is supported", 400)

@@ -54,7 +54,7 @@ def _decode(raw: bytes, charset: str | None) -> str:
     if charset:
         try:
             return raw.decode(codecs.lookup(charset).name, errors="replace")
-        except LookupError:
+        except (LookupError, ValueError):  # unknown, not text, a NUL in its name, or idna (strict)
             pass
     try:
         return raw.decode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from collections.abc import Mapping
@@ -118,6 +119,23 @@ class Settings:
     alexa_events_url: str = "https://api.amazonalexa.com/v1/proactiveEvents/stages/development"
     #: Where the skill-level access token of the events API comes from.
     alexa_token_url: str = "https://api.amazon.com/auth/o2/token"
+    #: Connections served at once (a thread each); past it a new one is answered 503 and closed.
+    max_connections: int = 1000
+    #: Proxies whose X-Forwarded-For / X-Real-IP name the client (addresses or CIDR, commas); none.
+    trusted_proxies: str = ""
+    #: STUN/TURN servers handed to stage members' browsers, comma-separated
+    #: (``stun:stun.example.net,turn:turn.example.net:3478?transport=udp``); none by default.
+    stage_ice_servers: str = ""
+    #: Fixed TURN credentials for those servers (or use ``stage_turn_secret``).
+    stage_turn_username: str = ""
+    stage_turn_credential: str = ""
+    #: coturn's ``static-auth-secret``: each member gets TURN credentials valid for 12 h instead.
+    stage_turn_secret: str = ""
+    #: UDP ports the stage's media uses (one per member), ``LOW-HIGH``.
+    stage_udp_ports: str = "40000-40999"
+    #: Addresses the server offers as its media candidates, comma-separated; default: the
+    #: address it listens on (``host``), or every interface's when that is 0.0.0.0.
+    stage_media_addresses: str = ""
 
     def __post_init__(self) -> None:
         if self.window_segments < 6:
@@ -136,11 +154,27 @@ class Settings:
             raise ValueError("LIVESTAGE_AAC_CODER must be fast or twoloop")
         if self.replay_retention_days < 0 or self.replay_keep_per_room < 0:
             raise ValueError("replay retention settings must be 0 (off) or positive")
+        if self.max_connections < 1:
+            raise ValueError("LIVESTAGE_MAX_CONNECTIONS must be at least 1")
+        try:
+            self.trusted_networks  # noqa: B018 - parsed once here so a typo stops start-up
+        except ValueError as exc:
+            raise ValueError(f"LIVESTAGE_TRUSTED_PROXIES: {exc}") from exc
+        low, sep, high = self.stage_udp_ports.partition("-")
+        if not (low.strip().isdigit() and (not sep or high.strip().isdigit())
+                and 1024 <= int(low) <= int(high if sep else low) <= 65535):
+            raise ValueError("LIVESTAGE_STAGE_UDP_PORTS must be LOW-HIGH within 1024-65535, e.g. 40000-40999")
 
     @property
     def base_url(self) -> str:
         """The public base URL, without a trailing slash."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The proxies named by ``trusted_proxies``, as networks (a bare address is a /32 or /128)."""
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in self.trusted_proxies.split(",") if part.strip())
 
     @property
     def hls_dir(self) -> Path:

@@ -1,19 +1,24 @@
 """Demo rooms kept live by a built-in performer that uses the real ingest path.
 
-Each demo performer is an ffmpeg publishing MP3 to ``icecast://`` on this very
-server, exactly as a real performer would; only the audio is synthesised here.
+Each demo performer is an ffmpeg encoding MP3 that is sent to this very server's Icecast
+ingest (``PUT /ingest/<room>``, Basic ``source:<key>``, chunked), exactly as a real performer
+would; only the audio is synthesised here. The PUT is made from Python rather than by
+ffmpeg's ``icecast://`` output, because that URL carries the stream key on ffmpeg's command
+line, where ``ps`` shows it to every user of the machine.
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from room_directory import Room, RoomDirectory, RoomExists, hash_stream_key, new_stream_key
 from stream_server.ops import demo_audio
-from stream_server.pipeline.processes import ManagedProcess, performer_argv
+from stream_server.pipeline.processes import ManagedProcess, mp3_encoder_argv
 
 log = logging.getLogger(__name__)
 
@@ -82,24 +87,51 @@ class DemoPerformers:
 
     def _perform(self, demo: DemoRoom) -> None:
         loop = demo.render()
-        url = f"icecast://source:{self._keys[demo.id]}@{self._server}/ingest/{demo.id}"
+        credentials = base64.b64encode(f"source:{self._keys[demo.id]}".encode()).decode()
+        headers = {"Authorization": f"Basic {credentials}", "Content-Type": "audio/mpeg"}
         while not self._stop.is_set():
             proc = ManagedProcess(f"demo[{demo.id}]",
-                                  performer_argv(self._ffmpeg, demo_audio.SAMPLE_RATE, url),
-                                  redact=[self._keys[demo.id]])
-            chunk = demo_audio.SAMPLE_RATE * 4 // 5  # 0.2 s of stereo s16le
+                                  mp3_encoder_argv(self._ffmpeg, demo_audio.SAMPLE_RATE), stdout=True)
+            feeder = threading.Thread(target=self._feed, args=(proc, loop), daemon=True,
+                                      name=f"demo-feed[{demo.id}]")
+            feeder.start()
+            conn = http.client.HTTPConnection(self._server, timeout=30)
             try:
-                while not self._stop.is_set() and proc.poll() is None:
-                    for start in range(0, len(loop), chunk):
-                        if self._stop.is_set():
-                            break
-                        proc.stdin.write(loop[start : start + chunk])
-            except (BrokenPipeError, OSError, ValueError):
+                conn.request("PUT", f"/ingest/{demo.id}", body=self._mp3(proc), headers=headers,
+                             encode_chunked=True)
+                conn.getresponse().read()
+            except (OSError, http.client.HTTPException):
                 pass
+            finally:
+                conn.close()
             proc.stop(grace=1.0)
+            feeder.join(timeout=2)
             if not self._stop.is_set():
                 log.warning("demo performer of %s stopped; reconnecting", demo.id)
                 self._stop.wait(2.0)
+
+    def _feed(self, proc: ManagedProcess, loop: bytes) -> None:
+        chunk = demo_audio.SAMPLE_RATE * 4 // 5  # 0.2 s of stereo s16le
+        try:
+            while not self._stop.is_set() and proc.poll() is None:
+                for start in range(0, len(loop), chunk):
+                    if self._stop.is_set():
+                        break
+                    proc.stdin.write(loop[start : start + chunk])
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+        finally:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    def _mp3(self, proc: ManagedProcess) -> Iterator[bytes]:
+        while not self._stop.is_set():
+            data = proc.stdout.read(4096)
+            if not data:
+                return
+            yield data
 
     def stop(self) -> None:
         """Stop publishing; the rooms stay live until their show ends."""

@@ -32,6 +32,22 @@ INGEST_BYTES = Counter(
     "Bytes of audio received from performers",
     registry=REGISTRY,
 )
+STAGE_TICKS = Counter(
+    "livestage_stage_ticks",
+    "20 ms stage mixer ticks run (all stages of this process at once)",
+    registry=REGISTRY,
+)
+STAGE_TICKS_LATE = Counter(
+    "livestage_stage_ticks_late",
+    "Stage mixer ticks that began more than one frame (20 ms) after they were due",
+    registry=REGISTRY,
+)
+STAGE_MEMBERS_LEFT = Counter(
+    "livestage_stage_members_left",
+    "Stage members whose session ended, by reason (left, network, revoked, removed, …)",
+    ["reason"],
+    registry=REGISTRY,
+)
 INGEST_ERRORS = Counter(
     "livestage_ingest_errors",
     "Ingest requests refused or ended by an error, by reason",

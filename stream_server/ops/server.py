@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import signal
 import socket
@@ -13,7 +14,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
 
 from stream_server.ops.app import create_app
 from stream_server.ops.config import Settings
@@ -25,6 +27,7 @@ from stream_server.serving.edge_keys import CloudFrontKeyValueStore, EdgeKeySync
 from stream_server.serving.fast import HlsFastPath, RoomPrivacyCache
 from stream_server.serving.nginx_log import NginxLogTailer
 from stream_server.serving.private import PrivateMarkerSync
+from stream_server.stage.state import built_stage
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,10 @@ class _HeaderDeadline:
     """The request stream while the request line and headers are read: one deadline for all of them.
 
     A socket timeout alone bounds each read, so a client sending one byte every few seconds
-    (slow loris) would hold its thread for ever; this bounds the whole header phase.
+    (slow loris) would hold its thread for ever; this bounds the whole header phase. The
+    buffered reader's own ``readline`` would wait inside one line for as long as bytes keep
+    trickling in, so lines are taken from its buffer here, one receive at a time, with the
+    deadline checked before each.
     """
 
     def __init__(self, raw: Any, sock: socket.socket, deadline: float) -> None:
@@ -72,12 +78,22 @@ class _HeaderDeadline:
         self._sock = sock
         self._deadline = deadline
 
-    def readline(self, *args: Any) -> bytes:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("request headers too slow")
-        self._sock.settimeout(remaining)
-        return bytes(self.raw.readline(*args))
+    def readline(self, limit: int = -1) -> bytes:
+        line = bytearray()
+        while limit < 0 or len(line) < limit:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("request headers too slow")
+            self._sock.settimeout(remaining)
+            chunk = self.raw.peek(1)  # what is buffered, or one receive
+            if not chunk:
+                break
+            room = len(chunk) if limit < 0 else min(len(chunk), limit - len(line))
+            end = chunk.find(b"\n", 0, room)
+            line += self.raw.read(end + 1 if end >= 0 else room)
+            if end >= 0:
+                break
+        return bytes(line)
 
 
 class _Discard:
@@ -217,6 +233,56 @@ class RequestHandler(WSGIRequestHandler):
             log.info("client %s: %s", self.client_address[0], message.splitlines()[0][:200])
 
 
+class BoundedServer(ThreadedWSGIServer):
+    """Werkzeug's thread per connection, at most ``max_connections`` at once.
+
+    Past the cap a new connection is answered 503 with ``Retry-After`` and closed at once,
+    from the accepting thread, so a flood of slow clients costs a bounded number of threads
+    (each slow one is cut at the header deadline) rather than one thread per socket.
+    """
+
+    def __init__(self, host: str, port: int, app: Any, *, max_connections: int) -> None:
+        super().__init__(host, port, app, handler=RequestHandler)
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on its own thread if a slot is free; refuse it otherwise."""
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.setblocking(False)
+                request.send(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, then give its slot back."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+def keep_private(data_dir: Path) -> None:
+    """Make the data dir traversable but not listable by others (0711), creating it if needed.
+
+    Its secrets (admin token, URL secret, rooms.db with join codes, skill state) are files
+    readable by this user only; ``hls/`` inside stays readable so that nginx's workers,
+    running as another user, can serve it, which is why the folder is not 0700.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if data_dir.stat().st_uid == os.getuid():
+        data_dir.chmod(0o711)
+
+
 def admin_token(settings: Settings) -> tuple[str, bool]:
     """The admin token: configured, or kept in ``<data dir>/admin-token`` (made on first run)."""
     if settings.admin_token:
@@ -234,8 +300,8 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
 def build_server(settings: Settings) -> tuple[BaseWSGIServer, Services]:
     """The WSGI server (with the HLS fast path unless turned off) and the app's services, not yet serving."""
     app = create_app(settings)
-    server = make_server(settings.host, settings.port, app, threaded=True,
-                         request_handler=RequestHandler)
+    server = BoundedServer(settings.host, settings.port, app,
+                           max_connections=settings.max_connections)
     services: Services = app.extensions["livestage"]
     if settings.hls_fast_path:
         tracker = services.listeners
@@ -263,6 +329,8 @@ def start_serving_helpers(settings: Settings,
 
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
+    configured_token = bool(settings.admin_token)
+    keep_private(settings.data_dir)
     token, new = admin_token(settings)
     settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
     server, services = build_server(settings)
@@ -276,7 +344,10 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
         performers = DemoPerformers(settings.ffmpeg, f"http://127.0.0.1:{settings.port}", keys)
         performers.start()
     echo(f"Live Stage on http://{settings.host}:{settings.port}  (data in {settings.data_dir})")
-    echo(f"  admin token{' (new)' if new else ''}: {token}")
+    if new:  # shown once, when made; after that it is only in the file (logs outlive it)
+        echo(f"  admin token (new, kept in {settings.data_dir / 'admin-token'}): {token}")
+    elif not configured_token:
+        echo(f"  admin token: in {settings.data_dir / 'admin-token'}")
     if resumed:
         echo(f"  resumed live rooms: {', '.join(resumed)}")
     if performers:
@@ -296,6 +367,9 @@ def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
             helper.stop()
         if performers:
             performers.stop()
+        stage = built_stage(server.app) if isinstance(server.app, Flask) else None
+        if stage is not None:  # WebRTC sessions end before the buses they feed
+            stage.registry.close()
         services.on_air.shutdown()
         stop_all()
         server.server_close()

@@ -12,6 +12,7 @@ from room_directory import RoomDirectory
 from room_directory.follows import FollowBook, InMemoryFollowBook
 from skill.storage.catalogs import catalog_locales
 from stream_server.ops.config import Settings
+from stream_server.ops.incidents import Incidents
 from stream_server.ops.model_sync import model_sync_from
 from stream_server.serving.listeners import ListenerTracker
 
@@ -32,6 +33,8 @@ class Services:
         self.started_at = time.time()
         #: listeners now and per minute, fed by every playlist fetch that carries a listener token
         self.listeners = ListenerTracker()
+        #: failures requests met lately (a directory refusing writes …), reported by /healthz
+        self.incidents = Incidents()
         #: keeps the interaction model naming the rooms, when the Skill Management API is configured
         self.model_sync = model_sync_from(settings, lambda: directory.list_rooms(), catalog_locales())
         #: who follows which host (the skill writes it, live notices read it)

@@ -147,6 +147,7 @@ class AudioBus:
         self.last_audio_at = clock()
         #: level of the program (the mix the encoder gets)
         self.program_meter = LevelMeter(FRAME_SECONDS)
+        self._others_feed: tuple[PublisherInput, Callable[[bytes], None]] | None = None
 
     def add_input(self, label: str) -> PublisherInput:
         """A new publisher input on this bus."""
@@ -154,6 +155,15 @@ class AudioBus:
         with self._lock:
             self._inputs.append(inp)
         return inp
+
+    def feed_others(self, exclude: PublisherInput, sink: Callable[[bytes], None] | None) -> None:
+        """Hand ``sink`` each tick's mix of every unmuted input but ``exclude`` (None stops it).
+
+        The stage uses it: people on stage hear the room's other inputs (a music bed from an
+        Icecast publisher, say) but not the stage mix that ``exclude`` carries in.
+        """
+        with self._lock:
+            self._others_feed = None if sink is None else (exclude, sink)
 
     @property
     def publisher_count(self) -> int:
@@ -174,10 +184,13 @@ class AudioBus:
         with self._lock:
             self._inputs = [i for i in self._inputs if not i.finished]
             inputs = list(self._inputs)
+            feed = self._others_feed
         heard: dict[int, list[bytes]] = {id(inp): [] for inp in inputs}
         program: list[bytes] = []
+        others: list[bytes] = []
         for _ in range(count):
             frames: list[np.ndarray] = []
+            excluded: np.ndarray | None = None
             for inp in inputs:
                 frame = inp.take_frame()
                 if frame is None:
@@ -185,15 +198,11 @@ class AudioBus:
                 heard[id(inp)].append(frame)
                 if not inp.muted:
                     frames.append(np.frombuffer(frame, dtype=np.int16))
-            if not frames:
-                program.append(self._next_tone())
-            elif len(frames) == 1:
-                program.append(frames[0].tobytes())
-            else:
-                mixed = frames[0].astype(np.int32)
-                for more in frames[1:]:
-                    mixed += more
-                program.append(np.clip(mixed, -32768, 32767).astype(np.int16).tobytes())
+                    if feed is not None and inp is feed[0]:
+                        excluded = frames[-1]
+            if feed is not None:
+                others.append(_mix([f for f in frames if f is not excluded], self._frame))
+            program.append(_mix(frames, self._frame) if frames else self._next_tone())
         for inp in inputs:
             got = heard[id(inp)]
             if got:
@@ -204,6 +213,8 @@ class AudioBus:
             self.last_audio_at = self._clock()
         out = b"".join(program)
         self.program_meter.update(np.frombuffer(out, dtype=np.int16), frames=count)
+        if feed is not None:
+            feed[1](b"".join(others))
         return out
 
     def inputs(self) -> list[PublisherInput]:
@@ -237,6 +248,18 @@ class AudioBus:
             self._sink(self.mix_frames(count))  # one call per tick: five frames
             self._sent = due
             self.frames_out += count
+
+
+def _mix(frames: list[np.ndarray], frame_bytes: int) -> bytes:
+    """The clipped sum of int16 frames (silence when there are none)."""
+    if not frames:
+        return bytes(frame_bytes)
+    if len(frames) == 1:
+        return frames[0].tobytes()
+    mixed = frames[0].astype(np.int32)
+    for more in frames[1:]:
+        mixed += more
+    return np.clip(mixed, -32768, 32767).astype(np.int16).tobytes()
 
 
 def _room_tone(sample_rate: int, dbfs: float) -> bytes:

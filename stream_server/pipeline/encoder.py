@@ -9,6 +9,7 @@ duration and air time.
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import secrets
@@ -63,6 +64,8 @@ class RoomEncoder:
         self._backlog = bytearray()
         self._max_backlog = int(MAX_BACKLOG_SECONDS * settings.sample_rate) * CHANNELS * SAMPLE_BYTES
         self.restarts = 0
+        #: when the last restarts happened (monotonic), for health: one now and then is fine
+        self.restarted_at: collections.deque[float] = collections.deque(maxlen=8)
         self.segments = 0
         work_dir.mkdir(parents=True, exist_ok=True)
         for leftover in work_dir.glob("*.ts"):  # partial segments of a process that died
@@ -186,6 +189,7 @@ class RoomEncoder:
                 for partial in self._work_dir.glob(f"{self._prefix}-*.ts"):
                     partial.unlink(missing_ok=True)
                 self.restarts += 1
+                self.restarted_at.append(time.monotonic())
                 metrics.ENCODER_RESTARTS.inc()
                 self._on_restart()
                 self._start()

@@ -86,6 +86,34 @@ class OnAir:
         with self._lock:
             return len(self._streams)
 
+    def not_publishing(self) -> list[str]:
+        """Why rooms on air here are not reaching listeners: one line per kind of trouble, no room ids.
+
+        A room is stalled when it has published nothing for five target durations since its
+        last segment or its start (a restarted encoder is back within one or two); unstable
+        when its encoder restarted three times in the last minute; and behind when its
+        segments wait in the spool because the store refuses them.
+        """
+        now, clock = time.time(), time.monotonic()
+        limit = 5.0 * self._settings.segment_seconds
+        with self._lock:
+            streams = list(self._streams.values())
+        stalled = [s for s in streams if now - (s.last_segment_at or s.started_at) > limit]
+        unstable = [s for s in streams if sum(clock - t < 60 for t in s.encoder.restarted_at) >= 3]
+        pending = getattr(self._store, "pending_segments", None)
+        behind = [s for s in streams if pending is not None and pending(s.room_id) > 0]
+        reasons = []
+        if stalled:
+            reasons.append(f"{len(stalled)} of {len(streams)} rooms on air published no segment "
+                           f"for over {limit:.0f} s")
+        if unstable:
+            reasons.append(f"{len(unstable)} of {len(streams)} rooms on air had their encoder restart "
+                           "3 or more times in a minute")
+        if behind:
+            reasons.append(f"{len(behind)} of {len(streams)} rooms on air have segments waiting in the "
+                           "spool: the segment store refuses them")
+        return reasons
+
     def stream(self, room_id: str) -> RoomStream | None:
         """The running pipeline of a room, if on air here."""
         with self._lock:

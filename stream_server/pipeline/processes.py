@@ -195,11 +195,10 @@ def segment_cut(segment_seconds: int, sample_rate: int) -> str:
     return f"{segment_seconds - AAC_FRAME_SAMPLES / sample_rate:.6f}"
 
 
-def performer_argv(ffmpeg: str, sample_rate: int, icecast_url: str) -> list[str]:
-    """A publishing performer: PCM on stdin at real-time pace, MP3 to an Icecast mount."""
+def mp3_encoder_argv(ffmpeg: str, sample_rate: int) -> list[str]:
+    """PCM on stdin at real-time pace, MP3 on stdout (the caller sends it; no key on the command line)."""
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
         "-f", "s16le", "-ar", str(sample_rate), "-ch_layout", "stereo", "-i", "pipe:0",
-        "-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg",
-        "-f", "mp3", icecast_url,
+        "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3", "pipe:1",
     ]  # fmt: skip

@@ -4,7 +4,9 @@ Every show is a ``Show`` record in the room directory from its start; its durati
 segment count are brought up to date every minute and at its end, when ``ended_at`` is set.
 Ended shows are replays until the retention policy lets them go (a room's newest show is
 always kept). At start-up the sweep removes what a crash left: encoders' partial segments in
-the work dir, and published files no segment log names.
+the work dir, and published files that neither a segment log, a show record nor a kept
+playlist names. A segment log that is missing or has lines that do not parse is rebuilt from
+the published files first and never used as a list of what to delete.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from dataclasses import replace
 from typing import Protocol
 
 from room_directory import Room, Show
-from stream_server.hls.names import replay_name, show_of_playlist
+from stream_server.hls.log_rebuild import parse_segment_name, rebuild_segments
+from stream_server.hls.names import rendition_name, replay_name, segment_files, show_of_playlist
 from stream_server.hls.packager import Packager
+from stream_server.hls.show_log import ShowLog
 from stream_server.ops.config import Settings
 from stream_server.stores.port import SegmentStore
 
@@ -121,19 +125,51 @@ class ShowRecords:
             log.info("room %s: replay %s deleted by the retention policy", show.room_id, show.show_id)
         return deleted
 
+    def repair_logs(self) -> list[str]:
+        """Rebuild every segment log that is missing or damaged from the room's published files.
+
+        Lines that still parse are kept; every published segment they miss is added back from
+        the playlists listing it. The damaged log is kept beside the new one (``.damaged``).
+        Returns the rooms whose log was rebuilt.
+        """
+        repaired = []
+        renditions = tuple(rendition_name(k) for k in self._settings.renditions_kbps)
+        for room_id, files in self._store.listing().items():
+            if self._packagers.live_show(room_id) is not None:
+                continue
+            show_log = ShowLog(self._settings.work_dir / room_id / "segments.jsonl")
+            state = show_log.read()
+            kept, unreadable = state if state is not None else ([], 0)
+            named = {name for segment in kept for name in segment_files(segment)}
+            published = [n for n in files if parse_segment_name(n) is not None and n not in named]
+            if not unreadable and (state is not None or not published):
+                continue  # a sound log; a segment it misses was published just before a crash
+            playlists = [self._store.read_text(room_id, n) or "" for n in files if n.endswith(".m3u8")]
+            rebuilt = rebuild_segments(kept, files, playlists, target_duration=self._settings.segment_seconds,
+                                       renditions=renditions)
+            show_log.replace_all(rebuilt)
+            repaired.append(room_id)
+            log.warning("room %s: segment log %s (%d unreadable lines); rebuilt from %d published "
+                        "segment files, nothing deleted", room_id, "missing" if state is None else "damaged",
+                        unreadable, len(published))
+        return repaired
+
     def clean_orphans(self) -> int:
         """At start-up: delete what a crash left behind; the number of files removed.
 
         Encoders' partial segments and temp files in the work dir; through the store, temp
         playlists, segments no segment log names (published just before a crash, never
-        recorded) and replay playlists of shows no longer in the log. Rooms on air here are
-        left alone; a bucket's own lifecycle rules clean up there.
+        recorded) and replay playlists of shows neither in the log nor recorded. Nothing a
+        kept playlist names goes (the store's ``removable``), rooms on air here are left alone,
+        and damaged or missing logs are rebuilt first (``repair_logs``). A bucket's own
+        lifecycle rules clean up there.
         """
         removed = 0
         work = self._settings.work_dir
         for leftover in [*work.glob("*/*.ts"), *work.glob("*/.tmp-*")]:
             leftover.unlink(missing_ok=True)
             removed += 1
+        self.repair_logs()
         named: dict[str, set[str] | None] = {}
 
         def is_stray(room_id: str, name: str) -> bool:
@@ -141,11 +177,17 @@ class ShowRecords:
                 live = self._packagers.live_show(room_id) is not None
                 named[room_id] = None if live else self._packagers.packager(room_id).referenced_files()
             files = named[room_id]
-            if files is None:
+            if files is None or name in files:
                 return False
-            return (name.endswith(".ts") or show_of_playlist(name) is not None) and name not in files
+            if name.endswith(".ts"):
+                return True
+            show_id = show_of_playlist(name)
+            return show_id is not None and self._directory.get_show(room_id, show_id) is None
 
-        removed += self._store.sweep(is_stray)
+        swept = self._store.sweep(is_stray)
+        if swept:
+            log.warning("removed %d published files no log, show or playlist names", swept)
+        removed += swept
         if removed:
             log.info("removed %d orphaned files left by an earlier run", removed)
         return removed

@@ -38,6 +38,8 @@ INLINE_LIMIT = 256 * 1024
 CACHE_BYTES = 64 * 1024 * 1024
 _MAX_HEADERS = 100
 _MAX_LINE = 65536
+#: a byte position with more digits than this names no file anywhere
+_MAX_DIGITS = 18
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _REASONS = {200: "OK", 206: "Partial Content", 304: "Not Modified", 400: "Bad Request", 403: "Forbidden",
             404: "Not Found", 416: "Range Not Satisfiable", 503: "Service Unavailable"}
@@ -262,6 +264,8 @@ class HlsFastPath:
         first, last = match.groups()
         if not first and not last:
             return (0, size)
+        if len(first or "") > _MAX_DIGITS or len(last or "") > _MAX_DIGITS:
+            return None  # past any file size (and past int()'s digit limit): 416, as nginx answers
         if not first:
             start, end = max(0, size - int(last)), size
         else:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 
-from stream_server.stores.port import SegmentStoreError, StrayRule
+from stream_server.stores.port import SegmentStoreError, StrayRule, removable
 
 
 class LocalSegmentStore:
@@ -53,12 +54,30 @@ class LocalSegmentStore:
             raise SegmentStoreError(f"cannot delete {room_id}/{name}: {exc}") from exc
 
     def sweep(self, is_stray: StrayRule) -> int:
-        """Remove temp files a crash left and every file ``is_stray`` names; how many."""
+        """Remove temp files a crash left and every file ``is_stray`` names that no kept playlist names."""
         removed = 0
-        rooms = [p for p in self.root.iterdir() if p.is_dir()] if self.root.is_dir() else []
-        for room_dir in rooms:
-            for path in room_dir.iterdir():
-                if path.is_file() and (path.name.startswith(".tmp-") or is_stray(room_dir.name, path.name)):
-                    path.unlink(missing_ok=True)
-                    removed += 1
+        for room_id, files in self.listing().items():
+            room_dir = self.root / room_id
+            temps = {name for name in files if name.startswith(".tmp-")}
+            doomed = removable(set(files) - temps, partial(self.read_text, room_id),
+                               partial(is_stray, room_id))
+            for name in sorted(temps | doomed):
+                (room_dir / name).unlink(missing_ok=True)
+                removed += 1
         return removed
+
+    def listing(self) -> dict[str, dict[str, int]]:
+        """Every room folder's files and their sizes."""
+        rooms = [p for p in self.root.iterdir() if p.is_dir()] if self.root.is_dir() else []
+        found: dict[str, dict[str, int]] = {}
+        for room_dir in rooms:
+            found[room_dir.name] = {entry.name: entry.stat().st_size for entry in os.scandir(room_dir)
+                                    if entry.is_file(follow_symlinks=False)}
+        return found
+
+    def read_text(self, room_id: str, name: str) -> str | None:
+        """A playlist's text, or None when absent or unreadable."""
+        try:
+            return (self.root / room_id / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None

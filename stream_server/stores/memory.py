@@ -9,9 +9,10 @@ the playlist naming it. ``fail_with`` makes every later call raise (an outage).
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
-from stream_server.stores.port import SegmentStoreError, StrayRule
+from stream_server.stores.port import SegmentStoreError, StrayRule, removable
 
 
 class MemorySegmentStore:
@@ -53,13 +54,28 @@ class MemorySegmentStore:
             self.files.get(room_id, {}).pop(name, None)
 
     def sweep(self, is_stray: StrayRule) -> int:
-        """Forget every file ``is_stray`` names; how many."""
+        """Forget every file ``is_stray`` names that no kept playlist names; how many."""
         with self._lock:
-            stray = [(room, name) for room, names in self.files.items() for name in names
-                     if is_stray(room, name)]
+            stray = [(room, name) for room, names in self.files.items()
+                     for name in removable(names, partial(self._text, room), partial(is_stray, room))]
             for room, name in stray:
                 del self.files[room][name]
             return len(stray)
+
+    def listing(self) -> dict[str, dict[str, int]]:
+        """Every room's files and their sizes."""
+        with self._lock:
+            return {room: {name: len(data) for name, data in names.items()}
+                    for room, names in self.files.items()}
+
+    def read_text(self, room_id: str, name: str) -> str | None:
+        """A published file's text, or None."""
+        with self._lock:
+            return self._text(room_id, name)
+
+    def _text(self, room_id: str, name: str) -> str | None:
+        data = self.files.get(room_id, {}).get(name)
+        return None if data is None else data.decode("utf-8", errors="replace")
 
     def read(self, room_id: str, name: str) -> bytes | None:
         """A published file's bytes, or None."""

@@ -168,6 +168,14 @@ class RetryingSegmentStore:
         """Sweep the wrapped store (files still spooled here are not published, so not swept)."""
         return self.inner.sweep(is_stray)
 
+    def listing(self) -> dict[str, dict[str, int]]:
+        """The wrapped store's files (spooled ones are not published yet)."""
+        return self.inner.listing()
+
+    def read_text(self, room_id: str, name: str) -> str | None:
+        """A playlist as the wrapped store has it."""
+        return self.inner.read_text(room_id, name)
+
 
 def spool_is_empty(work_root: Path, room_id: str) -> bool:
     """Whether the room's spool folder holds no segment (for tests and restart cleanup)."""

@@ -118,6 +118,14 @@ class S3SegmentStore:
         """Nothing: the bucket's lifecycle rules expire what no playlist names (see template.yaml)."""
         return 0
 
+    def listing(self) -> dict[str, dict[str, int]]:
+        """Nothing: listing a bucket at every start would cost more than the logs it could repair."""
+        return {}
+
+    def read_text(self, room_id: str, name: str) -> str | None:
+        """Nothing: playlists are read by listeners through CloudFront, never back by the server."""
+        return None
+
     def start(self) -> None:
         """Start the uploader thread (publishing calls start it too)."""
         # Build the client here, on the caller's thread: made lazily by the uploader, it

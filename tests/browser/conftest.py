@@ -51,19 +51,30 @@ def tone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(tone_wav: Path) -> Iterator[Any]:
-    """One headless Chromium for the session (each test gets a fresh context)."""
+def playwright() -> Iterator[Any]:
+    """The session's one Playwright (its sync API allows one per thread)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(
-            executable_path=chromium_path(), headless=True,
-            args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={tone_wav}"],
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
+        yield pw
+
+
+def launch_with_microphone(playwright: Any, wav: Path) -> Any:
+    """A headless Chromium whose fake microphone plays ``wav`` (one file per browser process)."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True,
+        args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"],
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any, tone_wav: Path) -> Iterator[Any]:
+    """One headless Chromium for the session (each test gets a fresh context)."""
+    instance = launch_with_microphone(playwright, tone_wav)
+    try:
+        yield instance
+    finally:
+        instance.close()
 
 
 class PageProblems(list[str]):

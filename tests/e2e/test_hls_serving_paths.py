@@ -8,6 +8,7 @@ over real HTTP from the same data dir (``LIVESTAGE_HLS_FAST_PATH=0`` behaviour).
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import os
 import signal
@@ -63,7 +64,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVESTAGE_")}
     env.update({"LIVESTAGE_ADMIN_TOKEN": "serving-admin-token", "LIVESTAGE_VERIFY_SIGNATURES": "0",
                 "LIVESTAGE_URL_SECRET": SECRET, "LIVESTAGE_WINDOW_SEGMENTS": "6",
-                "LIVESTAGE_NGINX_ACCESS_LOG": str(root / "nginx" / "hls-access.log")})
+                "LIVESTAGE_NGINX_ACCESS_LOG": str(root / "nginx" / "hls-access.log"),
+                "LIVESTAGE_TRUSTED_PROXIES": "127.0.0.1"})
     server = LiveServer(free_port(), data_dir, "serving-admin-token", env, ["--no-demo"])
     server.start()
     nginx = None
@@ -418,6 +420,48 @@ def test_ingest_through_nginx_refuses_a_wrong_key_with_the_apps_401(stack: Stack
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
+
+
+HUGE = "9" * 5000  # past int()'s default digit limit (4,300), let alone any file's size
+
+
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize("header", [f"bytes=0-{HUGE}", f"bytes={HUGE}-", f"bytes={'9' * 30}-{'9' * 31}"],
+                         ids=["huge-last", "huge-first", "past-64-bits"])
+def test_an_absurd_range_is_416_and_the_connection_stays_useful(stack: Stack, front: str,
+                                                                 header: str) -> None:
+    url = stack.url(front) + "/hls/static-room/seg-00000001.ts"
+    logged = len(stack.server.log())
+    status, headers, _ = get(url, {"Range": header})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(SEGMENT)}"
+    assert get(url)[0] == 200
+    assert "Traceback" not in stack.server.log()[logged:]  # the module's other tests log their own
+
+
+def keys_via_nginx(stack: Stack, room_id: str, key: str, source: str, method: str = "GET") -> int:
+    """Status of one key-checked call through nginx from a chosen loopback address."""
+    conn = http.client.HTTPConnection("127.0.0.1", stack.nginx.port, timeout=10,
+                                      source_address=(source, 0))
+    path = f"/api/rooms/{room_id}/keys" if method == "GET" else f"/ingest/{room_id}"
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "audio/mpeg"}
+    try:
+        conn.request(method, path, body=b"" if method == "PUT" else None, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def test_through_nginx_one_clients_wrong_keys_lock_out_no_other_performer(stack: Stack) -> None:
+    status, room = stack.server.request("POST", "/api/rooms", {"title": "Behind nginx"}, admin=True)
+    assert status == 201, room
+    guesses = [keys_via_nginx(stack, room["id"], f"guess-{i}", "127.0.0.41", "PUT") for i in range(5)]
+    assert guesses == [401] * 5
+    assert keys_via_nginx(stack, room["id"], "guess-6", "127.0.0.41") == 429
+    assert keys_via_nginx(stack, room["id"], room["stream_key"], "127.0.0.42") == 200
+    assert keys_via_nginx(stack, room["id"], "typo", "127.0.0.42") == 401
+    assert keys_via_nginx(stack, room["id"], room["stream_key"], "127.0.0.41") == 200
 
 
 @pytest.mark.parametrize("front", FRONTS)

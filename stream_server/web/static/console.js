@@ -99,9 +99,15 @@ async function enter() {
 async function refreshRooms() {
   const list = $("room-list");
   try {
-    const data = await api("GET", "/api/rooms");
+    const rooms = [];
+    let cursor = "";
+    do {  // the server hands rooms out a page at a time
+      const page = await api("GET", "/api/rooms?limit=500" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+      rooms.push(...page.rooms);
+      cursor = page.next_cursor || "";
+    } while (cursor);
     list.replaceChildren();
-    for (const r of data.rooms) {
+    for (const r of rooms) {
       const item = el("li", undefined, "card");
       const info = el("div", undefined, "info");
       info.append(el("h4", r.title), el("p", (r.live ? "live" : r.status) + " · " + r.id, "meta"));
@@ -112,7 +118,7 @@ async function refreshRooms() {
       item.append(info, open);
       list.append(item);
     }
-    if (!data.rooms.length) { list.append(el("li", "No rooms yet.", "empty")); }
+    if (!rooms.length) { list.append(el("li", "No rooms yet.", "empty")); }
   } catch (err) { status("Could not list rooms: " + err.message); }
 }
 

@@ -188,8 +188,10 @@ def test_a_flooding_publisher_is_paced_then_cut_off_with_a_reason(
     assert taken < len(blob) / 2  # back-pressure held it back: most of two minutes was never taken
 
 
-def test_wrong_keys_are_slowed_per_address(ingest_server: LiveServer, media: dict[str, Path]) -> None:
+def test_wrong_keys_are_slowed_per_client_and_room(ingest_server: LiveServer,
+                                                   media: dict[str, Path]) -> None:
     room = create_room(ingest_server, "Guarded")
+    other = create_room(ingest_server, "Next door")
     mp3 = media["mp3"].read_bytes()
     path = f"/ingest/{room['id']}"
     headers = {"Content-Type": "audio/mpeg"}
@@ -200,15 +202,18 @@ def test_wrong_keys_are_slowed_per_address(ingest_server: LiveServer, media: dic
     status, reply, head = call(ingest_server, "PUT", path, token="guess-6", raw=mp3, headers=headers,
                                source="127.0.0.31")
     assert status == 429 and reply["reason"] == "throttled" and int(head["retry-after"]) >= 1
-    status, _, _ = call(ingest_server, "PUT", path, token=room["stream_key"], raw=mp3, headers=headers,
-                        source="127.0.0.31")
-    assert status == 429  # even the right key waits: the address is slowed, not the key
     status, _, _ = call(ingest_server, "GET", f"/api/rooms/{room['id']}/keys", token="guess",
                         source="127.0.0.31")
     assert status == 429  # the key API shares the limit
+    status, _, _ = call(ingest_server, "GET", f"/api/rooms/{other['id']}/keys", token="guess",
+                        source="127.0.0.31")
+    assert status == 401  # another room is not affected
     status, reply, _ = call(ingest_server, "PUT", path, token=room["stream_key"], raw=mp3,
-                            headers=headers, source="127.0.0.32")
-    assert status == 200 and reply["bytes"] == len(mp3)  # another address is not affected
+                            headers=headers, source="127.0.0.31")
+    assert status == 200 and reply["bytes"] == len(mp3)  # a right key is never refused
+    status, reply, _ = call(ingest_server, "PUT", path, token="typo", raw=mp3, headers=headers,
+                            source="127.0.0.32")
+    assert status == 401  # another client is not affected
 
 
 def test_ice_headers_fill_what_the_room_lacks_and_never_its_privacy(ingest_server: LiveServer) -> None:

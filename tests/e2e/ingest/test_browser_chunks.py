@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import time
 import uuid
 from pathlib import Path
@@ -139,3 +141,31 @@ def test_an_oversized_chunk_is_a_json_413(ingest_server: LiveServer) -> None:
     status, body = post(ingest_server, room["id"], room["stream_key"], uuid.uuid4().hex, 0,
                         b"\0" * ((1 << 20) + 1024))
     assert status == 413 and body["reason"] == "too_large"
+
+
+def chunked_post(server: LiveServer, path: str, key: str, body: bytes) -> tuple[int, Any]:
+    """A POST whose body goes out with Transfer-Encoding: chunked (no Content-Length)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.request("POST", path, body=iter([body[i:i + 65536] for i in range(0, len(body), 65536)]),
+                     headers={"Authorization": f"Bearer {key}", "Content-Type": WEBM},
+                     encode_chunked=True)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_chunk_over_1_mib_is_413_and_nothing_of_it_plays(ingest_server: LiveServer, recording: bytes,
+                                                           framing: str) -> None:
+    room = create_room(ingest_server, f"Oversized {framing}")
+    oversized = recording + bytes((1 << 20) + 1 - len(recording))
+    path = f"/ingest/{room['id']}/chunks?session={uuid.uuid4().hex}&seq=0"
+    if framing == "chunked":
+        status, body = chunked_post(ingest_server, path, room["stream_key"], oversized)
+    else:
+        status, body, _ = call(ingest_server, "POST", path, token=room["stream_key"], raw=oversized,
+                               headers={"Content-Type": WEBM})
+    assert status == 413 and body["reason"] == "too_large"
+    assert levels(ingest_server, room["id"])["publishers"] == []

@@ -203,4 +203,4 @@ def test_wrong_hand_tokens_are_guesses_and_get_throttled(client: FlaskClient, ap
                 for n in range(6)]
     assert statuses == [404] * 5 + [429]
     own = f"/api/rooms/{rid}/hands/{hand['hand_id']}?token={hand['hand_token']}"
-    assert client.get(own).status_code == 429  # the address waits, whatever it presents next
+    assert client.get(own).status_code == 429  # a short secret: the pair waits, whatever it presents

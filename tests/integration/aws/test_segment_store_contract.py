@@ -175,6 +175,20 @@ def test_sweep_removes_what_the_rule_names_and_keeps_the_rest(
     assert ("room-a", "live.m3u8") in asked
 
 
+@pytest.mark.parametrize("adapter", ["local", "memory"])
+def test_sweep_never_removes_what_a_kept_playlist_names(
+    adapter: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    under_test = STORES[adapter](tmp_path, request)
+    under_test.store.publish_segment("room-a", "named.ts", _segment(tmp_path, "named.ts", b"x" * 188))
+    replay = "#EXTM3U\n#EXTINF:2.0,\nnamed.ts\n"
+    under_test.store.publish_playlist("room-a", "replay.m3u8", replay)
+
+    assert under_test.store.sweep(lambda room_id, name: name.endswith(".ts")) == 0
+    assert under_test.read("room-a", "named.ts") == b"x" * 188
+    assert under_test.store.listing() == {"room-a": {"named.ts": 188, "replay.m3u8": len(replay)}}
+
+
 def test_s3_sweeps_nothing_its_lifecycle_rules_do(moto_server: MotoServer, tmp_path: Path) -> None:
     store, client, _ = s3_store_on(moto_server, tmp_path / "spool")
     try:

@@ -1,8 +1,14 @@
-"""Failed key attempts: slowed per address, doubling, fading, bounded in memory."""
+"""Who is calling: the client a trusted proxy names, and wrong keys slowed, doubling, fading, bounded."""
 
 from __future__ import annotations
 
+import ipaddress
+
+import pytest
+
 from stream_server.auth import FailedAttempts
+from stream_server.ops.config import Settings
+from stream_server.ops.forwarded import forwarded_client
 
 
 def make(**kw: float) -> tuple[FailedAttempts, list[float]]:
@@ -50,6 +56,47 @@ def test_memory_is_bounded() -> None:
     for i in range(1000):
         attempts.failed(f"10.0.{i // 256}.{i % 256}")
     assert len(attempts) == 100
+
+
+TRUSTED = (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.1.0.0/16"))
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded_for", "real_ip", "client"),
+    [
+        ("203.0.113.9", "198.51.100.1", None, "203.0.113.9"),  # not a proxy: its headers are ignored
+        ("127.0.0.1", "198.51.100.1", None, "198.51.100.1"),
+        ("127.0.0.1", "6.6.6.6, 198.51.100.1", None, "198.51.100.1"),  # the client wrote the left part
+        ("127.0.0.1", "198.51.100.1, 10.1.2.3", None, "198.51.100.1"),  # a chain of trusted proxies
+        ("127.0.0.1", None, "198.51.100.7", "198.51.100.7"),
+        ("127.0.0.1", "198.51.100.1", "6.6.6.6", "198.51.100.1"),  # the forwarded chain wins
+        ("127.0.0.1", None, None, "127.0.0.1"),
+        ("127.0.0.1", "not-an-ip", None, "127.0.0.1"),
+        ("127.0.0.1", "198.51.100.1, junk", None, "127.0.0.1"),
+        ("127.0.0.1", "10.1.0.5", None, "10.1.0.5"),  # only proxies: the farthest one
+        ("127.0.0.1", "2001:db8::1", None, "2001:db8::1"),
+    ],
+    ids=["untrusted-peer", "one-proxy", "spoofed-left-part", "proxy-chain", "real-ip", "xff-first",
+         "no-header", "garbage", "garbage-hop", "all-trusted", "ipv6"],
+)
+def test_the_client_is_who_a_trusted_proxy_says(remote: str, forwarded_for: str | None,
+                                                real_ip: str | None, client: str) -> None:
+    assert forwarded_client(remote, forwarded_for, real_ip, TRUSTED) == client
+
+
+def test_nobody_is_trusted_by_default() -> None:
+    assert forwarded_client("127.0.0.1", "198.51.100.1", "198.51.100.1", ()) == "127.0.0.1"
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1", "127.0.0.1, 10.0.0.0/8", "::1,fd00::/8", ""])
+def test_trusted_proxies_setting_parses(value: str) -> None:
+    networks = Settings(trusted_proxies=value).trusted_networks
+    assert len(networks) == len([p for p in value.split(",") if p.strip()])
+
+
+def test_a_mistyped_trusted_proxy_stops_start_up() -> None:
+    with pytest.raises(ValueError, match="LIVESTAGE_TRUSTED_PROXIES"):
+        Settings(trusted_proxies="127.0.0.1, localhost")
 
 
 def test_key_events_reach_every_subscriber_even_past_a_failing_one() -> None:

@@ -13,12 +13,12 @@ PACKAGE = ROOT / "stream_server"
 #: the audio path, in order: a step may import the steps after it, never those before
 FLOW = ["ingest", "pipeline", "hls", "stores", "serving"]
 #: surfaces beside the flow; no step of the flow imports one
-SURFACES = ["api", "web", "alexa_host"]
+SURFACES = ["api", "web", "alexa_host", "stage"]
 #: what every package may import from ``ops``: its leaf modules, not the app or the runner
 OPS_LEAVES = {"stream_server.ops.config", "stream_server.ops.metrics", "stream_server.ops.services"}
 #: pure cores: values in, values out; no I/O module, no Flask, no clock of their own
 PURE = ["hls/playlist.py", "hls/names.py", "hls/transport.py", "serving/rules.py", "web/listing.py",
-        "alexa_host/signing.py"]
+        "alexa_host/signing.py", "stage/mix.py", "stage/offer.py"]
 IO_MODULES = {"flask", "boto3", "botocore", "sqlite3", "subprocess", "socket", "urllib.request",
               "threading", "requests", "http.client"}
 MAX_LINES = 400

@@ -152,8 +152,8 @@ def test_the_master_names_the_subtitles_only_while_the_show_has_captions(tmp_pat
     add(p, tmp_path, 3)
     captions.add_cues([Cue(T0 + 6.5, T0 + 7.0, "words")], heard_until=T0 + 8.0)
     assert len(playlist(store).segments) == 1  # segments 0-2 went out before captions started
-    assert m3u8.loads(store.text(ROOM, live_media_name(SHOW, "128k"))).segments[-1].program_date_time.timestamp() \
-        == playlist(store).segments[-1].program_date_time.timestamp()
+    audio = m3u8.loads(store.text(ROOM, live_media_name(SHOW, "128k"))).segments[-1]
+    assert audio.program_date_time.timestamp() == playlist(store).segments[-1].program_date_time.timestamp()
     p.end_show(SHOW)
     assert playlist(store).is_endlist
     replay = m3u8.loads(store.text(ROOM, replay_name(SHOW)))

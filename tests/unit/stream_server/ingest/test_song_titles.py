@@ -55,3 +55,10 @@ def test_vorbis_comments_name_the_song() -> None:
     assert from_vorbis_comments({"TITLE": "So What", "ARTIST": "Miles Davis"}) == SongTitle(
         "So What", "Miles Davis")
     assert from_vorbis_comments({"ENCODER": "x"}) is None
+
+
+@pytest.mark.parametrize("charset", ["utf-8%00", "%00", "rot13", "hex", "idna", "no-such-charset"],
+                         ids=["nul-after", "nul", "text-transform", "bytes-transform", "strict", "unknown"])
+def test_any_charset_a_client_names_decodes_to_text(charset: str) -> None:
+    fields = query_fields(b"mode=updinfo&song=%C3%A9t%C3%A9%FF&charset=" + charset.encode())
+    assert fields["mode"] == "updinfo" and isinstance(fields["song"], str) and fields["song"]

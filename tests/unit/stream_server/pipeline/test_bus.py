@@ -120,3 +120,23 @@ def test_after_a_long_stall_the_bus_skips_ahead_instead_of_rushing() -> None:
     clock[0] = 5.1 + 1e-9  # (5.1 / 0.02 is a hair under 255 in floating point)
     bus.advance()
     assert frames(out) == 7  # back to real time
+
+
+def test_the_stage_gets_every_other_unmuted_input_never_its_own() -> None:
+    bus = AudioBus(SR, lambda _: None)
+    stage, bed, muted = bus.add_input("stage"), bus.add_input("bed"), bus.add_input("muted")
+    muted.muted = True
+    for inp, value in ((stage, 7000), (bed, 300), (muted, 50)):
+        inp.write(pcm(value, 10))
+    fed: list[bytes] = []
+    bus.feed_others(stage, fed.append)
+    program = bus.mix_frames(3)
+    assert set(np.frombuffer(program, dtype=np.int16)) == {7300}
+    assert len(fed) == 1 and set(np.frombuffer(fed[0], dtype=np.int16)) == {300}
+    assert len(fed[0]) == 3 * FRAME
+    bed.muted = True  # nothing else to hear: silence, not room tone
+    bus.mix_frames(1)
+    assert set(np.frombuffer(fed[1], dtype=np.int16)) == {0}
+    bus.feed_others(stage, None)
+    bus.mix_frames(1)
+    assert len(fed) == 2
