@@ -15,12 +15,15 @@ def private_database(path: str | Path) -> None:
     name = str(path)
     if not name or name == ":memory:" or name.startswith("file:"):
         return
+    # An existing file is tightened by path, never opened: closing a descriptor of a database
+    # drops every POSIX lock this process holds on it, which another connection here may need
+    # (SQLite would then take its WAL for unused and a server sharing the file gets I/O errors).
     try:
-        fd = os.open(name, os.O_CREAT | os.O_RDWR, 0o600)
+        if os.path.exists(name):
+            if os.stat(name).st_uid == os.getuid():
+                os.chmod(name, 0o600)
+            return
+        fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
     except OSError:
         return  # sqlite3 will say why it cannot open it
-    try:
-        if os.fstat(fd).st_uid == os.getuid():
-            os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
+    os.close(fd)
