@@ -171,6 +171,7 @@ def ingest(room_id: str) -> ResponseReturnValue:
         if request.method == "SOURCE":
             _send_early_ok(sock)
         session.feed(BodyReader(_body_stream(), on_timeout=lambda: session.cut("stall", keep_audio=True)))
+        conn.client_gone = True  # a reconnecting performer may take the key while this plays out
         session.finish()
     except DecoderFailed as exc:
         session.abort()

@@ -45,6 +45,8 @@ class Connection:
     session: PublisherSession | None = None
     connected_at: float = field(default_factory=time.time)
     claimed_at: float = field(default_factory=time.monotonic)
+    #: the client hung up; what it sent may still be playing out, but the key is free again
+    client_gone: bool = False
 
     def idle_for(self, now: float) -> float:
         """Seconds since this connection last delivered bytes (monotonic ``now``)."""
@@ -92,13 +94,15 @@ class PublisherRegistry:
     def claim(self, conn: Connection) -> Connection | None:
         """Register ``conn`` for its key; the dead connection it replaced (already kicked), if any.
 
-        Raises ``KeyInUse`` while another connection with the key is alive, ``RoomFull``
+        Raises ``KeyInUse`` while another connection with the key is alive (its client still
+        connected and sending within ``replace_after``), ``RoomFull``
         when the room has its maximum of publishers.
         """
         slot = (conn.publisher.room_id, conn.publisher.key_id)
         with self._lock:
             old = self._live.get(slot)
-            if old is not None and old.idle_for(self._clock()) < self._replace_after:
+            if (old is not None and not old.client_gone
+                    and old.idle_for(self._clock()) < self._replace_after):
                 raise KeyInUse("this key is publishing already; one connection per key")
             in_room = sum(1 for (room, _), c in self._live.items()
                           if room == slot[0] and c is not old)

@@ -84,6 +84,8 @@ class RoomStream:
     def stop(self, *, end_show: bool) -> None:
         """Stop the clock and the encoder (its last segment is published); optionally end the show."""
         self._clock.remove(self.bus)  # no tick touches the bus after this
+        for publisher in self.bus.inputs():  # nothing takes their audio now: they end at once,
+            publisher.drop()  # so their keys are free for the next show (not held for 10 s)
         if self._own_clock:
             self._clock.stop()
         if self.loudness is not None:
