@@ -4,35 +4,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 
-from room_directory import InMemoryRoomDirectory
-from stream_server.ops.app import create_app
-from stream_server.ops.config import Settings
-from tests.support.alexa_fixtures import intent_request, launch_request, seed_rooms
-
-PUBLIC_URL = "https://live.example.test"
-
-
-def make_app(tmp_path: Path) -> Flask:
-    directory = InMemoryRoomDirectory()
-    seed_rooms(directory)
-    settings = Settings(data_dir=tmp_path, verify_signatures=False, public_url=PUBLIC_URL)
-    return create_app(settings, directory=directory, run_encoders=False)
-
-
-def post(app: Flask, envelope: dict[str, Any]) -> dict[str, Any]:
-    reply = app.test_client().post("/alexa", json=envelope)
-    assert reply.status_code == 200
-    body: dict[str, Any] = reply.get_json()
-    return body
-
-
-def speech(body: dict[str, Any]) -> str:
-    return str(body["response"].get("outputSpeech", {}).get("ssml", ""))
+from tests.support.alexa_fixtures import intent_request, launch_request
+from tests.support.alexa_host import make_app, post, speech
 
 
 @pytest.mark.parametrize("intent", ["AMAZON.YesIntent", "AMAZON.NoIntent"])
