@@ -1,12 +1,16 @@
-"""The embedded fast path: ``GET``/``HEAD /hls/…`` answered in the request handler, without WSGI.
+"""The embedded fast path: the answer to ``GET``/``HEAD /hls/…``, made without WSGI.
 
 Flask's route costs about a millisecond of Python per request; a live room's listeners
-poll every target duration, so the stream server's request handler (``server.py``) sends
-HLS files itself: the rules of ``hls_rules`` (the same the Flask route and nginx follow),
-the same headers (Content-Type, Cache-Control, ETag and Last-Modified as Werkzeug's
-``send_file`` computes them, ``Accept-Ranges``, CORS), conditional GET (304), single byte
-ranges (206/416), and small files sent with their headers in one write (large ones with
-``socket.sendfile``). Playlist fetches with a valid listener token are counted.
+poll every target duration, so the stream server answers HLS files itself: the rules of
+``serving.rules`` (the same the Flask route and nginx follow), the same headers
+(Content-Type, Cache-Control, ETag and Last-Modified as Werkzeug's ``send_file`` computes
+them, ``Accept-Ranges``, CORS), conditional GET (304), single byte ranges (206/416). Small
+files are kept in memory and go out with their headers in one write; large ones are named
+for the caller to send from the page cache. Playlist fetches with a valid listener token
+are counted.
+
+``HlsFastPath.answer`` makes an ``Answer``; the event-loop front (``serving.front``) writes
+it to its transport, ``handle_raw`` to a threaded request handler's socket.
 """
 
 from __future__ import annotations
@@ -85,6 +89,21 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One response: its head (status line and headers, ending in the blank line) and body.
+
+    ``file`` names a large file's range to send after the head, ``(path, inode, start,
+    length)``: the sender checks the inode of what it opens (a file replaced in between
+    is not sent).
+    """
+
+    status: int
+    head: bytes
+    body: bytes = b""
+    file: tuple[str, int, int, int] | None = None
+
+
+@dataclass(frozen=True)
 class _Cached:
     """What the fast path knows of one file: identity (inode, mtime, size), headers, small contents."""
 
@@ -115,8 +134,9 @@ class HlsFastPath:
     def handle_raw(self, handler: Handler, request_line: bytes) -> None:
         """Read the rest of the request whose line ``handler`` has read, and answer it.
 
-        Takes the place of ``parse_request`` for ``GET``/``HEAD /hls/…``: the request line and
-        headers are read here (http.server's e-mail header parser is half the cost of a request).
+        Takes the place of ``parse_request`` for ``GET``/``HEAD /hls/…`` on a connection the
+        threaded server holds: the request line and headers are read here (http.server's
+        e-mail header parser is half the cost of a request).
         """
         fields = request_line.decode("latin-1").rstrip("\r\n").split(" ")
         headers: dict[str, str] = {}
@@ -133,31 +153,45 @@ class HlsFastPath:
             fields = []
         if len(fields) != 3 or fields[2] not in ("HTTP/1.0", "HTTP/1.1"):
             handler.command, handler.close_connection = "GET", True
-            return self._error(handler, 400)
+            return self._send(handler, self.error(400, head_only=False, close=True))
         handler.command, handler.path, handler.request_version = fields
         handler.requestline = " ".join(fields)
         connection = headers.get("connection", "").lower()
         handler.close_connection = connection == "close" or (
             fields[2] == "HTTP/1.0" and connection != "keep-alive")
-        self.handle(handler, headers)
+        self._send(handler, self.answer(handler.command, handler.path, headers,
+                                        close=handler.close_connection))
 
-    def handle(self, handler: Handler, headers: Mapping[str, str]) -> None:
-        """Answer one parsed request on ``handler``'s connection; ``headers`` keyed in lower case."""
-        path, _, query = handler.path.partition("?")
+    @staticmethod
+    def _send(handler: Handler, answer: Answer) -> None:
+        handler.wfile.write(answer.head + answer.body)
+        if answer.file is not None:
+            path, inode, start, length = answer.file
+            with open(path, "rb", buffering=0) as file:  # large: straight from the page cache
+                if os.fstat(file.fileno()).st_ino != inode:
+                    handler.close_connection = True  # replaced after the head went out: cut short
+                    return
+                handler.connection.sendfile(file, start, length)
+
+    def answer(self, method: str, target: str, headers: Mapping[str, str], *, close: bool) -> Answer:
+        """The answer to ``method`` (GET or HEAD) of ``target`` (path and query); headers in lower case."""
+        head_only = method == "HEAD"
+        path, _, query = target.partition("?")
         now = time.time()
         try:
-            target = resolve(path, room_private=self._room_private, secret=self._secret, now=now)
+            resolved = resolve(path, room_private=self._room_private, secret=self._secret, now=now)
         except RoomDirectoryError:
-            return self._error(handler, 503)
-        if isinstance(target, int):
-            return self._error(handler, target)
-        if target.is_playlist:
+            return self.error(503, head_only=head_only, close=close)
+        if isinstance(resolved, int):
+            return self.error(resolved, head_only=head_only, close=close)
+        if resolved.is_playlist:
             token = listener_token(query, self._secret)
             if token is not None:
-                return self._send_counted_playlist(handler, target, token, now)
-        self._send_file(handler, headers, target, now)
+                return self._counted_playlist(resolved, token, now, head_only=head_only, close=close)
+        return self._file(headers, resolved, now, head_only=head_only, close=close)
 
-    def _send_counted_playlist(self, handler: Handler, target: HlsTarget, token: str, now: float) -> None:
+    def _counted_playlist(self, target: HlsTarget, token: str, now: float, *, head_only: bool,
+                          close: bool) -> Answer:
         """A playlist fetched with a valid token: counted, variant URIs given the token, never a 304."""
         path = f"{self._root}/{target.room_id}/{target.name}"
         try:
@@ -166,33 +200,33 @@ class HlsFastPath:
                 with open(path, "rb") as file:
                     data = file.read()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            return self._error(handler, 404)
+            return self.error(404, head_only=head_only, close=close)
         self._count(target.room_id, token, now)
         if b"#EXT-X-STREAM-INF" in data:
             data = add_token_to_variants(data.decode("utf-8", errors="replace"), token).encode()
         head = (f"Content-Type: {content_type(target)}\r\nContent-Length: {len(data)}\r\n"
                 f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
                 f"Date: {self._http_date(now)}\r\nAccess-Control-Allow-Origin: *\r\n")
-        self._write(handler, 200, head, data if handler.command != "HEAD" else b"")
+        return self._make(200, head, b"" if head_only else data, close=close)
 
-    def _send_file(self, handler: Handler, headers: Mapping[str, str], target: HlsTarget,
-                   now: float) -> None:
+    def _file(self, headers: Mapping[str, str], target: HlsTarget, now: float, *, head_only: bool,
+              close: bool) -> Answer:
         path = f"{self._root}/{target.room_id}/{target.name}"
         try:
             stat = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
-            return self._error(handler, 404)
+            return self.error(404, head_only=head_only, close=close)
         cached = self._cache.get(path)
         if cached is None or cached.identity != (stat.st_ino, stat.st_mtime_ns, stat.st_size):
             try:
                 cached = self._load(path)
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-                return self._error(handler, 404)
+                return self.error(404, head_only=head_only, close=close)
         common = (f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
                   f"ETag: {cached.etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
                   "Access-Control-Allow-Origin: *\r\n")
         if self._not_modified(headers, cached.etag, cached.mtime):
-            return self._write(handler, 304, common, b"")
+            return self._make(304, common, b"", close=close)
         size = cached.identity[2]
         start, end = 0, size
         status = 200
@@ -200,22 +234,19 @@ class HlsFastPath:
         if range_header and self._range_applies(headers.get("if-range"), cached.etag):
             parsed = self._parse_range(range_header, size)
             if parsed is None:
-                return self._write(handler, 416, f"Content-Range: bytes */{size}\r\n", b"")
+                return self._make(416, f"Content-Range: bytes */{size}\r\n", b"", close=close)
             if parsed != (0, size):
                 start, end = parsed
                 status = 206
                 common += f"Content-Range: bytes {start}-{end - 1}/{size}\r\n"
         head = (f"Content-Type: {content_type(target)}\r\nContent-Length: {end - start}\r\n"
                 f"Last-Modified: {cached.last_modified}\r\n" + common)
-        if handler.command == "HEAD":
-            return self._write(handler, status, head, b"")
+        if head_only:
+            return self._make(status, head, b"", close=close)
         if cached.data is not None:
-            return self._write(handler, status, head, cached.data[start:end])
-        with open(path, "rb", buffering=0) as file:  # large: straight from the page cache
-            if os.fstat(file.fileno()).st_ino != cached.identity[0]:
-                return self._error(handler, 404)  # replaced in between: let the player retry
-            self._write(handler, status, head, b"")
-            handler.connection.sendfile(file, start, end - start)
+            return self._make(status, head, cached.data[start:end], close=close)
+        answer = self._make(status, head, b"", close=close)
+        return Answer(status, answer.head, file=(path, cached.identity[0], start, end - start))
 
     def _load(self, path: str) -> _Cached:
         """Read a file's identity (and its bytes when small), caching small files."""
@@ -281,17 +312,17 @@ class HlsFastPath:
             self._date, self._date_second = email.utils.formatdate(second, usegmt=True), second
         return self._date
 
-    def _error(self, handler: Handler, status: int) -> None:
+    def error(self, status: int, *, head_only: bool, close: bool) -> Answer:
+        """A short plain-text answer for ``status`` (400, 403, 404, 503…)."""
         body = f"{status} {_REASONS[status]}\n".encode()
-        self._write(handler, status, "Content-Type: text/plain; charset=utf-8\r\n"
-                    f"Content-Length: {len(body)}\r\n",
-                    body if handler.command != "HEAD" else b"")
+        return self._make(status, "Content-Type: text/plain; charset=utf-8\r\n"
+                          f"Content-Length: {len(body)}\r\n", b"" if head_only else body, close=close)
 
     @staticmethod
-    def _write(handler: Handler, status: int, headers: str, body: bytes) -> None:
-        if status in (304, 416) and "Content-Length" not in headers:
-            headers += "Content-Length: 0\r\n" if status == 416 else ""
-        if handler.close_connection:
+    def _make(status: int, headers: str, body: bytes, *, close: bool) -> Answer:
+        if status == 416 and "Content-Length" not in headers:
+            headers += "Content-Length: 0\r\n"
+        if close:
             headers += "Connection: close\r\n"
-        head = f"HTTP/1.1 {status} {_REASONS[status]}\r\n{headers}\r\n".encode("latin-1")
-        handler.wfile.write(head + body)
+        head = f"HTTP/1.1 {status} {_REASONS[status]}\r\n{headers}\r\n"
+        return Answer(status, head.encode("latin-1"), body)

@@ -1,0 +1,395 @@
+"""The front: every connection to the server's port meets one event loop first.
+
+Listeners are most of the traffic and need no thread: each polls a playlist and fetches a
+segment every target duration. So one uvloop event loop holds all connections; httptools
+parses each request head; ``GET``/``HEAD /hls/…`` is answered right there by the fast path
+(``serving.fast``). The first request of any other kind (the API, pages, ``/alexa``, WHIP,
+and ingest with its bodies of unknown length, ``SOURCE`` and ``Expect: 100-continue``) hands
+its connection to the threaded WSGI server: the front makes a socket pair, gives one end and
+the client's address to ``hand_off`` (a thread serves it as it would a socket of its own) and
+relays bytes both ways between the client and the other end until either side closes, with
+back-pressure both ways. Whatever the threaded server does with a connection is unchanged;
+what the front adds is a bounded number of open connections, a deadline for every request
+head, and a client hang-up passed on at once (the threaded side reads the end of its body).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import cast
+
+import httptools
+import uvloop
+
+from stream_server.serving.fast import Answer, HlsFastPath
+
+log = logging.getLogger(__name__)
+
+#: The request line and headers together may not be longer than this (bytes).
+MAX_HEAD = 64 * 1024
+_MAX_HEADERS = 100
+#: Large files go out in pieces of this size, each when the client has taken the one before.
+_FILE_PIECE = 256 * 1024
+_OURS = (b"GET /hls/", b"HEAD /hls/")
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+         b"Connection: close\r\n\r\n")
+HandOff = Callable[[socket.socket, tuple[str, int]], None]
+
+
+class _Head:
+    """httptools' callbacks for one request head: its target and headers (names in lower case)."""
+
+    def __init__(self) -> None:
+        self.url = b""
+        self.headers: dict[str, str] = {}
+        self.complete = False
+        self.too_many = False
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if len(self.headers) >= _MAX_HEADERS:
+            self.too_many = True
+        self.headers[name.decode("latin-1").lower()] = value.decode("latin-1").strip()
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+
+class _Client(asyncio.Protocol):
+    """One client connection: HLS answered here; anything else relayed to the threaded server."""
+
+    def __init__(self, front: HttpFront) -> None:
+        self._front = front
+        self._buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.deadline = time.monotonic() + front.header_timeout
+        self._pipe: _Pipe | None = None
+        self._relay: bool = False
+        self._early: list[bytes] = []  # client bytes that came while the relay was being set up
+        self.sending = False  # a large file is going out
+        self.write_paused_at: float | None = None
+        self._drained: asyncio.Future[None] | None = None
+
+    @property
+    def relayed(self) -> bool:
+        """Whether the threaded server has this connection (its timing is then the server's)."""
+        return self._relay
+
+    # -- the connection --
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not subclass it
+        if len(self._front.clients) >= self._front.max_connections:
+            self.transport.write(_BUSY)
+            self.transport.close()
+            return
+        self._front.clients.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._front.clients.discard(self)
+        if self._pipe is not None and self._pipe.transport is not None:
+            self._pipe.transport.close()  # the threaded side reads the end of the body
+        if self._drained is not None and not self._drained.done():
+            self._drained.set_exception(ConnectionResetError("client gone"))
+
+    def pause_writing(self) -> None:
+        self.write_paused_at = time.monotonic()
+        if self._pipe is not None and self._pipe.transport is not None:
+            self._pipe.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        self.write_paused_at = None
+        if self._pipe is not None and self._pipe.transport is not None:
+            self._pipe.transport.resume_reading()
+        if self._drained is not None and not self._drained.done():
+            self._drained.set_result(None)
+        if not self._relay and not self.sending and self.transport is not None:
+            self.transport.resume_reading()
+            self._serve_buffered()
+
+    def eof_received(self) -> bool:
+        if self._relay:
+            if self._pipe is not None and self._pipe.transport is not None:
+                self._pipe.transport.write_eof()
+            else:
+                self._early.append(b"")  # an end to pass on once the relay is up
+            return True  # the answer may still be on its way back
+        return self.sending
+
+    def data_received(self, data: bytes) -> None:
+        if self._relay:
+            if self._pipe is not None and self._pipe.transport is not None:
+                self._pipe.transport.write(data)
+            else:
+                self._early.append(data)
+            return
+        self._buffer += data
+        self._serve_buffered()
+
+    # -- requests --
+
+    def _serve_buffered(self) -> None:
+        """Answer every complete request head in the buffer, in order, while the client keeps up."""
+        transport = self.transport
+        assert transport is not None
+        while self._buffer and not self._relay and not self.sending and not transport.is_closing():
+            if self.write_paused_at is not None:
+                transport.pause_reading()  # it reads slower than it asks: resume_writing goes on
+                return
+            end = self._buffer.find(b"\r\n\r\n")
+            end = end + 4 if end >= 0 else self._buffer.find(b"\n\n") + 2
+            if end < 2:
+                if len(self._buffer) > MAX_HEAD:
+                    self._refuse(431)
+                return
+            if self._front.fast is None or not self._buffer.startswith(_OURS):
+                self._start_relay()
+                return
+            head = _Head()
+            try:
+                parser = httptools.HttpRequestParser(head)
+                parser.feed_data(bytes(self._buffer[:end]))
+            except httptools.HttpParserError:
+                self._refuse(400)
+                return
+            if end > MAX_HEAD or head.too_many:
+                self._refuse(431)
+                return
+            if not head.complete:  # a GET with a body: the threaded server knows what to do
+                self._start_relay()
+                return
+            del self._buffer[:end]
+            self._answer(parser, head)
+            self.deadline = time.monotonic() + self._front.header_timeout
+
+    def _answer(self, parser: httptools.HttpRequestParser, head: _Head) -> None:
+        transport = self.transport
+        assert transport is not None and self._front.fast is not None
+        version = parser.get_http_version()
+        if version not in ("1.0", "1.1"):
+            self._refuse(400)
+            return
+        close = not parser.should_keep_alive()
+        method = parser.get_method().decode("latin-1")
+        answer = self._front.fast.answer(method, head.url.decode("latin-1"), head.headers, close=close)
+        if self._front.log_requests:
+            log.debug('"%s %s HTTP/%s" %s', method, head.url.decode("latin-1"), version, answer.status)
+        transport.write(answer.head + answer.body if answer.body else answer.head)
+        if answer.file is not None:
+            self.sending = True
+            transport.pause_reading()
+            asyncio.get_running_loop().create_task(self._send_file(answer, close))
+        elif close:
+            transport.close()
+
+    async def _send_file(self, answer: Answer, close: bool) -> None:
+        """A large file's range, piece by piece as the client takes them, from the page cache."""
+        transport = self.transport
+        assert transport is not None and answer.file is not None
+        path, inode, start, length = answer.file
+        try:
+            with open(path, "rb", buffering=0) as file:
+                if os.fstat(file.fileno()).st_ino != inode:
+                    raise FileNotFoundError(path)  # replaced after the head went out: cut short
+                file.seek(start)
+                while length > 0:
+                    piece = file.read(min(_FILE_PIECE, length))
+                    if not piece:
+                        raise EOFError(path)
+                    transport.write(piece)
+                    length -= len(piece)
+                    if self.write_paused_at is not None:
+                        self._drained = asyncio.get_running_loop().create_future()
+                        await self._drained
+        except (OSError, EOFError):
+            transport.abort()
+            return
+        self.sending = False
+        if close:
+            transport.close()
+            return
+        self.deadline = time.monotonic() + self._front.header_timeout
+        transport.resume_reading()
+        self._serve_buffered()
+
+    def _refuse(self, status: int) -> None:
+        """A request the front will not parse: a short answer and the connection closed."""
+        assert self.transport is not None
+        reason = {400: "Bad Request", 431: "Request Header Fields Too Large"}[status]
+        body = f"{status} {reason}\n".encode()
+        self.transport.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        self.transport.close()
+        peer = self.transport.get_extra_info("peername")
+        log.info("client %s: malformed request (%s)", peer[0] if peer else "?", status)
+
+    # -- the relay to the threaded server --
+
+    def _start_relay(self) -> None:
+        transport = self.transport
+        assert transport is not None
+        self._relay = True
+        ours, theirs = socket.socketpair()
+        peer = transport.get_extra_info("peername") or ("?", 0)
+        try:
+            self._front.hand_off(theirs, (str(peer[0]), int(peer[1])))
+        except Exception:
+            log.exception("handing a connection to the threaded server failed")
+            ours.close()
+            theirs.close()
+            transport.write(_BUSY)
+            transport.close()
+            return
+        self._early.append(bytes(self._buffer))
+        self._buffer.clear()
+        loop = asyncio.get_running_loop()
+        loop.create_task(self._connect_pipe(loop, ours))
+
+    async def _connect_pipe(self, loop: asyncio.AbstractEventLoop, ours: socket.socket) -> None:
+        client = self.transport
+        assert client is not None
+        try:
+            pipe_transport, pipe = await loop.create_unix_connection(lambda: _Pipe(self), sock=ours)
+        except OSError:
+            ours.close()
+            client.abort()
+            return
+        self._pipe = pipe
+        if client.is_closing():
+            pipe_transport.close()
+            return
+        for data in self._early:
+            if data:
+                pipe_transport.write(data)
+            elif pipe_transport.can_write_eof():
+                pipe_transport.write_eof()
+        self._early.clear()
+        if self.write_paused_at is not None:
+            pipe_transport.pause_reading()
+
+    def pipe_paused(self, paused: bool) -> None:
+        """The threaded side takes bytes slower than the client sends them (or again as fast)."""
+        if self.transport is not None and not self.transport.is_closing():
+            (self.transport.pause_reading if paused else self.transport.resume_reading)()
+
+
+class _Pipe(asyncio.Protocol):
+    """The front's end of a relayed connection: what the threaded server answers goes to the client."""
+
+    def __init__(self, client: _Client) -> None:
+        self._client = client
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self._client.transport is not None:
+            self._client.transport.write(data)
+
+    def eof_received(self) -> bool:
+        if self._client.transport is not None:
+            self._client.transport.close()  # after what is buffered has gone out
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._client.transport is not None:
+            self._client.transport.close()
+
+    def pause_writing(self) -> None:
+        self._client.pipe_paused(True)
+
+    def resume_writing(self) -> None:
+        self._client.pipe_paused(False)
+
+
+class HttpFront:
+    """The event loop on the listening socket ``sock``; ``serve_forever`` runs it until ``shutdown``."""
+
+    def __init__(self, sock: socket.socket, fast: HlsFastPath | None, hand_off: HandOff, *,
+                 max_connections: int, header_timeout: float = 10.0, idle_timeout: float = 30.0) -> None:
+        self.sock = sock
+        self.fast = fast
+        self.hand_off = hand_off
+        self.max_connections = max_connections
+        self.header_timeout = header_timeout
+        self.idle_timeout = idle_timeout
+        self.clients: set[_Client] = set()
+        self.log_requests = log.isEnabledFor(logging.DEBUG)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._stopped = threading.Event()
+        self._started = threading.Event()
+
+    def serve_forever(self) -> None:
+        """Serve on a thread of its own until ``shutdown``; the calling thread waits (signals reach it)."""
+        self._stopped.clear()
+        thread = threading.Thread(target=self._run, name="http-front", daemon=True)
+        thread.start()
+        while not self._stopped.wait(0.5):
+            pass
+        thread.join()
+
+    def _run(self) -> None:
+        loop = uvloop.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._serve())
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+            self._loop = None
+            self._stopped.set()
+
+    async def _serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        server = await loop.create_server(lambda: _Client(self), sock=self.sock, backlog=4096)
+        self._started.set()
+        sweeper = loop.create_task(self._sweep())
+        try:
+            await self._stop.wait()
+        finally:
+            sweeper.cancel()
+            server.close()
+            for client in list(self.clients):
+                if client.transport is not None:
+                    client.transport.abort()
+            await asyncio.sleep(0)
+
+    async def _sweep(self) -> None:
+        """Once a second: close connections past their head deadline, or stuck on a client reading nothing."""
+        while True:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            for client in list(self.clients):
+                transport = client.transport
+                if transport is None or transport.is_closing() or client.relayed:
+                    continue
+                if client.write_paused_at is not None:
+                    if now - client.write_paused_at > self.idle_timeout:
+                        transport.abort()
+                elif not client.sending and now > client.deadline:
+                    transport.close()  # idle keep-alive, or a head that never finished (slow loris)
+
+    def wait_started(self, timeout: float = 10.0) -> bool:
+        """Whether the loop is accepting connections (within ``timeout`` seconds)."""
+        return self._started.wait(timeout)
+
+    def shutdown(self) -> None:
+        """Stop serving (from any thread) and wait until the loop has stopped."""
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not self._stopped.is_set():
+            try:
+                loop.call_soon_threadsafe(stop.set)
+            except RuntimeError:
+                pass  # the loop closed meanwhile
+            self._stopped.wait(10)
