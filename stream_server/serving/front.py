@@ -378,7 +378,10 @@ class HttpFront:
                     if now - client.write_paused_at > self.idle_timeout:
                         transport.abort()
                 elif not client.sending and now > client.deadline:
-                    transport.close()  # idle keep-alive, or a head that never finished (slow loris)
+                    # an idle keep-alive connection, or a head that never finished (slow loris): routine
+                    peer = transport.get_extra_info("peername")
+                    log.debug("%s: request timed out", peer[0] if peer else "?")
+                    transport.close()
 
     def wait_started(self, timeout: float = 10.0) -> bool:
         """Whether the loop is accepting connections (within ``timeout`` seconds)."""
