@@ -1,23 +1,29 @@
 """Listener capacity: wrk replays the listener mix against every way of serving HLS.
 
-One live room's files (its 128 kbps media playlist ``live-128k.m3u8`` naming 8 segments of
+One room's files (its 128 kbps media playlist ``live-128k.m3u8`` naming 8 segments of
 36,096 bytes, the size of 2 s of 128 kbps AAC in MPEG-TS) sit in a data dir. For
 ``SECONDS`` each, wrk (2 threads, ``CONNECTIONS`` keep-alive connections,
-``bench/listeners.lua``) fetches them as listeners
-do once they have the master playlist: the media playlist (with the listener token the
-master handed on, ``?lt=…``) then a segment, alternately, against
+``bench/listeners.lua``) fetches them as listeners do once they have the master playlist:
+the media playlist (with the listener token the master handed on, ``?lt=…``) then a
+segment, alternately, against
 
-* (a) the embedded default: ``livestage serve`` and its fast path;
+* (a) the embedded default: ``livestage serve``, its event-loop front and fast path, while
+  ``LIVE_ROOMS`` other rooms of the same server are live (one ffmpeg publishing MP3 to all
+  of them) and every segment they list is watched for being on time;
 * (a0) the same server with ``LIVESTAGE_HLS_FAST_PATH=0`` (the Flask route), for reference;
 * (b) the nginx recipe: nginx from ``livestage nginx-config`` in front of (a);
 * (c) the peer: nginx alone serving the same directory with a minimal static config.
 
 (c) and (b) are measured three times each, in turns with the others, and their runs combined
 (requests and seconds added; the worse of the two p50s and p99s), so that load other
-processes put on the machine meanwhile weighs on the recipe and its peer alike.
+processes put on the machine meanwhile weighs on the recipe and its peer alike. The server's
+CPU (its own process, and with its encoders and decoders) and memory are read from /proc
+across (a)'s runs. Then (a) and (c) run again with every process of the benchmark (server,
+its ffmpegs, the publisher, nginx, wrk, this watcher) held to one core, for how the figures
+grow from one core to two.
 
 A listener makes 2 requests per target duration (2 s), so listeners = req/s × 2 s ÷ 2.
-wrk runs closed-loop on the same 2 cores as the server, so the figures are the capacity of
+wrk runs closed-loop on the same cores as the server, so the figures are the capacity of
 this machine with its load generator on board, not of the server alone.
 """
 
@@ -29,14 +35,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.loopback_server import LoopbackServer, free_port
-from bench.processes import Child
+from bench.playlist_watch import OnTime, segments_on_time
+from bench.proc_usage import Usage, cpu_between, tree_usage
+from bench.processes import Child, descendants
 from bench.results import BenchOptions, Result
+from bench.rooms_capacity import publisher_argv
 from bench.wrk_run import WrkSummary, run_wrk
 from room_directory.access import new_listener_token
 
@@ -46,6 +58,8 @@ PEER_NAME = "nginx alone"
 SECONDS = 8
 #: Keep-alive connections wrk holds open.
 CONNECTIONS = 100
+#: Rooms live on the server (a) while it serves the listeners.
+LIVE_ROOMS = 10
 #: HLS target duration of the replayed room, and requests per listener per target duration.
 TARGET_SECONDS = 2
 REQUESTS_PER_TARGET = 2
@@ -142,23 +156,114 @@ def _recipe_conf(prefix: Path, data_dir: Path, port: int, upstream: int, secret:
     ).stdout
 
 
-def _rows(label: str, ours: WrkSummary, peer: WrkSummary) -> list[Result]:
+def _rows(label: str, ours: WrkSummary, peer: WrkSummary, peer_name: str = PEER_NAME) -> list[Result]:
     return [
         Result(NAME, f"{label}: requests/s", ours.requests_per_second, "req/s",
-               peer.requests_per_second, PEER_NAME),
+               peer.requests_per_second, peer_name),
         Result(NAME, f"{label}: equivalent listeners (2 s target)", listeners_for(ours.requests_per_second),
-               "", listeners_for(peer.requests_per_second), PEER_NAME),
-        Result(NAME, f"{label}: latency p50", ours.p50_ms, "ms", peer.p50_ms, PEER_NAME),
-        Result(NAME, f"{label}: latency p99", ours.p99_ms, "ms", peer.p99_ms, PEER_NAME),
-        Result(NAME, f"{label}: errors", float(ours.errors), "", float(peer.errors), PEER_NAME),
+               "", listeners_for(peer.requests_per_second), peer_name),
+        Result(NAME, f"{label}: latency p50", ours.p50_ms, "ms", peer.p50_ms, peer_name),
+        Result(NAME, f"{label}: latency p99", ours.p99_ms, "ms", peer.p99_ms, peer_name),
+        Result(NAME, f"{label}: errors", float(ours.errors), "", float(peer.errors), peer_name),
+    ]
+
+
+def _pin(roots: list[int], cpus: set[int]) -> None:
+    """Hold every thread of ``roots`` and their descendants to ``cpus`` (threads made later inherit it)."""
+    for root in roots:
+        for pid in [root, *(p for p, _ in descendants(root))]:
+            try:
+                tasks = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+            except OSError:
+                continue
+            for tid in tasks:
+                try:
+                    os.sched_setaffinity(tid, cpus)
+                except OSError:
+                    pass  # ended meanwhile
+
+
+def _start_live_rooms(server: LoopbackServer, work: Path) -> tuple[list[str], Child]:
+    """``LIVE_ROOMS`` rooms with one ffmpeg publishing to all; returns once each lists segments."""
+    rooms = [server.create_room(f"Live {n}") for n in range(LIVE_ROOMS)]
+    base = f"127.0.0.1:{server.port}/ingest"
+    publisher = Child("publisher", publisher_argv([f"icecast://source:{r.stream_key}@{base}/{r.id}"
+                                                   for r in rooms]), work / "publisher.log")
+    deadline = time.monotonic() + 60
+    while any(server.live_media(r.id) is None for r in rooms):
+        server.check()
+        if publisher.exit_code() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the live rooms did not start:\n{publisher.log_tail()}")
+        time.sleep(0.2)
+    time.sleep(4.0)  # a few segments in: the encoders are past their start
+    return [r.id for r in rooms], publisher
+
+
+@dataclass
+class Watched:
+    """What (a)'s runs saw besides wrk: the live rooms' segments, and the server's CPU and memory."""
+
+    on_time: list[OnTime] = field(default_factory=list)
+    seconds: float = 0.0
+    #: CPU seconds of the server process itself, and with its encoders and decoders
+    server_cpu: float = 0.0
+    tree_cpu: float = 0.0
+    rss_mib: float = 0.0
+
+    def add(self, on_time: OnTime, before: list[Usage], after: list[Usage], seconds: float,
+            pid: int) -> None:
+        """One run's figures."""
+        self.on_time.append(on_time)
+        self.seconds += seconds
+        own = [u for u in before if u.pid == pid], [u for u in after if u.pid == pid]
+        self.server_cpu += cpu_between(*own)
+        self.tree_cpu += cpu_between(before, after)
+        self.rss_mib = max([self.rss_mib, *(u.rss_mib for u in after if u.pid == pid)])
+
+    @property
+    def segments(self) -> int:
+        return sum(o.segments for o in self.on_time)
+
+    @property
+    def late_or_missing(self) -> int:
+        return sum(o.late + o.missing for o in self.on_time)
+
+
+def _run_watched(server: LoopbackServer, rooms: list[str], watched: Watched,
+                 load: Callable[[], WrkSummary]) -> WrkSummary:
+    """``load`` while the live rooms' playlists are watched and the server's usage read."""
+    pid = server.process.pid
+    seen: list[OnTime] = []
+    watcher = threading.Thread(target=lambda: seen.append(segments_on_time(
+        server.data_dir / "hls", rooms, SECONDS + 1.0, server.check)), daemon=True)
+    before, started = tree_usage(pid), time.monotonic()
+    watcher.start()
+    summary = load()
+    after, elapsed = tree_usage(pid), time.monotonic() - started
+    watcher.join(timeout=30)
+    watched.add(seen[0] if seen else OnTime(0, 0, 1), before, after, elapsed, pid)
+    return summary
+
+
+def _usage_rows(label: str, watched: Watched) -> list[Result]:
+    seconds = max(watched.seconds, 1e-9)
+    return [
+        Result(NAME, f"{label}: segments of the {LIVE_ROOMS} live rooms late or skipped",
+               float(watched.late_or_missing), f"of {watched.segments}"),
+        Result(NAME, f"{label}: server CPU (its process)", round(watched.server_cpu / seconds * 100, 1),
+               "% core"),
+        Result(NAME, f"{label}: server CPU with its encoders and decoders",
+               round(watched.tree_cpu / seconds * 100, 1), "% core"),
+        Result(NAME, f"{label}: server memory (RSS)", round(watched.rss_mib, 1), "MiB"),
     ]
 
 
 def run(options: BenchOptions | None = None) -> list[Result]:
-    """Measure (c), (b), (a) and (a0) one after the other on the same files; rows with ratios to (c)."""
+    """Measure (c), (b), (a) and (a0) in turns on the same files; then (c) and (a) on one core."""
     children: list[Child] = []
     servers: list[LoopbackServer] = []
     secret = secrets.token_urlsafe(32)
+    all_cpus = os.sched_getaffinity(0)
     try:
         with tempfile.TemporaryDirectory(prefix="livestage-listeners-") as tmp:
             work = Path(tmp)
@@ -177,6 +282,9 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             segments = write_room(data_dir / "hls", room)
             write_room(work / "data-flask" / "hls", flask_room)
             playlist = f"{MEDIA_PLAYLIST}?lt={new_listener_token(secret)}"
+            print(f"  starting {LIVE_ROOMS} live rooms ...", file=sys.stderr, flush=True)
+            live_rooms, publisher = _start_live_rooms(server, work)
+            children.append(publisher)
 
             peer_port, recipe_port = free_port(), free_port()
             user = "user root;" if os.geteuid() == 0 else ""
@@ -186,32 +294,61 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             recipe = _start_nginx(work / "recipe", _recipe_conf(work / "recipe", data_dir, recipe_port,
                                                                 server.port, secret), "nginx recipe")
             children.append(recipe)
+            a, a0, b, c = ("(a) embedded default (fast path)", "(a0) embedded, Flask route",
+                           "(b) nginx recipe", "(c) nginx alone")
             targets = {  # label -> (base URL, the room's path prefix)
-                "(c) nginx alone": (f"http://127.0.0.1:{peer_port}", f"/hls/{room}/"),
-                "(b) nginx recipe": (f"http://127.0.0.1:{recipe_port}", f"/hls/{room}/"),
-                "(a) embedded default (fast path)": (server.base_url, f"/hls/{room}/"),
-                "(a0) embedded, Flask route": (flask_server.base_url, f"/hls/{flask_room}/"),
+                c: (f"http://127.0.0.1:{peer_port}", f"/hls/{room}/"),
+                b: (f"http://127.0.0.1:{recipe_port}", f"/hls/{room}/"),
+                a: (server.base_url, f"/hls/{room}/"),
+                a0: (flask_server.base_url, f"/hls/{flask_room}/"),
             }
             for url, prefix in targets.values():
                 _wait_http(url + prefix + playlist, peer)
-            # (c) and (b) run three times each, in turns with the others (c b a c b a0 c b), so a
-            # change in the load others put on the machine during the run weighs on all alike.
-            c, b = "(c) nginx alone", "(b) nginx recipe"
-            order = [c, b, "(a) embedded default (fast path)", c, b, "(a0) embedded, Flask route", c, b]
-            runs: dict[str, list[WrkSummary]] = {label: [] for label in targets}
-            for label in order:
+
+            def measure(label: str, watched: Watched) -> WrkSummary:
                 print(f"  wrk {SECONDS} s against {label} ...", file=sys.stderr, flush=True)
                 url, prefix = targets[label]
-                runs[label].append(run_wrk(url, prefix, playlist, segments, seconds=SECONDS,
-                                           connections=CONNECTIONS))
+
+                def load() -> WrkSummary:
+                    return run_wrk(url, prefix, playlist, segments, seconds=SECONDS, connections=CONNECTIONS)
+
+                return _run_watched(server, live_rooms, watched, load) if label == a else load()
+
+            # (c) and (b) run three times each, in turns with the others (c b a c b a0 c b), so a
+            # change in the load others put on the machine during the run weighs on all alike.
+            watched = Watched()
+            runs: dict[str, list[WrkSummary]] = {label: [] for label in targets}
+            for label in [c, b, a, c, b, a0, c, b]:
+                runs[label].append(measure(label, watched))
             measured = {label: combine(summaries) for label, summaries in runs.items()}
-            reference = measured["(c) nginx alone"]
             results: list[Result] = []
             for label, summary in measured.items():
-                if label != "(c) nginx alone":
-                    results += _rows(label, summary, reference)
+                if label != c:
+                    results += _rows(label, summary, measured[c])
+            results += _usage_rows(a, watched)
+
+            # one core: everything this benchmark runs (wrk inherits this process's affinity)
+            one_cpu = {min(all_cpus)}
+            everyone = [os.getpid(), server.process.pid, flask_server.process.pid,
+                        *(child.pid for child in children)]
+            _pin(everyone, one_cpu)
+            one_watched = Watched()
+            one_runs: dict[str, list[WrkSummary]] = {c: [], a: []}
+            for label in [c, a, c, a]:
+                one_runs[label].append(measure(label, one_watched))
+            _pin(everyone, all_cpus)
+            one_core = {label: combine(summaries) for label, summaries in one_runs.items()}
+            label = f"{a} on 1 core"
+            results += _rows(label, one_core[a], one_core[c], peer_name=f"{PEER_NAME}, 1 core")
+            results += _usage_rows(label, one_watched)
+            results.append(Result(
+                NAME, f"(a) growth from 1 to {len(all_cpus)} cores (equivalent listeners)",
+                round(measured[a].requests_per_second / max(one_core[a].requests_per_second, 1e-9), 2),
+                "×", round(measured[c].requests_per_second / max(one_core[c].requests_per_second, 1e-9), 2),
+                PEER_NAME))
             return results
     finally:
+        os.sched_setaffinity(0, all_cpus)
         for child in children:
             child.stop()
         for running in servers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import m3u8
 
@@ -95,3 +96,59 @@ def watch_playlist(
         time.sleep(max(0.0, tick - time.monotonic()))
     assert first_listed is not None
     return WatchReport(first_listed, latencies)
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """Segments the watched rooms listed in a window: how many, how many late, how many skipped."""
+
+    segments: int
+    late: int
+    missing: int
+
+    @property
+    def all_on_time(self) -> bool:
+        """Segments were listed, none late and none skipped."""
+        return self.segments > 0 and self.late == 0 and self.missing == 0
+
+
+def segments_on_time(hls: Path, rooms: list[str], seconds: float, check: Callable[[], None], *,
+                     renditions: tuple[str, ...] = ("128k", "64k"), slack: float = 1.0,
+                     poll: float = 0.1) -> OnTime:
+    """Watch the rooms' live media playlists on disk for ``seconds``.
+
+    A segment whose air time ends inside the window is on time when it is listed within
+    ``slack`` seconds of that end; a sequence number never listed between two that were is
+    missing, and so is a playlist that listed nothing. ``check`` runs every poll (it raises
+    when the server has died).
+    """
+    seen: dict[tuple[str, str], dict[int, float]] = {(room, r): {} for room in rooms for r in renditions}
+    mtimes: dict[tuple[str, str], int] = {}
+    late = 0
+    start_wall = time.time()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        check()
+        for key, got in seen.items():
+            room, rendition = key
+            shows = sorted((hls / room).glob(f"*-live-{rendition}.m3u8"))  # the newest show's
+            if not shows:
+                continue
+            try:
+                mtime = shows[-1].stat().st_mtime_ns
+                if mtimes.get(key) == mtime:
+                    continue
+                text = shows[-1].read_text(encoding="utf-8")
+            except OSError:
+                continue
+            mtimes[key] = mtime
+            now = time.time()
+            for listing in listed_segments(text):
+                if listing.sequence in got or listing.air_end < start_wall:
+                    continue
+                got[listing.sequence] = now
+                late += now - listing.air_end > slack
+        time.sleep(poll)
+    segments = sum(len(got) for got in seen.values())
+    missing = sum((max(got) - min(got) + 1 - len(got)) if got else 1 for got in seen.values())
+    return OnTime(segments, late, missing)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench.loopback_server import LoopbackServer, serving
 from bench.percentile import nearest_rank
-from bench.playlist_watch import listed_segments
+from bench.playlist_watch import segments_on_time
 from bench.proc_usage import Usage, cpu_between, tree_usage
 from bench.results import BenchOptions, Result
 from bench.stage_peers import PeerLoop, add_cohost_key, click_delays, end_room
@@ -44,37 +44,11 @@ RENDITIONS = ("128k", "64k")
 POLL = 0.1
 
 
-def _late_and_missing(hls: Path, rooms: list[str], seconds: float,
-                      server: LoopbackServer) -> tuple[int, int, int]:
-    """Watch the rooms' media playlists for ``seconds``: (segments, late, missing)."""
-    seen: dict[str, dict[int, float]] = {f"{room}/{r}": {} for room in rooms for r in RENDITIONS}
-    mtimes: dict[str, int] = {}
-    late = 0
-    start_wall = time.time()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        server.check()
-        for key, got in seen.items():
-            room, rendition = key.split("/")
-            path = hls / room / f"live-{rendition}.m3u8"
-            try:
-                mtime = path.stat().st_mtime_ns
-                if mtimes.get(key) == mtime:
-                    continue
-                text = path.read_text(encoding="utf-8")
-            except OSError:
-                continue
-            mtimes[key] = mtime
-            now = time.time()
-            for listing in listed_segments(text):
-                if listing.sequence in got or listing.air_end < start_wall:
-                    continue
-                got[listing.sequence] = now
-                late += now - listing.air_end > ON_TIME_SLACK
-        time.sleep(POLL)
-    segments = sum(len(got) for got in seen.values())
-    missing = sum((max(got) - min(got) + 1 - len(got)) if got else 1 for got in seen.values())
-    return segments, late, missing
+def _on_time(hls: Path, rooms: list[str], server: LoopbackServer) -> tuple[int, int, int]:
+    """Watch the rooms' media playlists for ``OBSERVE`` seconds: (segments, late, missing)."""
+    seen = segments_on_time(hls, rooms, OBSERVE, server.check, renditions=RENDITIONS, slack=ON_TIME_SLACK,
+                            poll=POLL)
+    return seen.segments, seen.late, seen.missing
 
 
 def _ticks(server: LoopbackServer) -> tuple[float, float]:
@@ -144,7 +118,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                     peers.join(server.base_url, room.id, key, 300.0 + 37.0 * i)
                 time.sleep(WARMUP)
                 before, ticks = _own_usage(server), _ticks(server)
-                segments, late, missing = _late_and_missing(hls, [room.id], OBSERVE, server)
+                segments, late, missing = _on_time(hls, [room.id], server)
                 cpu_at[count] = (_cpu_rate(before, _own_usage(server)) - idle_rate) / count * 100
                 late_ticks = _late_share(ticks, _ticks(server))
                 print(f"  stage of {count}: {segments} segments, {late} late, {missing} missing, "
@@ -177,7 +151,7 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                     peers.join(server.base_url, room.id, second, 660.0)
                 time.sleep(WARMUP)
                 ticks = _ticks(server)
-                segments, late, missing = _late_and_missing(hls, [r.id for r in rooms], OBSERVE, server)
+                segments, late, missing = _on_time(hls, [r.id for r in rooms], server)
                 late_ticks = _late_share(ticks, _ticks(server))
                 print(f"  {count} stages: {segments} segments, {late} late, {missing} missing, "
                       f"{late_ticks:.1%} mixer ticks late", file=sys.stderr, flush=True)
