@@ -40,6 +40,8 @@ from stream_server.serving.rules import (
 INLINE_LIMIT = 256 * 1024
 #: Memory for small files (a live window of a few hundred rooms); oldest entries leave first.
 CACHE_BYTES = 64 * 1024 * 1024
+#: Query strings whose listener token has been checked, kept (forgotten all at once when full).
+_TOKENS_KEPT = 100_000
 _MAX_HEADERS = 100
 _MAX_LINE = 65536
 #: a byte position with more digits than this names no file anywhere
@@ -107,6 +109,7 @@ class Answer:
 class _Cached:
     """What the fast path knows of one file: identity (inode, mtime, size), headers, small contents."""
 
+    path: str
     identity: tuple[int, int, int]
     mtime: float
     etag: str
@@ -130,6 +133,7 @@ class HlsFastPath:
         self._cache: dict[str, _Cached] = {}
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
+        self._tokens: dict[str, str | None] = {}
 
     def handle_raw(self, handler: Handler, request_line: bytes) -> None:
         """Read the rest of the request whose line ``handler`` has read, and answer it.
@@ -185,7 +189,7 @@ class HlsFastPath:
         if isinstance(resolved, int):
             return self.error(resolved, head_only=head_only, close=close)
         if resolved.is_playlist:
-            token = listener_token(query, self._secret)
+            token = self._token(query)
             if token is not None:
                 return self._counted_playlist(resolved, token, now, head_only=head_only, close=close)
         return self._file(headers, resolved, now, head_only=head_only, close=close)
@@ -195,11 +199,14 @@ class HlsFastPath:
         """A playlist fetched with a valid token: counted, variant URIs given the token, never a 304."""
         path = f"{self._root}/{target.room_id}/{target.name}"
         try:
-            data = self._load(path).data
-            if data is None:
+            cached = self._current(path)
+            data = cached.data if cached is not None else None
+            if cached is not None and data is None:
                 with open(path, "rb") as file:
                     data = file.read()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            data = None
+        if data is None:
             return self.error(404, head_only=head_only, close=close)
         self._count(target.room_id, token, now)
         if b"#EXT-X-STREAM-INF" in data:
@@ -211,17 +218,9 @@ class HlsFastPath:
 
     def _file(self, headers: Mapping[str, str], target: HlsTarget, now: float, *, head_only: bool,
               close: bool) -> Answer:
-        path = f"{self._root}/{target.room_id}/{target.name}"
-        try:
-            stat = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
+        cached = self._current(f"{self._root}/{target.room_id}/{target.name}")
+        if cached is None:
             return self.error(404, head_only=head_only, close=close)
-        cached = self._cache.get(path)
-        if cached is None or cached.identity != (stat.st_ino, stat.st_mtime_ns, stat.st_size):
-            try:
-                cached = self._load(path)
-            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-                return self.error(404, head_only=head_only, close=close)
         common = (f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
                   f"ETag: {cached.etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
                   "Access-Control-Allow-Origin: *\r\n")
@@ -246,7 +245,31 @@ class HlsFastPath:
         if cached.data is not None:
             return self._make(status, head, cached.data[start:end], close=close)
         answer = self._make(status, head, b"", close=close)
-        return Answer(status, answer.head, file=(path, cached.identity[0], start, end - start))
+        return Answer(status, answer.head, file=(cached.path, cached.identity[0], start, end - start))
+
+    def _current(self, path: str) -> _Cached | None:
+        """What the file at ``path`` is now (from the cache while its identity holds); None if missing."""
+        try:
+            stat = os.stat(path)
+            cached = self._cache.get(path)
+            if cached is not None and cached.identity == (stat.st_ino, stat.st_mtime_ns, stat.st_size):
+                return cached
+            return self._load(path)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+
+    def _token(self, query: str) -> str | None:
+        """The valid listener token of ``query``; each query string's answer is kept (HMAC once)."""
+        if "lt=" not in query:
+            return None
+        try:
+            return self._tokens[query]
+        except KeyError:
+            pass
+        if len(self._tokens) >= _TOKENS_KEPT:
+            self._tokens.clear()
+        token = self._tokens[query] = listener_token(query, self._secret)
+        return token
 
     def _load(self, path: str) -> _Cached:
         """Read a file's identity (and its bytes when small), caching small files."""
@@ -255,7 +278,7 @@ class HlsFastPath:
             data = file.read() if stat.st_size <= INLINE_LIMIT else None
         size = len(data) if data is not None else stat.st_size
         entry = _Cached(
-            identity=(stat.st_ino, stat.st_mtime_ns, size), mtime=stat.st_mtime,
+            path=path, identity=(stat.st_ino, stat.st_mtime_ns, size), mtime=stat.st_mtime,
             etag=_etag(path, stat.st_mtime, size),
             last_modified=email.utils.formatdate(stat.st_mtime, usegmt=True), data=data)
         if data is not None and size == stat.st_size:  # a file still growing is served, not kept
