@@ -119,8 +119,9 @@ class Settings:
     alexa_events_url: str = "https://api.amazonalexa.com/v1/proactiveEvents/stages/development"
     #: Where the skill-level access token of the events API comes from.
     alexa_token_url: str = "https://api.amazon.com/auth/o2/token"
-    #: Connections served at once (a thread each); past it a new one is answered 503 and closed.
-    max_connections: int = 1000
+    #: Connections open at once (listeners, performers, API clients); past it a new one is
+    #: answered 503 and closed. Held below the process's open-file limit.
+    max_connections: int = 20000
     #: Proxies whose X-Forwarded-For / X-Real-IP name the client (addresses or CIDR, commas); none.
     trusted_proxies: str = ""
     #: STUN/TURN servers handed to stage members' browsers, comma-separated

@@ -76,14 +76,25 @@ class LiveStageServer:
         self._sock.close()
 
 
-def raise_open_file_limit() -> None:
-    """Allow as many open files as the hard limit does: every listener holds a socket."""
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        if soft != hard:
+def raise_open_file_limit() -> int:
+    """Allow as many open files as the hard limit does (every listener holds a socket); the new limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        pass
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def connection_cap(settings: Settings, open_files: int) -> int:
+    """``max_connections``, kept 256 below the open-file limit (files, pipes, the stage's sockets)."""
+    cap = max(16, min(settings.max_connections, open_files - 256))
+    if cap < settings.max_connections:
+        log.warning("LIVESTAGE_MAX_CONNECTIONS %d is over what %d open files allow: %d connections",
+                    settings.max_connections, open_files, cap)
+    return cap
 
 
 def keep_private(data_dir: Path) -> None:
@@ -142,7 +153,7 @@ def start_serving_helpers(settings: Settings,
 def serve(settings: Settings, *, echo: Callable[[str], None] = print) -> None:
     """Serve until SIGINT/SIGTERM; then stop encoders cleanly (live shows resume on restart)."""
     configured_token = bool(settings.admin_token)
-    raise_open_file_limit()
+    settings = settings.with_overrides(max_connections=connection_cap(settings, raise_open_file_limit()))
     keep_private(settings.data_dir)
     token, new = admin_token(settings)
     settings = settings.with_overrides(admin_token=token, url_secret=url_secret(settings))
