@@ -46,7 +46,8 @@ class LiveStageServer:
 
     def __init__(self, settings: Settings, app: Flask, fast: HlsFastPath | None) -> None:
         self.app = app
-        self._sock = socket.create_server((settings.host, settings.port), backlog=4096)
+        family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+        self._sock = socket.create_server((settings.host, settings.port), family=family, backlog=4096)
         try:
             self.threaded = BoundedServer(settings.host, settings.port, app,
                                           max_connections=min(APP_CONNECTIONS, settings.max_connections),
