@@ -16,6 +16,8 @@ class InMemoryRoomDirectory:
 
     def __init__(self) -> None:
         self._rooms: dict[str, Room] = {}
+        #: room ids newest first, kept between room writes (sorting thousands costs a millisecond)
+        self._newest_first: list[str] | None = None
         self._leases: dict[str, tuple[str, float]] = {}
         self._keys: dict[tuple[str, str], PublisherKey] = {}
         self._shows: dict[tuple[str, str], Show] = {}
@@ -40,6 +42,7 @@ class InMemoryRoomDirectory:
             if room.id in self._rooms or self._code_taken(room):
                 raise RoomExists(room.id)
             self._rooms[room.id] = stored
+            self._newest_first = None
         return stored
 
     def get(self, room_id: str) -> Room | None:
@@ -57,16 +60,16 @@ class InMemoryRoomDirectory:
     ) -> list[Room]:
         """Rooms newest first; private rooms only when ``include_private``."""
         with self._lock:
-            rooms = list(self._rooms.values())
-        if live_only:
-            rooms = [r for r in rooms if r.is_live]
-        if not include_private:
-            rooms = [r for r in rooms if not r.private]
+            if self._newest_first is None:
+                ordered = sorted(self._rooms.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+                self._newest_first = [r.id for r in ordered]
+            rooms = [self._rooms[room_id] for room_id in self._newest_first]
+        rooms = [r for r in rooms if (r.is_live or not live_only) and (include_private or not r.private)]
         if genre is not None:
             rooms = [r for r in rooms if r.genre.casefold() == genre.casefold()]
         if host is not None:
             rooms = [r for r in rooms if r.host.casefold() == host.casefold()]
-        return sorted(rooms, key=lambda r: (r.created_at, r.id), reverse=True)
+        return rooms
 
     def scheduled_between(self, start: float, end: float) -> list[Room]:
         """Public rooms whose ``scheduled_start`` lies in ``[start, end)``, soonest first."""
@@ -91,6 +94,8 @@ class InMemoryRoomDirectory:
                 raise RoomNotFound(room.id)
             if self._code_taken(room):
                 raise RoomExists(room.id)
+            if self._rooms[room.id].created_at != stored.created_at:
+                self._newest_first = None
             self._rooms[room.id] = stored
         return stored
 
