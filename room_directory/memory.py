@@ -7,7 +7,7 @@ import time
 from collections.abc import Collection
 from dataclasses import replace
 
-from room_directory.models import Hand, Message, PublisherKey, Room, Show
+from room_directory.models import Hand, Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import HandChanged, RoomExists, RoomNotFound
 
 
@@ -59,12 +59,14 @@ class InMemoryRoomDirectory:
         include_private: bool = False,
     ) -> list[Room]:
         """Rooms newest first; private rooms only when ``include_private``."""
+        live = RoomStatus.LIVE  # looked up once: an enum member costs a lookup per room
         with self._lock:
             if self._newest_first is None:
                 ordered = sorted(self._rooms.values(), key=lambda r: (r.created_at, r.id), reverse=True)
                 self._newest_first = [r.id for r in ordered]
-            rooms = [self._rooms[room_id] for room_id in self._newest_first]
-        rooms = [r for r in rooms if (r.is_live or not live_only) and (include_private or not r.private)]
+            rooms = [room for room in map(self._rooms.__getitem__, self._newest_first)
+                     if (not live_only or room.status is live)
+                     and (include_private or not room.private)]
         if genre is not None:
             rooms = [r for r in rooms if r.genre.casefold() == genre.casefold()]
         if host is not None:
