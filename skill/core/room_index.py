@@ -33,6 +33,9 @@ from skill.core.room_scoring import (
 
 #: Room position → a score (or bound) of that room.
 Scores = dict[int, float]
+#: Up to this many rooms holding the numbers said, their fields are compared one by one
+#: rather than searching every field.
+FEW_ROOMS = 256
 
 
 class RoomIndex:
@@ -162,7 +165,7 @@ class RoomIndex:
 
     def _lift(self, joined: str, scope: Scores | None, bound: Scores) -> None:
         """Raise ``bound`` to the weighted whole-string similarity where it reaches ``JOINED_MIN``."""
-        if scope is not None:
+        if scope is not None and len(scope) <= FEW_ROOMS:
             for position in scope:
                 for weight, text in self._room_joined[position]:
                     score = fuzz.ratio(joined, text, score_cutoff=JOINED_MIN)
@@ -176,12 +179,8 @@ class RoomIndex:
         for _, score, i in process.extract(joined, self._joined[start:end], scorer=fuzz.ratio,
                                            score_cutoff=JOINED_MIN, limit=None):
             for position, weight in self._joined_owners[start + i].items():
-                if score * weight > bound.get(position, 0.0):
+                if (scope is None or position in scope) and score * weight > bound.get(position, 0.0):
                     bound[position] = score * weight
-
-    def candidates(self, spoken: str) -> list[Room]:
-        """Rooms sharing at least one word (fuzzily or by sound) with normalised ``spoken``."""
-        return [self.rooms[i] for i in sorted(self.bounds(spoken))]
 
 
 def _coverage(words: list[str], singles: dict[str, Scores], joins: list[Scores],

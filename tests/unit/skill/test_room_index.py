@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
 from bench.voice_latency import directory_of
 from bench.voice_matching import EVAL_SET, HARD_SET, load
 from room_directory import Room
+from skill.core import room_index
 from skill.core.matching import AMBIGUITY_MARGIN, MatchKind, match_in_index
 from skill.core.normalise import normalise
 from skill.core.room_index import RoomIndex
@@ -47,9 +49,12 @@ def check_against_every_room(spoken: str, index: RoomIndex) -> None:
         assert result.room is index.rooms[passing[0][1]], spoken
 
 
+@pytest.mark.parametrize("few_rooms", [room_index.FEW_ROOMS, 0], ids=["as-built", "numbers-searched"])
 @pytest.mark.parametrize("path", [EVAL_SET, HARD_SET], ids=["project-set", "hard-set"])
-def test_the_index_decides_like_scoring_every_room_on_the_evaluation_sets(path: object) -> None:
-    rooms, cases = load(path)  # type: ignore[arg-type]
+def test_the_index_decides_like_scoring_every_room_on_the_evaluation_sets(
+        path: Path, few_rooms: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(room_index, "FEW_ROOMS", few_rooms)  # rooms holding a number: both ways
+    rooms, cases = load(path)
     index = RoomIndex(rooms)
     for spoken in [spoken for spoken, _ in cases] + ["jazz", "talk", "mia", "the", "top"]:
         check_against_every_room(spoken, index)
