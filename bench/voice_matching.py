@@ -19,7 +19,8 @@ from rapidfuzz import fuzz, process
 
 from bench.results import BenchOptions, Result
 from room_directory import Room, RoomStatus
-from skill.core.matching import MatchKind, RoomIndex, match_in_index
+from skill.core.matching import MatchKind, match_in_index
+from skill.core.room_index import RoomIndex
 
 EVAL_SET = Path(__file__).with_name("voice_eval.json")
 #: The larger, harder set (44 rooms, some off air; ASR-style slips; a third name no room),

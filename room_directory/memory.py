@@ -7,7 +7,7 @@ import time
 from collections.abc import Collection
 from dataclasses import replace
 
-from room_directory.models import Hand, Message, PublisherKey, Room, Show
+from room_directory.models import Hand, Message, PublisherKey, Room, RoomStatus, Show
 from room_directory.port import HandChanged, RoomExists, RoomNotFound
 
 
@@ -16,6 +16,8 @@ class InMemoryRoomDirectory:
 
     def __init__(self) -> None:
         self._rooms: dict[str, Room] = {}
+        #: room ids newest first, kept between room writes (sorting thousands costs a millisecond)
+        self._newest_first: list[str] | None = None
         self._leases: dict[str, tuple[str, float]] = {}
         self._keys: dict[tuple[str, str], PublisherKey] = {}
         self._shows: dict[tuple[str, str], Show] = {}
@@ -40,6 +42,7 @@ class InMemoryRoomDirectory:
             if room.id in self._rooms or self._code_taken(room):
                 raise RoomExists(room.id)
             self._rooms[room.id] = stored
+            self._newest_first = None
         return stored
 
     def get(self, room_id: str) -> Room | None:
@@ -56,17 +59,19 @@ class InMemoryRoomDirectory:
         include_private: bool = False,
     ) -> list[Room]:
         """Rooms newest first; private rooms only when ``include_private``."""
+        live = RoomStatus.LIVE  # looked up once: an enum member costs a lookup per room
         with self._lock:
-            rooms = list(self._rooms.values())
-        if live_only:
-            rooms = [r for r in rooms if r.is_live]
-        if not include_private:
-            rooms = [r for r in rooms if not r.private]
+            if self._newest_first is None:
+                ordered = sorted(self._rooms.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+                self._newest_first = [r.id for r in ordered]
+            rooms = [room for room in map(self._rooms.__getitem__, self._newest_first)
+                     if (not live_only or room.status is live)
+                     and (include_private or not room.private)]
         if genre is not None:
             rooms = [r for r in rooms if r.genre.casefold() == genre.casefold()]
         if host is not None:
             rooms = [r for r in rooms if r.host.casefold() == host.casefold()]
-        return sorted(rooms, key=lambda r: (r.created_at, r.id), reverse=True)
+        return rooms
 
     def scheduled_between(self, start: float, end: float) -> list[Room]:
         """Public rooms whose ``scheduled_start`` lies in ``[start, end)``, soonest first."""
@@ -91,6 +96,8 @@ class InMemoryRoomDirectory:
                 raise RoomNotFound(room.id)
             if self._code_taken(room):
                 raise RoomExists(room.id)
+            if self._rooms[room.id].created_at != stored.created_at:
+                self._newest_first = None
             self._rooms[room.id] = stored
         return stored
 

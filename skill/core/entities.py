@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ask_sdk_model.dialog import DynamicEntitiesDirective
 from ask_sdk_model.er.dynamic import Entity, EntityListItem, EntityValueAndSynonyms, UpdateBehavior
@@ -35,6 +36,11 @@ def _ascii(text: str) -> str:
 def spoken_variants(room: Room) -> list[str]:
     """How a listener may say the room: host and genre, the host's show, the title without
     accents, with its numbers and abbreviations said as words, and the host's first name."""
+    return list(_spoken_variants(room))
+
+
+@lru_cache(maxsize=4096)  # a room keeps its variants until it changes (rooms are values)
+def _spoken_variants(room: Room) -> tuple[str, ...]:
     title, host = room.title.strip(), room.host.strip()
     variants = [host, room.genre, *room.tags]
     if host:
@@ -48,7 +54,7 @@ def spoken_variants(room: Room) -> list[str]:
         if variant and variant.lower() not in seen:
             seen.add(variant.lower())
             unique.append(variant)
-    return unique[:MAX_SYNONYMS]
+    return tuple(unique[:MAX_SYNONYMS])
 
 
 def live_room_entities(rooms: Sequence[Room]) -> DynamicEntitiesDirective:

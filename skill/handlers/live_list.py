@@ -16,8 +16,8 @@ from ask_sdk_model import Response
 from room_directory import Room
 from skill.config import SkillConfig
 from skill.core.entities import live_room_entities
-from skill.core.matching import MATCH_THRESHOLD, room_score
 from skill.core.normalise import normalise
+from skill.core.room_scoring import MATCH_THRESHOLD, room_score
 from skill.core.screens import rooms_list
 from skill.core.speech import Speech
 from skill.directory import RoomReader

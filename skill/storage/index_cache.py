@@ -1,7 +1,7 @@
 """One ``RoomIndex`` per batch of requests, rebuilt in the background while it is used.
 
 In: a way to list the rooms (the directory's ``list_rooms``) and a clock. Out: the
-current ``RoomIndex`` (``skill.core.matching``), never older than ``ttl`` by more than
+current ``RoomIndex`` (``skill.core.room_index``), never older than ``ttl`` by more than
 one rebuild.
 """
 
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from room_directory.models import Room
-from skill.core.matching import RoomIndex
+from skill.core.room_index import RoomIndex
 
 
 class IndexCache:

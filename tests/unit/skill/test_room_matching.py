@@ -136,37 +136,6 @@ def test_ordinal_choice(spoken: str, count: int, expected: int | None) -> None:
     assert ordinal_choice(spoken, count) == expected
 
 
-def brute_force(spoken: str, rooms: tuple[Room, ...]) -> tuple[MatchKind, float]:
-    """Score every room (no index, no bounds): the reference the indexed matcher must equal."""
-    from skill.core.matching import AMBIGUITY_MARGIN, MATCH_THRESHOLD, room_score
-
-    words = normalise(spoken)
-    passing = sorted(((room_score(words, r), r) for r in rooms if words),
-                     key=lambda pair: -pair[0])
-    passing = [(s, r) for s, r in passing if s >= MATCH_THRESHOLD]
-    if any(r.is_live for _, r in passing):
-        passing = [(s, r) for s, r in passing if r.is_live]
-    if not passing:
-        return MatchKind.NONE, 0.0
-    if len(passing) > 1 and passing[0][0] - passing[1][0] < AMBIGUITY_MARGIN:
-        return MatchKind.AMBIGUOUS, passing[0][0]
-    return MatchKind.MATCH, passing[0][0]
-
-
-def test_the_indexed_matcher_decides_like_scoring_every_room() -> None:
-    from bench.voice_matching import load
-
-    rooms, cases = load()
-    many = (*rooms, *ROOMS)
-    spoken_values = [spoken for spoken, _ in cases] + ["jazz", "talk", "mia", "the", "top"]
-    for spoken in spoken_values:
-        kind, score = brute_force(spoken, many)
-        result = match_room(spoken, many)
-        assert result.kind is kind, spoken
-        if kind is not MatchKind.NONE:
-            assert result.score == pytest.approx(score), spoken
-
-
 def test_the_index_cache_rebuilds_when_stale_and_only_then() -> None:
     from skill.storage.index_cache import IndexCache
 
