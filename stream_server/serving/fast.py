@@ -32,7 +32,7 @@ from stream_server.serving.rules import (
     add_token_to_variants,
     cache_control,
     content_type,
-    listener_token,
+    request_token,
     resolve,
 )
 
@@ -184,11 +184,10 @@ class HlsFastPath:
             return self.error(503, head_only=head_only, close=close)
         if isinstance(resolved, int):
             return self.error(resolved, head_only=head_only, close=close)
-        if resolved.is_playlist:
-            token = listener_token(query, self._secret)
-            if token is not None:
-                return self._counted_playlist(resolved, token, now, head_only=head_only, close=close)
-        return self._file(headers, resolved, now, head_only=head_only, close=close)
+        token = request_token(resolved, query, self._secret) if resolved.is_playlist else None
+        if token is not None and resolved.token is None:  # ?lt=: the variants are given the token
+            return self._counted_playlist(resolved, token, now, head_only=head_only, close=close)
+        return self._file(headers, resolved, now, head_only=head_only, close=close, token=token)
 
     def _counted_playlist(self, target: HlsTarget, token: str, now: float, *, head_only: bool,
                           close: bool) -> Answer:
@@ -210,7 +209,7 @@ class HlsFastPath:
         return self._make(200, head, b"" if head_only else data, close=close)
 
     def _file(self, headers: Mapping[str, str], target: HlsTarget, now: float, *, head_only: bool,
-              close: bool) -> Answer:
+              close: bool, token: str | None = None) -> Answer:
         path = f"{self._root}/{target.room_id}/{target.name}"
         try:
             stat = os.stat(path)
@@ -222,6 +221,8 @@ class HlsFastPath:
                 cached = self._load(path)
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
                 return self.error(404, head_only=head_only, close=close)
+        if token is not None:  # a path token: counted, and the file served as it is (304 too)
+            self._count(target.room_id, token, now)
         common = (f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
                   f"ETag: {cached.etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
                   "Access-Control-Allow-Origin: *\r\n")
