@@ -8,8 +8,8 @@ writes one line per HLS request in the format ``livestage nginx-config`` declare
 ``NginxLogTailer`` (on when ``LIVESTAGE_NGINX_ACCESS_LOG`` names that file) reads new lines
 every ``interval`` seconds, survives rotation (a new file at the path, or the file cut
 short) and feeds every successful playlist fetch carrying a valid listener token (in its
-path, or the older ``?lt=``) to the listener tracker, with the time nginx served it. It starts at the end of the file: history
-from before the server started is not counted.
+path, or the older ``?lt=``) to the listener tracker, with the time nginx served it. It
+starts at the end of the file: history from before the server started is not counted.
 """
 
 from __future__ import annotations

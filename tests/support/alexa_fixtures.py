@@ -12,7 +12,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from room_directory import Room, RoomDirectory, RoomStatus
 from room_directory.access import listener_token_valid
@@ -49,12 +49,16 @@ def seed_rooms(directory: RoomDirectory, rooms: tuple[Room, ...] = ROOMS) -> Non
 
 
 def checked_listen_path(url: str, public_url: str, secret: str) -> str:
-    """The path of a Play URL after checking its base and that ``?lt=`` is a genuine token."""
+    """The path of a Play URL without its listener token, after checking its base and the token.
+
+    The token rides in the path (``…/t/<token>/<file>``) and must be genuine.
+    """
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}" == public_url, url
-    (token,) = parse_qs(parts.query)["lt"]
-    assert listener_token_valid(token, secret), url
-    return parts.path
+    prefix, marker, rest = parts.path.partition("/t/")
+    token, _, name = rest.partition("/")
+    assert marker and not parts.query and listener_token_valid(token, secret), url
+    return f"{prefix}/{name}"
 
 
 def alexa_timestamp(moment: datetime | None = None) -> str:

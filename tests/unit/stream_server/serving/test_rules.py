@@ -44,8 +44,8 @@ TOKEN = new_listener_token(SECRET)
         ("/hls/jazz", None),
         ("/api/rooms", None),
     ],
-    ids=["playlist", "segment", "signed", "token", "signed-token", "bad-token", "marker", "not-hls", "dots", "upper-room", "short-sig",
-         "bad-expiry", "not-s", "dotdot", "no-file", "other"],
+    ids=["playlist", "segment", "signed", "token", "signed-token", "bad-token", "marker", "not-hls", "dots",
+         "upper-room", "short-sig", "bad-expiry", "not-s", "dotdot", "no-file", "other"],
 )
 def test_parse_hls_path(path: str, expected: HlsTarget | None) -> None:
     assert parse_hls_path(path) == expected
