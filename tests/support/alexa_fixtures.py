@@ -48,17 +48,21 @@ def seed_rooms(directory: RoomDirectory, rooms: tuple[Room, ...] = ROOMS) -> Non
             directory.update(dataclasses.replace(created, status=RoomStatus.ENDED))
 
 
-def checked_listen_path(url: str, public_url: str, secret: str) -> str:
-    """The path of a Play URL without its listener token, after checking its base and the token.
-
-    The token rides in the path (``…/t/<token>/<file>``) and must be genuine.
-    """
-    parts = urlsplit(url)
-    assert f"{parts.scheme}://{parts.netloc}" == public_url, url
-    prefix, marker, rest = parts.path.partition("/t/")
+def split_listen_url(url: str) -> tuple[str, str]:
+    """``(base + path without the listener token, token)`` of a stream URL (``…/t/<token>/<file>``)."""
+    head, marker, rest = url.partition("/t/")
     token, _, name = rest.partition("/")
-    assert marker and not parts.query and listener_token_valid(token, secret), url
-    return f"{prefix}/{name}"
+    assert marker and "?" not in url, url
+    return f"{head}/{name}", token
+
+
+def checked_listen_path(url: str, public_url: str, secret: str) -> str:
+    """The path of a Play URL without its listener token, after checking its base and the token."""
+    plain, token = split_listen_url(url)
+    parts = urlsplit(plain)
+    assert f"{parts.scheme}://{parts.netloc}" == public_url, url
+    assert listener_token_valid(token, secret), url
+    return parts.path
 
 
 def alexa_timestamp(moment: datetime | None = None) -> str:
