@@ -3,9 +3,6 @@
 Both the skill (which hands out Play URLs) and the stream server (which checks them) use
 this module, with one shared secret (``LIVESTAGE_URL_SECRET``).
 
-* **Listener tokens** ride on the playlist URL as ``?lt=<token>``. A token is
-  ``<random>.<tag>`` where ``tag`` is the first 16 base64url characters of
-  HMAC-SHA256(secret, ``"lt:" + random``), so counts cannot be inflated with made-up tokens.
 * **Private rooms** are served only under a signed path prefix::
 
       /hls/<room>/s/<expires>/<signature>/<file>
@@ -13,6 +10,15 @@ this module, with one shared secret (``LIVESTAGE_URL_SECRET``).
   ``signature`` is base64url (no padding) of HMAC-SHA256(secret, ``"/hls/<room>/<expires>"``).
   Because the signature sits in the path, the relative URIs inside the playlists (variant
   playlists and segments) inherit it, and nginx can check it with njs without Python.
+* **Listener tokens** ride in the path too, after the room's prefix::
+
+      /hls/<room>/t/<token>/<file>
+      /hls/<room>/s/<expires>/<signature>/t/<token>/<file>
+
+  so every playlist a player polls carries it, whichever server or CDN serves the files
+  (none has to rewrite a playlist). A token is ``<random>.<tag>`` where ``tag`` is the first
+  16 base64url characters of HMAC-SHA256(secret, ``"lt:" + random``), so counts cannot be
+  inflated with made-up tokens. The older ``?lt=<token>`` query still counts.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ import secrets
 #: How long a signed private-room URL stays valid by default (seconds): a long show plus
 #: margin. The skill signs Play URLs and the server signs page links with it.
 PRIVATE_URL_TTL = 12 * 3600
+
+#: The path segment that introduces a listener token: ``…/t/<token>/<file>``.
+TOKEN_SEGMENT = "t"
 
 #: listener tokens: random part length (characters) and tag length
 _TOKEN_RANDOM_BYTES = 12
@@ -73,6 +82,11 @@ def room_path_prefix(room_id: str, *, private: bool, secret: str, now: float, tt
     return f"/hls/{room_id}/s/{expires}/{room_signature(room_id, expires, secret)}"
 
 
+def listener_path(prefix: str, token: str) -> str:
+    """The path under ``prefix`` (``room_path_prefix``) that carries one listener's token."""
+    return f"{prefix}/{TOKEN_SEGMENT}/{token}"
+
+
 def listen_url(
     base_url: str,
     room_id: str,
@@ -83,6 +97,6 @@ def listen_url(
     ttl: float = PRIVATE_URL_TTL,
     playlist: str = "live.m3u8",
 ) -> str:
-    """The URL a listener is handed: the room's playlist with a fresh listener token."""
+    """The URL a listener is handed: the room's playlist under a fresh listener token."""
     prefix = room_path_prefix(room_id, private=private, secret=secret, now=now, ttl=ttl)
-    return f"{base_url}{prefix}/{playlist}?lt={new_listener_token(secret)}"
+    return f"{base_url}{listener_path(prefix, new_listener_token(secret))}/{playlist}"

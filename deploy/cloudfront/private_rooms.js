@@ -12,11 +12,14 @@
 // /hls/<room>/s/<expires>/<sig>/<file>        403 unless sig = base64url-nopad(HMAC-SHA256(
 //                                             secret, "/hls/<room>/<expires>")) and expires is
 //                                             not past; then on to the object hls/<room>/<file>
-// any other path, room id or file name        404
+// either of them with t/<token>/ before the   the same, and the token (its shape checked, its
+//   file (a listener token in the path)       HMAC left to the log reader) goes into ?lt=
+// any other path, room id, token or file name 404
 // no url-secret in the store                  503 for every path: the store was never filled,
 //                                             so private rooms cannot be told apart (closed,
 //                                             not open, until a stream server fills it)
-// The query string (?lt=<listener token>) is left alone: the access logs count listeners by it.
+// The access logs count listeners by the token in the path or in ?lt= (the query is not in
+// the cache key, so every listener shares the cached object).
 import cf from 'cloudfront';
 import crypto from 'crypto';
 
@@ -25,6 +28,7 @@ var ROOM = /^[a-z0-9][a-z0-9-]{1,39}$/;
 var FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}(\.m3u8|\.ts|\.vtt|-transcript\.txt)$/;
 var EXPIRES = /^[0-9]{1,12}$/;
 var SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+var TOKEN = /^[A-Za-z0-9_-]{1,47}\.[A-Za-z0-9_-]{16}$/;
 
 function refuse(status) {
     return {statusCode: status, statusDescription: status === 403 ? 'Forbidden' : 'Not Found'};
@@ -64,30 +68,53 @@ function signatureValid(secret, room, expires, signature) {
     return sameText(mac, signature);
 }
 
+// [room, file, [expires, signature] or null, token or null] of an /hls/ path, by shape only
+function split(uri) {
+    var parts = uri.split('/');
+    if (parts.length < 4 || parts[0] !== '' || parts[1] !== 'hls') {
+        return null;
+    }
+    var rest = parts.slice(3);
+    var signed = null;
+    if (rest.length >= 4 && rest[0] === 's') {
+        signed = [rest[1], rest[2]];
+        rest = rest.slice(3);
+    }
+    var token = null;
+    if (rest.length === 3 && rest[0] === 't') {
+        token = rest[1];
+        rest = rest.slice(2);
+    }
+    return rest.length === 1 ? [parts[2], rest[0], signed, token] : null;
+}
+
 async function handler(event) {
     var request = event.request;
-    var parts = request.uri.split('/');
-    var signed = parts.length === 7 && parts[3] === 's';
-    if (parts[0] !== '' || parts[1] !== 'hls' || !(parts.length === 4 || signed)
-            || !ROOM.test(parts[2])) {
+    var path = split(request.uri);
+    if (path === null || !ROOM.test(path[0])) {
         return refuse(404);
     }
     var secret = await urlSecret();
     if (!secret) {
         return {statusCode: 503, statusDescription: 'Service Unavailable'};
     }
-    var room = parts[2];
-    var name = parts[parts.length - 1];
-    if (signed) {
-        if (!signatureValid(secret, room, parts[4], parts[5])) {
+    var room = path[0];
+    var name = path[1];
+    var signed = path[2];
+    var token = path[3];
+    if (signed !== null) {
+        if (!signatureValid(secret, room, signed[0], signed[1])) {
             return refuse(403);
         }
     } else if (await kvs.exists('private:' + room)) {
         return refuse(403);
     }
-    if (!FILE.test(name) || name.indexOf('..') >= 0) {
+    if (!FILE.test(name) || name.indexOf('..') >= 0 || (token !== null && !TOKEN.test(token))) {
         return refuse(404);
     }
     request.uri = '/hls/' + room + '/' + name;
+    if (token !== null) {
+        request.querystring.lt = {value: token};
+    }
     return request;
 }

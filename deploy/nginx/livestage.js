@@ -8,6 +8,8 @@
 //   (?lt=<random>.<first 16 chars of base64url(HMAC-SHA256(secret, "lt:" + random))>) gets
 //   "?lt=<token>" added to its variant URIs, so a player's media-playlist polls keep
 //   carrying the token into the access log (the stream server counts listeners from it).
+//   Only for the older ?lt= URLs: a token in the path (.../t/<token>/<file>, matched by the
+//   locations) reaches the variants by itself, and the body passes through untouched.
 var crypto = require('crypto');
 
 function mac(r, message) {

@@ -6,9 +6,11 @@ CloudFront writes each request to a standard log file in S3 (W3C: ``#Version`` a
 usually minutes and at most about an hour after it served them (rarely, AWS warns, a
 day). ``read_log`` applies the rules the stream servers and nginx count by (``rules``): a
 GET answered 200 or 304, for a playlist of an ``/hls/`` path (plain or signed), carrying a
-listener token whose HMAC is genuine; anything else counts nobody. ``record_log`` adds the
-listeners of each room and minute to the room directory (``RoomDirectory.add_listeners``),
-where the room API reads them.
+listener token whose HMAC is genuine, in the path (``…/t/<token>/…``) or in ``?lt=``;
+anything else counts nobody. The CloudFront function copies a path's token into ``?lt=``
+when it rewrites the path to the object's key, so a line counts whichever of the two URIs
+it records. ``record_log`` adds the listeners of each room and minute to the room
+directory (``RoomDirectory.add_listeners``), where the room API reads them.
 
 Columns are found by the ``#Fields`` header, not by position, so a log of fewer fields (the
 newer logging's field selection) reads the same.
@@ -23,11 +25,11 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
-from stream_server.serving.rules import COUNTED_STATUSES, listener_token, parse_hls_path
+from stream_server.serving.rules import COUNTED_STATUSES, parse_hls_path, request_token
 
 log = logging.getLogger(__name__)
 
-#: Queries (and their tokens) remembered while reading one file.
+#: Tokens (and whether they are genuine) remembered while reading one file.
 _REMEMBERED = 100_000
 #: The columns a counted fetch needs.
 NEEDED = ("date", "time", "cs-method", "cs-uri-stem", "sc-status", "cs-uri-query")
@@ -51,7 +53,8 @@ class _Reader:
         self._indexes = [columns[name] for name in NEEDED]
         self._secret = secret
         self._seconds: dict[str, float | None] = {}  # "date time" -> epoch seconds
-        self._tokens: dict[str, str | None] = {}  # query -> valid token (a player polls ~30 times a minute)
+        # (path token, query) -> valid token (a player polls ~30 times a minute)
+        self._tokens: dict[tuple[str | None, str], str | None] = {}
 
     def fetch(self, fields: list[str]) -> tuple[str, str, float] | None:
         try:
@@ -63,11 +66,12 @@ class _Reader:
         target = parse_hls_path(stem)
         if target is None:
             return None
-        if query not in self._tokens:
-            if len(self._tokens) >= _REMEMBERED:  # made-up queries must not fill the memory
+        key = (target.token, query)
+        if key not in self._tokens:
+            if len(self._tokens) >= _REMEMBERED:  # made-up tokens must not fill the memory
                 self._tokens.clear()
-            self._tokens[query] = listener_token("" if query == "-" else query, self._secret)
-        token = self._tokens[query]
+            self._tokens[key] = request_token(target, "" if query == "-" else query, self._secret)
+        token = self._tokens[key]
         stamp = f"{date} {time}"
         if stamp not in self._seconds:
             self._seconds[stamp] = _epoch(stamp)

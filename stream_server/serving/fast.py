@@ -32,7 +32,7 @@ from stream_server.serving.rules import (
     add_token_to_variants,
     cache_control,
     content_type,
-    listener_token,
+    request_token,
     resolve,
 )
 
@@ -188,11 +188,10 @@ class HlsFastPath:
             return self.error(503, head_only=head_only, close=close)
         if isinstance(resolved, int):
             return self.error(resolved, head_only=head_only, close=close)
-        if resolved.is_playlist:
-            token = self._token(query)
-            if token is not None:
-                return self._counted_playlist(resolved, token, now, head_only=head_only, close=close)
-        return self._file(headers, resolved, now, head_only=head_only, close=close)
+        token = self._token(resolved, query) if resolved.is_playlist else None
+        if token is not None and resolved.token is None:  # ?lt=: the variants are given the token
+            return self._counted_playlist(resolved, token, now, head_only=head_only, close=close)
+        return self._file(headers, resolved, now, head_only=head_only, close=close, token=token)
 
     def _counted_playlist(self, target: HlsTarget, token: str, now: float, *, head_only: bool,
                           close: bool) -> Answer:
@@ -217,10 +216,12 @@ class HlsFastPath:
         return self._make(200, head, b"" if head_only else data, close=close)
 
     def _file(self, headers: Mapping[str, str], target: HlsTarget, now: float, *, head_only: bool,
-              close: bool) -> Answer:
+              close: bool, token: str | None = None) -> Answer:
         cached = self._current(f"{self._root}/{target.room_id}/{target.name}")
         if cached is None:
             return self.error(404, head_only=head_only, close=close)
+        if token is not None:  # a path token: counted, and the file served as it is (304 too)
+            self._count(target.room_id, token, now)
         common = (f"Cache-Control: {cache_control(target, self._segment_seconds)}\r\n"
                   f"ETag: {cached.etag}\r\nDate: {self._http_date(now)}\r\nAccept-Ranges: bytes\r\n"
                   "Access-Control-Allow-Origin: *\r\n")
@@ -258,17 +259,18 @@ class HlsFastPath:
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
 
-    def _token(self, query: str) -> str | None:
-        """The valid listener token of ``query``; each query string's answer is kept (HMAC once)."""
-        if "lt=" not in query:
+    def _token(self, target: HlsTarget, query: str) -> str | None:
+        """The valid listener token of a request (path, else ``?lt=``); each answer is kept (HMAC once)."""
+        key = target.token if target.token is not None else query
+        if not key or (target.token is None and "lt=" not in query):
             return None
         try:
-            return self._tokens[query]
+            return self._tokens[key]
         except KeyError:
             pass
         if len(self._tokens) >= _TOKENS_KEPT:
             self._tokens.clear()
-        token = self._tokens[query] = listener_token(query, self._secret)
+        token = self._tokens[key] = request_token(target, query, self._secret)
         return token
 
     def _load(self, path: str) -> _Cached:

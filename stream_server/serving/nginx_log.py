@@ -7,9 +7,9 @@ writes one line per HLS request in the format ``livestage nginx-config`` declare
 
 ``NginxLogTailer`` (on when ``LIVESTAGE_NGINX_ACCESS_LOG`` names that file) reads new lines
 every ``interval`` seconds, survives rotation (a new file at the path, or the file cut
-short) and feeds every successful playlist fetch carrying a valid listener token to the
-listener tracker, with the time nginx served it. It starts at the end of the file: history
-from before the server started is not counted.
+short) and feeds every successful playlist fetch carrying a valid listener token (in its
+path, or the older ``?lt=``) to the listener tracker, with the time nginx served it. It
+starts at the end of the file: history from before the server started is not counted.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import IO
 
-from stream_server.serving.rules import COUNTED_STATUSES, listener_token, parse_hls_path
+from stream_server.serving.rules import COUNTED_STATUSES, parse_hls_path, request_token
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def parse_line(line: str, secret: str) -> tuple[str, str, float] | None:
     target = parse_hls_path(path)
     if target is None or not target.is_playlist:
         return None
-    token = listener_token(query, secret)
+    token = request_token(target, query, secret)
     if token is None:
         return None
     try:

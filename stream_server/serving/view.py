@@ -10,14 +10,16 @@ Access rules (room_directory/access.py holds the signing scheme):
   made public mid-show keeps playing for listeners who hold signed URLs); a forged or
   expired one is 403 whatever the room;
 * a room the directory does not know is 404, and so is any name outside the HLS file
-  pattern (so no path ever leaves ``<hls_dir>/<room>/``); a malformed signed prefix is 403.
+  pattern (so no path ever leaves ``<hls_dir>/<room>/``); a malformed signed prefix is 403;
+* ``…/t/<token>/<file>`` (after the room or its signed prefix) is the same file, fetched
+  with a listener token.
 
 The rules themselves live in ``hls_rules.resolve``, shared with the embedded fast path; the
 nginx recipe implements the same ones in njs.
 
-A playlist fetch carrying a valid listener token (``?lt=``) counts that listener. A master
-playlist fetched with a token is served with the token added to its variant URIs, so the
-player's polls of the media playlist keep counting.
+A playlist fetch carrying a valid listener token (in the path, or ``?lt=``) counts that
+listener. Relative URIs inherit a path token; a master playlist fetched with ``?lt=`` is
+served with the token added to its variant URIs, so the player's polls keep counting.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from stream_server.serving.rules import (
     add_token_to_variants,
     cache_control,
     content_type,
-    listener_token,
+    request_token,
     resolve,
 )
 
@@ -60,10 +62,14 @@ def _room_private(services: Services, room_id: str) -> bool | None:
 def _serve(target: HlsTarget) -> ResponseReturnValue:
     services = current_services()
     settings = services.settings
-    token = (listener_token(request.query_string.decode("latin-1"), settings.url_secret)
+    token = (request_token(target, request.query_string.decode("latin-1"), settings.url_secret)
              if target.is_playlist else None)
     room_dir = settings.hls_dir.resolve() / target.room_id
     response: Response
+    if token is not None and target.token is not None:  # relative URIs inherit it: the file as it is
+        if (room_dir / target.name).is_file():
+            services.listeners.seen(target.room_id, token)
+        token = None
     if token is not None:
         services.listeners.seen(target.room_id, token)
         try:

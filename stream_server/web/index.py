@@ -65,7 +65,7 @@ def index() -> ResponseReturnValue:
     def card(room: Room) -> dict[str, Any]:
         view = room_view(room)  # public rooms only: build_listing drops private ones
         view["art_url"] = _art(room.art_url)
-        view["player_url"] = view["listen_url"]  # with a fresh listener token (?lt=)
+        view["player_url"] = view["listen_url"]  # with a fresh listener token in its path
         view["scheduled_iso"] = iso_utc(room.scheduled_start)
         view.setdefault("listeners", None)
         return view

@@ -21,20 +21,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import m3u8
 import pytest
 from werkzeug.serving import make_server
 
 from room_directory import Room, hash_stream_key, open_directory
-from room_directory.access import new_listener_token, room_path_prefix, room_signature
+from room_directory.access import listener_path, new_listener_token, room_path_prefix, room_signature
 from stream_server.ops.app import create_app
 from stream_server.ops.config import Settings
 from stream_server.ops.server import RequestHandler
+from stream_server.serving.cloudfront_log import listeners_by_minute, read_log
 from stream_server.serving.listeners import ListenerTracker
 from stream_server.serving.nginx_log import NginxLogTailer
+from stream_server.serving.rules import parse_hls_path
 from tests.support import LiveServer, ffprobe_streams, free_port, performing, wait_for
+from tests.support.audio import dominant_frequency
+from tests.support.cloudfront import run_viewer_requests, standard_log
 from tests.support.nginx import NginxServer
+from tests.support.players import Playback, gstreamer
 
 SECRET = "test-url-secret-for-signed-paths-0123456789"
 FRONTS = ("fast", "flask", "nginx")
@@ -490,3 +496,98 @@ def test_the_server_counts_listeners_of_either_path(stack: Stack, front: str) ->
         return int(stack.server.request("GET", f"/api/rooms/{room['id']}")[1]["listeners"])
 
     wait_for(lambda: listeners() == 2, 8, what="two listeners in the room API")  # within the 10 s window
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_token_in_the_path_names_the_same_files_and_relative_uris_inherit_it(stack: Stack,
+                                                                               front: str) -> None:
+    room = stack.data_dir / "hls" / "static-room"
+    (room / "show-abc.m3u8").write_text(MASTER)
+    for rendition in ("128k", "64k"):
+        (room / f"show-abc-{rendition}.m3u8").write_bytes(PLAYLIST)
+    base = f"{stack.url(front)}{listener_path('/hls/static-room', new_listener_token(SECRET))}/"
+    status, headers, body = get(base + "show-abc.m3u8")
+    assert (status, body) == (200, MASTER.encode())  # nothing rewritten: the URIs stay relative
+    assert headers["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert headers["Cache-Control"] == "public, max-age=1"
+    for variant in m3u8.loads(MASTER).playlists:
+        status, headers, body = get(urljoin(base, variant.uri))
+        assert (status, body) == (200, PLAYLIST)
+        assert get(urljoin(base, variant.uri), {"If-None-Match": headers["ETag"]})[0] == 304
+    status, headers, body = get(urljoin(base, "seg-00000001.ts"))
+    assert (status, body, headers["Content-Type"]) == (200, SEGMENT, "video/mp2t")
+    for malformed in ("/hls/static-room/t/not-a-token/live.m3u8",
+                      f"/hls/static-room/t/{'A' * 48}.{'B' * 16}/seg-00000001.ts",
+                      f"{listener_path('/hls/static-room', new_listener_token(SECRET))}/.private"):
+        assert get(stack.url(front) + malformed)[0] == 404, malformed
+
+
+@pytest.mark.parametrize("front", ["fast", "nginx"])
+def test_a_private_rooms_token_path_needs_the_signed_prefix(stack: Stack, private_room: str,
+                                                            front: str) -> None:
+    token = new_listener_token(SECRET)
+    signed = room_path_prefix(private_room, private=True, secret=SECRET, now=time.time(), ttl=60)
+    assert get(f"{stack.url(front)}{listener_path(f'/hls/{private_room}', token)}/live.m3u8")[0] == 403
+    assert get(f"{stack.url(front)}{listener_path(signed, token)}/live.m3u8")[:3:2] == (200, PLAYLIST)
+    assert get(f"{stack.url(front)}{listener_path(signed, token)}/seg-00000001.ts")[:3:2] == (200, SEGMENT)
+
+
+def _play(url: str, seconds: float, workdir: Path, results: dict[str, Playback], front: str) -> None:
+    results[front] = gstreamer(url, seconds, workdir)
+
+
+def test_real_players_on_token_paths_are_counted_in_every_minute_they_listen(stack: Stack,
+                                                                            tmp_path: Path) -> None:
+    """GStreamer plays the API's listen URL through the fast path and nginx across a minute's turn.
+
+    Each player fetches its master playlist once and then polls a media playlist: being counted
+    in the next minute too means the polls carried the token. The edge is checked on the same
+    requests: nginx's log of the player's fetches, as CloudFront would log them, counts the
+    listener in both minutes, and the CloudFront function maps every one to a file that exists.
+    """
+    status, room = stack.server.request("POST", "/api/rooms", {"title": "Counted players"}, admin=True)
+    assert status == 201, room
+    workdir = tmp_path / "players"
+    workdir.mkdir()
+    workdir.chmod(0o777)
+    with performing(stack.server.url, room["stream_key"], room["id"], seconds=110):
+        wait_for(lambda: get(f"{stack.nginx.url}/hls/{room['id']}/live.m3u8")[0] == 200, 30,
+                 what="the show's first playlist")
+        paths = {front: urlsplit(stack.server.request("GET", f"/api/rooms/{room['id']}", admin=True)[1]
+                                 ["listen_url"]).path for front in ("fast", "nginx")}
+        targets = {front: parse_hls_path(path) for front, path in paths.items()}
+        tokens = {front: target.token for front, target in targets.items() if target is not None}
+        assert len(tokens) == 2 and all(tokens.values()), paths  # the API hands out token paths
+        began = time.time()
+        seconds = max(20.0, 60 - began % 60 + 12)  # on until 12 s into the next minute
+        results: dict[str, Playback] = {}
+        players = [threading.Thread(target=_play,
+                                    args=(stack.url(front) + path, seconds, workdir, results, front))
+                   for front, path in paths.items()]
+        for player in players:
+            player.start()
+        for player in players:
+            player.join(seconds + 60)
+        ended = time.time()
+        time.sleep(2)  # nginx flushes its log every second; the server reads it every half second
+        _, figures = stack.server.request("GET", f"/api/rooms/{room['id']}/listeners", admin=True)
+    for front, playback in results.items():
+        pcm = playback.audio.read_bytes()
+        assert len(pcm) > 48000 * 2 * 8, f"{front}: under 8 s decoded\n{playback.log[-2000:]}"
+        assert abs(dominant_frequency(pcm[-48000 * 2 * 4:]) - 440) < 5, front
+    first = int(began // 60) - int(figures["since"] // 60)
+    last = int(ended // 60) - int(figures["since"] // 60)
+    assert last > first
+    assert figures["listeners_per_minute"][first:last + 1] == [2] * (last - first + 1), figures
+
+    logged = [line.split(" ", 3) for line in stack.nginx.access_log.read_text().splitlines()]
+    fetches = [(float(at), *uri.partition("?")[::2]) for at, code, method, uri in logged
+               if code == "200" and method == "GET" and f"/t/{tokens['nginx']}/" in uri]
+    assert any(stem.endswith("-128k.m3u8") or stem.endswith("-64k.m3u8") for _, stem, _ in fetches)
+    at_edge = listeners_by_minute(read_log(standard_log(fetches), SECRET))
+    assert set(at_edge) == {(room["id"], minute) for minute in range(int(began // 60), int(ended // 60) + 1)}
+    rewritten = run_viewer_requests({"url-secret": SECRET}, [{"uri": stem, "now": began}
+                                                             for _, stem, _ in fetches[:40]])
+    for outcome in rewritten:  # nginx logs playlist fetches only: each is a file still there
+        assert outcome["querystring"] == {"lt": {"value": tokens["nginx"]}}
+        assert (stack.data_dir / outcome["uri"].removeprefix("/")).is_file(), outcome

@@ -86,8 +86,9 @@ def played_room(response: dict[str, Any]) -> str | None:
         return None
     (play,) = plays
     url: str = play["audioItem"]["stream"]["url"]
-    assert url.startswith(f"{PUBLIC_URL}/hls/") and "?lt=" in url
-    return url.removeprefix(f"{PUBLIC_URL}/hls/").split("?")[0]
+    assert url.startswith(f"{PUBLIC_URL}/hls/") and "/t/" in url and "?" not in url
+    room, _, file = url.removeprefix(f"{PUBLIC_URL}/hls/").partition("/t/")
+    return f"{room}/{file.split('/', 1)[1]}"
 
 
 def test_launch_list_join_pause_resume_next_stop(stage: VoiceStage) -> None:

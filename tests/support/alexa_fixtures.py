@@ -12,7 +12,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from room_directory import Room, RoomDirectory, RoomStatus
 from room_directory.access import listener_token_valid
@@ -48,11 +48,19 @@ def seed_rooms(directory: RoomDirectory, rooms: tuple[Room, ...] = ROOMS) -> Non
             directory.update(dataclasses.replace(created, status=RoomStatus.ENDED))
 
 
+def split_listen_url(url: str) -> tuple[str, str]:
+    """``(base + path without the listener token, token)`` of a stream URL (``…/t/<token>/<file>``)."""
+    head, marker, rest = url.partition("/t/")
+    token, _, name = rest.partition("/")
+    assert marker and "?" not in url, url
+    return f"{head}/{name}", token
+
+
 def checked_listen_path(url: str, public_url: str, secret: str) -> str:
-    """The path of a Play URL after checking its base and that ``?lt=`` is a genuine token."""
-    parts = urlsplit(url)
+    """The path of a Play URL without its listener token, after checking its base and the token."""
+    plain, token = split_listen_url(url)
+    parts = urlsplit(plain)
     assert f"{parts.scheme}://{parts.netloc}" == public_url, url
-    (token,) = parse_qs(parts.query)["lt"]
     assert listener_token_valid(token, secret), url
     return parts.path
 

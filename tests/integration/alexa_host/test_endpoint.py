@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,8 @@ def test_join_jazz_answers_with_a_play_of_the_jazz_room(client: FlaskClient) -> 
     (play,) = body["response"]["directives"]
     assert play["type"] == "AudioPlayer.Play"
     assert play["playBehavior"] == "REPLACE_ALL"
-    assert play["audioItem"]["stream"]["url"].startswith(f"{PUBLIC_URL}/hls/jazz-night/live.m3u8?lt=")
+    url = play["audioItem"]["stream"]["url"]
+    assert re.fullmatch(rf"{PUBLIC_URL}/hls/jazz-night/t/[^/?]+/live\.m3u8", url)
     assert play["audioItem"]["stream"]["offsetInMilliseconds"] == 0
     assert body["response"]["shouldEndSession"] is True
     assert body["version"] == "1.0"
@@ -82,7 +84,8 @@ def test_pause_answers_audio_player_stop(client: FlaskClient) -> None:
 def test_resume_replays_the_room_of_the_token_from_the_live_edge(client: FlaskClient) -> None:
     envelope = intent_request("AMAZON.ResumeIntent", audio_token="jazz-night:0f0f")
     (play,) = client.post("/alexa", json=envelope).get_json()["response"]["directives"]
-    assert play["audioItem"]["stream"]["url"].startswith(f"{PUBLIC_URL}/hls/jazz-night/live.m3u8?lt=")
+    url = play["audioItem"]["stream"]["url"]
+    assert re.fullmatch(rf"{PUBLIC_URL}/hls/jazz-night/t/[^/?]+/live\.m3u8", url)
     assert play["audioItem"]["stream"]["offsetInMilliseconds"] == 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.alexa_fixtures import intent_request, launch_request
+from tests.support.alexa_fixtures import intent_request, launch_request, split_listen_url
 from tests.support.alexa_host import make_app, post, speech
 
 
@@ -29,4 +29,4 @@ def test_yes_after_the_followed_hosts_welcome_plays_the_room(tmp_path: Path) -> 
     yes = post(app, intent_request("AMAZON.YesIntent", attributes=welcome["sessionAttributes"]))
     (play,) = yes["response"]["directives"]
     assert play["type"] == "AudioPlayer.Play"
-    assert "/hls/morning-talk/live.m3u8" in play["audioItem"]["stream"]["url"]
+    assert "/hls/morning-talk/live.m3u8" in split_listen_url(play["audioItem"]["stream"]["url"])[0]

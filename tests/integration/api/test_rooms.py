@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ def create(client: FlaskClient, **fields: Any) -> dict[str, Any]:
 def test_create_returns_id_and_stream_key_once(client: FlaskClient, app: Any) -> None:
     body = create(client, host="Mia", genre="jazz", topics=["standards"])
     assert body["stream_key"] and body["id"]
-    assert body["listen_url"].startswith(f"https://ls.example/hls/{body['id']}/live.m3u8?lt=")
+    assert re.fullmatch(rf"https://ls\.example/hls/{body['id']}/t/[A-Za-z0-9_.-]+/live\.m3u8",
+                        body["listen_url"])
     stored = app.extensions["livestage"].directory.get(body["id"])
     assert stream_key_matches(body["stream_key"], stored.stream_key_hash)
     fetched = client.get(f"/api/rooms/{body['id']}").get_json()

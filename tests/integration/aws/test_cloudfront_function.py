@@ -19,7 +19,9 @@ KVS = {"url-secret": private_paths.SECRET} | {
 def _edge_outcome(expect: Any) -> dict[str, Any]:
     if isinstance(expect, int):
         return {"statusCode": expect}
-    return {"uri": f"/hls/{expect['room']}/{expect['file']}", "querystring": {}}
+    # a path's listener token goes into ?lt=, so the log line counts whichever URI it records
+    query = {"lt": {"value": expect["token"]}} if expect.get("token") else {}
+    return {"uri": f"/hls/{expect['room']}/{expect['file']}", "querystring": query}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,15 @@ def test_a_room_turned_public_opens_its_plain_path() -> None:
     assert closed == {"statusCode": 403}
     # the listener token stays on the request: the access logs count listeners by it
     assert opened == {"uri": "/hls/jazz/live.m3u8", "querystring": {"lt": {"value": "abc.def"}}}
+
+
+def test_a_path_token_replaces_a_query_token_and_other_fields_stay() -> None:
+    token = next(case for case in private_paths.CASES if case["id"] == "token")
+    request = {"uri": token["path"], "now": token["now"],
+               "querystring": {"lt": {"value": "older.token"}, "x": {"value": "1"}}}
+    assert run_viewer_requests(KVS, [request]) == [{
+        "uri": "/hls/rock/live.m3u8",
+        "querystring": {"lt": {"value": token["expect"]["token"]}, "x": {"value": "1"}}}]
 
 
 @functools.cache

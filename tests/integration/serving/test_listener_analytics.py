@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import m3u8
 import pytest
@@ -50,19 +50,42 @@ def room(client: FlaskClient, app: Any) -> dict[str, Any]:
 
 def listen_path(client: FlaskClient, room_id: str) -> str:
     url = urlsplit(client.get(f"/api/rooms/{room_id}").get_json()["listen_url"])
-    return f"{url.path}?{url.query}"
+    assert not url.query  # the token rides in the path
+    return url.path
 
 
 def listeners_now(client: FlaskClient, room_id: str) -> int:
     return int(client.get(f"/api/rooms/{room_id}").get_json()["listeners"])
 
 
-def test_each_listener_token_counts_once_and_keeps_counting_through_the_master(
+def test_each_listener_token_counts_once_and_keeps_counting_through_relative_uris(
     client: FlaskClient, room: dict[str, Any],
 ) -> None:
     assert listeners_now(client, room["id"]) == 0
     path = listen_path(client, room["id"])
-    token = parse_qs(urlsplit(path).query)["lt"][0]
+    master = client.get(path)
+    assert master.status_code == 200 and master.get_data(as_text=True) == MASTER  # nothing rewritten
+    variant = urljoin(path, m3u8.loads(MASTER).playlists[0].uri)
+    assert variant.startswith(path.rsplit("/", 1)[0] + "/")  # the token reaches the variant
+    for _ in range(3):  # the player polls its variant: still one listener
+        assert client.get(variant).status_code == 200
+    assert listeners_now(client, room["id"]) == 1
+    # a variant poll counts by itself (the master was fetched minutes ago, say)
+    polls_only = f"/hls/{room['id']}/t/{new_listener_token(SECRET)}/live-64k.m3u8"
+    assert client.get(polls_only).status_code == 200
+    assert listeners_now(client, room["id"]) == 2
+    assert client.get(f"/hls/{room['id']}/t/{new_listener_token(SECRET)}/missing.m3u8").status_code == 404
+    assert client.get(f"/hls/{room['id']}/t/{new_listener_token('x')}/live-64k.m3u8").status_code == 200
+    assert listeners_now(client, room["id"]) == 2  # neither a 404 nor a forged token counts
+    etag = client.get(variant).headers["ETag"]  # a path token leaves conditional GET intact
+    assert client.get(variant, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_an_older_query_token_is_carried_into_the_variants_of_the_master(
+    client: FlaskClient, room: dict[str, Any],
+) -> None:
+    token = new_listener_token(SECRET)
+    path = f"/hls/{room['id']}/live.m3u8?lt={token}"
     master = client.get(path)
     assert master.status_code == 200 and master.content_type == "application/vnd.apple.mpegurl"
     parsed = m3u8.loads(master.get_data(as_text=True))

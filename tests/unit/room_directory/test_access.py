@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from room_directory.access import (
     listen_url,
@@ -46,8 +46,15 @@ def test_public_rooms_get_plain_paths_and_private_rooms_signed_ones() -> None:
     assert signature_valid("r1", int(expires), sig, SECRET, now=150.0)
 
 
-def test_listen_url_carries_a_valid_listener_token() -> None:
+def test_listen_url_carries_a_valid_listener_token_in_its_path() -> None:
     url = listen_url("https://x.example", "r1", private=False, secret=SECRET, now=0)
     parts = urlsplit(url)
-    assert parts.path == "/hls/r1/live.m3u8"
-    assert listener_token_valid(parse_qs(parts.query)["lt"][0], SECRET)
+    _, _, room, t, token, name = parts.path.split("/")
+    assert (room, t, name, parts.query) == ("r1", "t", "live.m3u8", "")
+    assert listener_token_valid(token, SECRET)
+    signed = urlsplit(listen_url("https://x.example", "r1", private=True, secret=SECRET, now=100.0, ttl=60,
+                                 playlist="show-1.m3u8")).path
+    _, _, room, s, expires, sig, t, token, name = signed.split("/")
+    assert (room, s, t, name) == ("r1", "s", "t", "show-1.m3u8")
+    assert signature_valid("r1", int(expires), sig, SECRET, now=150.0)
+    assert listener_token_valid(token, SECRET)

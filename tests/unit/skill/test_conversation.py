@@ -8,6 +8,7 @@ import time
 from livestage.voice.conversation import Conversation
 from room_directory import InMemoryRoomDirectory, Room, RoomStatus, Show
 from skill import SkillConfig, build_skill
+from tests.support.alexa_fixtures import split_listen_url
 
 
 def live(directory: InMemoryRoomDirectory, room: Room) -> None:
@@ -34,7 +35,7 @@ def speech(turn: object) -> str:
 
 
 def plays(turn: object) -> list[str]:
-    return [d["audioItem"]["stream"]["url"].split("?")[0].removeprefix("https://live.example.test")
+    return [split_listen_url(d["audioItem"]["stream"]["url"])[0].removeprefix("https://live.example.test")
             for d in turn.directives if d["type"] == "AudioPlayer.Play"]
 
 

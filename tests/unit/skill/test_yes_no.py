@@ -13,6 +13,7 @@ from livestage.voice.interaction_models import LOCALES, MODELS_DIR
 from room_directory import InMemoryRoomDirectory, Room, RoomStatus
 from skill import SkillConfig, build_skill
 from skill.storage.catalogs import speech_for_locale
+from tests.support.alexa_fixtures import split_listen_url
 
 NOW = 1_900_000_000.0
 HOUR = 3600.0
@@ -43,7 +44,7 @@ def speech(turn: object) -> str:
 
 
 def plays(turn: object) -> list[str]:
-    return [d["audioItem"]["stream"]["url"].split("?")[0].removeprefix("https://live.example.test")
+    return [split_listen_url(d["audioItem"]["stream"]["url"])[0].removeprefix("https://live.example.test")
             for d in turn.directives if d["type"] == "AudioPlayer.Play"]
 
 

@@ -17,7 +17,15 @@ def test_parse_line_counts_successful_playlist_fetches_with_valid_tokens() -> No
         "jazz", token, 1700000000.123)
     assert parse_line(f"1700000000.5 304 GET /hls/jazz/s/9/{'a' * 43}/live.m3u8?lt={token}", SECRET) == (
         "jazz", token, 1700000000.5)
+    assert parse_line(f"1700000000.7 200 GET /hls/jazz/t/{token}/live-64k.m3u8\n", SECRET) == (
+        "jazz", token, 1700000000.7)
+    assert parse_line(f"1700000000.8 304 GET /hls/jazz/s/9/{'a' * 43}/t/{token}/live.m3u8", SECRET) == (
+        "jazz", token, 1700000000.8)
+    forged = new_listener_token("other-secret")
     for line in (
+        f"1700000000.1 200 GET /hls/jazz/t/{forged}/live.m3u8?lt={token}",
+        f"1700000000.1 200 GET /hls/jazz/t/{token}/seg-1.ts",
+        f"1700000000.1 403 GET /hls/jazz/t/{token}/live.m3u8",
         f"1700000000.1 403 GET /hls/jazz/live.m3u8?lt={token}",
         f"1700000000.1 404 GET /hls/jazz/live.m3u8?lt={token}",
         f"1700000000.1 200 HEAD /hls/jazz/live.m3u8?lt={token}",

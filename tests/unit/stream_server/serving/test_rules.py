@@ -14,12 +14,14 @@ from stream_server.serving.rules import (
     content_type,
     listener_token,
     parse_hls_path,
+    request_token,
     resolve,
 )
 from tests.support import private_paths
 
 SECRET = "unit-secret"
 SIG = room_signature("jazz", 2000, SECRET)
+TOKEN = new_listener_token(SECRET)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +30,9 @@ SIG = room_signature("jazz", 2000, SECRET)
         ("/hls/jazz/live.m3u8", HlsTarget("jazz", "live.m3u8")),
         ("/hls/jazz/show-1-128k-00000007.ts", HlsTarget("jazz", "show-1-128k-00000007.ts")),
         (f"/hls/jazz/s/2000/{SIG}/live-64k.m3u8", HlsTarget("jazz", "live-64k.m3u8", signed=True)),
+        (f"/hls/jazz/t/{TOKEN}/live.m3u8", HlsTarget("jazz", "live.m3u8", token=TOKEN)),
+        (f"/hls/jazz/s/2000/{SIG}/t/{TOKEN}/a.ts", HlsTarget("jazz", "a.ts", signed=True, token=TOKEN)),
+        ("/hls/jazz/t/x/live.m3u8", None),
         ("/hls/jazz/.private", None),
         ("/hls/jazz/segments.jsonl", None),
         ("/hls/jazz/a..m3u8", None),
@@ -39,8 +44,8 @@ SIG = room_signature("jazz", 2000, SECRET)
         ("/hls/jazz", None),
         ("/api/rooms", None),
     ],
-    ids=["playlist", "segment", "signed", "marker", "not-hls", "dots", "upper-room", "short-sig",
-         "bad-expiry", "not-s", "dotdot", "no-file", "other"],
+    ids=["playlist", "segment", "signed", "token", "signed-token", "bad-token", "marker", "not-hls", "dots",
+         "upper-room", "short-sig", "bad-expiry", "not-s", "dotdot", "no-file", "other"],
 )
 def test_parse_hls_path(path: str, expected: HlsTarget | None) -> None:
     assert parse_hls_path(path) == expected
@@ -49,7 +54,7 @@ def test_parse_hls_path(path: str, expected: HlsTarget | None) -> None:
 def _expected(expect: Any) -> HlsTarget | int:
     if isinstance(expect, int):
         return expect
-    return HlsTarget(expect["room"], expect["file"], signed=expect["signed"])
+    return HlsTarget(expect["room"], expect["file"], signed=expect["signed"], token=expect.get("token"))
 
 
 @pytest.mark.parametrize("case", private_paths.CASES, ids=[case["id"] for case in private_paths.CASES])
@@ -65,8 +70,33 @@ def test_the_tables_genuine_signatures_are_what_the_skill_hands_out() -> None:
               if isinstance(case["expect"], dict) and case["expect"]["signed"]]
     assert signed
     for case in signed:
-        _, _, room, _, expires, signature, _ = case["path"].split("/")
+        _, _, room, _, expires, signature, *_ = case["path"].split("/")
         assert signature == room_signature(room, int(expires), private_paths.SECRET), case["id"]
+
+
+SERVED = [case for case in private_paths.CASES if isinstance(case["expect"], dict)]
+
+
+@pytest.mark.parametrize("case", SERVED, ids=[case["id"] for case in SERVED])
+def test_a_served_path_counts_a_listener_exactly_where_the_table_says(case: dict[str, Any]) -> None:
+    target = resolve(case["path"], room_private=private_paths.ROOMS.get, secret=private_paths.SECRET,
+                     now=case["now"])
+    assert isinstance(target, HlsTarget)
+    counted = target.is_playlist and request_token(target, "", private_paths.SECRET) is not None
+    assert counted is bool(case.get("counts")), case["id"]
+
+
+def test_a_path_token_wins_over_the_query_and_a_query_token_still_counts() -> None:
+    path_token, query_token = new_listener_token(SECRET), new_listener_token(SECRET)
+    tokened = parse_hls_path(f"/hls/jazz/t/{path_token}/live.m3u8")
+    plain = parse_hls_path("/hls/jazz/live.m3u8")
+    assert tokened is not None and plain is not None
+    assert request_token(tokened, f"lt={query_token}", SECRET) == path_token
+    assert request_token(plain, f"lt={query_token}", SECRET) == query_token  # URLs in the field
+    forged = parse_hls_path(f"/hls/jazz/t/{new_listener_token('other-secret')}/live.m3u8")
+    assert forged is not None
+    assert request_token(forged, f"lt={query_token}", SECRET) is None  # the path's token decides
+    assert request_token(tokened, "", "") is None
 
 
 ROOMS = {"jazz": True, "rock": False}  # room -> private
