@@ -4,15 +4,16 @@ One room's files (its 128 kbps media playlist ``live-128k.m3u8`` naming 8 segmen
 36,096 bytes, the size of 2 s of 128 kbps AAC in MPEG-TS) sit in a data dir. For
 ``SECONDS`` each, wrk (2 threads, ``CONNECTIONS`` keep-alive connections,
 ``bench/listeners.lua``) fetches them as listeners do once they have the master playlist:
-the media playlist (with the listener token the master handed on, ``?lt=…``) then a
-segment, alternately, against
+the media playlist then a segment, alternately, under the listener token a listen URL
+carries in its path (``/hls/<room>/t/<token>/…``), against
 
 * (a) the embedded default: ``livestage serve``, its event-loop front and fast path, while
   ``LIVE_ROOMS`` other rooms of the same server are live (one ffmpeg publishing MP3 to all
   of them) and every segment they list is watched for being on time;
 * (a0) the same server with ``LIVESTAGE_HLS_FAST_PATH=0`` (the Flask route), for reference;
 * (b) the nginx recipe: nginx from ``livestage nginx-config`` in front of (a);
-* (c) the peer: nginx alone serving the same directory with a minimal static config.
+* (c) the peer: nginx alone serving the same directory with a minimal static config (one
+  ``rewrite`` takes the token out of the path).
 
 (c) and (b) are measured three times each, in turns with the others, and their runs combined
 (requests and seconds added; the worse of the two p50s and p99s), so that load other
@@ -29,6 +30,7 @@ this machine with its load generator on board, not of the server alone.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -90,6 +92,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {root};
+        rewrite "^/hls/([^/]+)/t/[^/]+/([^/]+)$" /hls/$1/$2 break;
     }}
 }}
 """
@@ -281,7 +284,8 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             flask_room = flask_server.create_room("Listener bench").id
             segments = write_room(data_dir / "hls", room)
             write_room(work / "data-flask" / "hls", flask_room)
-            playlist = f"{MEDIA_PLAYLIST}?lt={new_listener_token(secret)}"
+            token = new_listener_token(secret)
+            playlist = MEDIA_PLAYLIST
             print(f"  starting {LIVE_ROOMS} live rooms ...", file=sys.stderr, flush=True)
             live_rooms, publisher = _start_live_rooms(server, work)
             children.append(publisher)
@@ -297,10 +301,10 @@ def run(options: BenchOptions | None = None) -> list[Result]:
             a, a0, b, c = ("(a) embedded default (fast path)", "(a0) embedded, Flask route",
                            "(b) nginx recipe", "(c) nginx alone")
             targets = {  # label -> (base URL, the room's path prefix)
-                c: (f"http://127.0.0.1:{peer_port}", f"/hls/{room}/"),
-                b: (f"http://127.0.0.1:{recipe_port}", f"/hls/{room}/"),
-                a: (server.base_url, f"/hls/{room}/"),
-                a0: (flask_server.base_url, f"/hls/{flask_room}/"),
+                c: (f"http://127.0.0.1:{peer_port}", f"/hls/{room}/t/{token}/"),
+                b: (f"http://127.0.0.1:{recipe_port}", f"/hls/{room}/t/{token}/"),
+                a: (server.base_url, f"/hls/{room}/t/{token}/"),
+                a0: (flask_server.base_url, f"/hls/{flask_room}/t/{token}/"),
             }
             for url, prefix in targets.values():
                 _wait_http(url + prefix + playlist, peer)
@@ -312,7 +316,13 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                 def load() -> WrkSummary:
                     return run_wrk(url, prefix, playlist, segments, seconds=SECONDS, connections=CONNECTIONS)
 
-                return _run_watched(server, live_rooms, watched, load) if label == a else load()
+                if label != a:
+                    return load()
+                summary = _run_watched(server, live_rooms, watched, load)
+                counted = json.loads(server.fetch(f"/api/rooms/{room}") or "{}").get("listeners", 0)
+                if not counted:  # the token in the path served but not counted: the figure would mislead
+                    raise RuntimeError(f"(a) counted no listener in /api/rooms/{room}")
+                return summary
 
             # (c) and (b) run three times each, in turns with the others (c b a c b a0 c b), so a
             # change in the load others put on the machine during the run weighs on all alike.
