@@ -10,6 +10,8 @@ from pathlib import Path
 
 #: The listener-mix script beside this module.
 LISTENER_SCRIPT = Path(__file__).with_name("listeners.lua")
+#: The same mix at a player's pace: each connection one request a second.
+PACED_SCRIPT = Path(__file__).with_name("listeners_paced.lua")
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,15 @@ def parse_summary(output: str) -> WrkSummary:
 
 
 def run_wrk(base_url: str, prefix: str, playlist: str, segments: list[str], *, seconds: int,
-            connections: int, threads: int = 2) -> WrkSummary:
-    """Replay the listener mix against ``base_url`` for ``seconds`` (bounded by a hard timeout)."""
+            connections: int, threads: int = 2, paced: bool = False) -> WrkSummary:
+    """Replay the listener mix against ``base_url`` for ``seconds`` (bounded by a hard timeout).
+
+    ``paced``: each connection makes one request a second, as a listener's player does, instead
+    of the next as soon as the last is answered.
+    """
+    script = PACED_SCRIPT if paced else LISTENER_SCRIPT
     argv = [ensure_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-            "--timeout", "2s", "-s", str(LISTENER_SCRIPT), base_url, "--", prefix, playlist, *segments]
+            "--timeout", "2s", "-s", str(script), base_url, "--", prefix, playlist, *segments]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-2000:]}")

@@ -92,9 +92,11 @@ def raise_open_file_limit() -> int:
 def connection_cap(settings: Settings, open_files: int) -> int:
     """``max_connections``, kept 256 below the open-file limit (files, pipes, the stage's sockets)."""
     cap = max(16, min(settings.max_connections, open_files - 256))
-    if cap < settings.max_connections:
-        log.warning("LIVESTAGE_MAX_CONNECTIONS %d is over what %d open files allow: %d connections",
-                    settings.max_connections, open_files, cap)
+    if cap < settings.max_connections:  # a warning only when someone asked for more
+        chosen = settings.max_connections != Settings.max_connections
+        log.log(logging.WARNING if chosen else logging.INFO,
+                "LIVESTAGE_MAX_CONNECTIONS %d is over what %d open files allow: %d connections",
+                settings.max_connections, open_files, cap)
     return cap
 
 
