@@ -17,7 +17,10 @@ carries in its path (``/hls/<room>/t/<token>/…``), against
 
 (c) and (b) are measured three times each, in turns with the others, and their runs combined
 (requests and seconds added; the worse of the two p50s and p99s), so that load other
-processes put on the machine meanwhile weighs on the recipe and its peer alike. The server's
+processes put on the machine meanwhile weighs on the recipe and its peer alike. Then (c) and
+(a) hold a full house at a player's pace: ``PACED_LISTENERS`` connections, each fetching a
+playlist or a segment once a second (``bench/listeners_paced.lua``), the latency each of them
+meets, and the server's memory with every one of them open. The server's
 CPU (its own process, and with its encoders and decoders) and memory are read from /proc
 across (a)'s runs. Then (a) and (c) run again with every process of the benchmark (server,
 its ffmpegs, the publisher, nginx, wrk, this watcher) held to one core, for how the figures
@@ -62,6 +65,10 @@ SECONDS = 8
 CONNECTIONS = 100
 #: Rooms live on the server (a) while it serves the listeners.
 LIVE_ROOMS = 10
+#: A full house at a player's pace (``bench/listeners_paced.lua``): this many connections,
+#: each one request a second, for this many seconds (the first spreads their starts).
+PACED_LISTENERS = 15_000
+PACED_SECONDS = 12
 #: HLS target duration of the replayed room, and requests per listener per target duration.
 TARGET_SECONDS = 2
 REQUESTS_PER_TARGET = 2
@@ -90,7 +97,7 @@ http {{
     scgi_temp_path {prefix}/tmp/scgi;
     types {{ application/vnd.apple.mpegurl m3u8; video/mp2t ts; }}
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port} backlog=4096;
         root {root};
         rewrite "^/hls/([^/]+)/t/[^/]+/([^/]+)$" /hls/$1/$2 break;
     }}
@@ -336,6 +343,25 @@ def run(options: BenchOptions | None = None) -> list[Result]:
                 if label != c:
                     results += _rows(label, summary, measured[c])
             results += _usage_rows(a, watched)
+
+            # a full house at a player's pace: PACED_LISTENERS connections, one request a second each
+            paced: dict[str, WrkSummary] = {}
+            paced_watched = Watched()
+            for label in (c, a):
+                print(f"  wrk {PACED_SECONDS} s, {PACED_LISTENERS} listeners at a player's pace, against "
+                      f"{label} ...", file=sys.stderr, flush=True)
+                url, prefix = targets[label]
+
+                def paced_load(url: str = url, prefix: str = prefix) -> WrkSummary:
+                    return run_wrk(url, prefix, playlist, segments, seconds=PACED_SECONDS,
+                                   connections=PACED_LISTENERS, paced=True)
+
+                paced[label] = (_run_watched(server, live_rooms, paced_watched, paced_load) if label == a
+                                else paced_load())
+            label = f"(a) {PACED_LISTENERS:,} listeners at a player's pace"
+            results += [row for row in _rows(label, paced[a], paced[c])
+                        if "equivalent listeners" not in row.figure]
+            results += _usage_rows(label, paced_watched)
 
             # one core: everything this benchmark runs (wrk inherits this process's affinity)
             one_cpu = {min(all_cpus)}
