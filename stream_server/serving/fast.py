@@ -48,7 +48,8 @@ _MAX_LINE = 65536
 _MAX_DIGITS = 18
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _REASONS = {200: "OK", 206: "Partial Content", 304: "Not Modified", 400: "Bad Request", 403: "Forbidden",
-            404: "Not Found", 416: "Range Not Satisfiable", 503: "Service Unavailable"}
+            404: "Not Found", 416: "Range Not Satisfiable", 500: "Internal Server Error",
+            503: "Service Unavailable"}
 
 
 class RoomPrivacyCache:

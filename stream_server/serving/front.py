@@ -179,7 +179,12 @@ class _Client(asyncio.Protocol):
             return
         close = not parser.should_keep_alive()
         method = parser.get_method().decode("latin-1")
-        answer = self._front.fast.answer(method, head.url.decode("latin-1"), head.headers, close=close)
+        try:
+            answer = self._front.fast.answer(method, head.url.decode("latin-1"), head.headers, close=close)
+        except Exception:  # a fault of ours: this request gets a 500, the loop and its listeners go on
+            log.exception("answering %s %s failed", method, head.url[:200].decode("latin-1"))
+            answer = self._front.fast.error(500, head_only=method == "HEAD", close=True)
+            close = True
         if self._front.log_requests:
             log.debug('"%s %s HTTP/%s" %s', method, head.url.decode("latin-1"), version, answer.status)
         transport.write(answer.head + answer.body if answer.body else answer.head)

@@ -259,3 +259,27 @@ def test_a_publisher_that_hangs_up_frees_its_key_at_once(
         time.sleep(0.05)
     assert registry.recent_ends(ROOM), "the server did not notice the publisher had gone"
     assert time.monotonic() - gone < 2.0, "noticed only at the 3 s idle limit"
+
+
+def test_a_fault_answering_one_request_is_a_500_and_the_loop_goes_on(
+    served: tuple[LiveStageServer, dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    httpd, parts = served
+    fast = httpd.front.fast
+    assert fast is not None
+    real = fast.answer
+
+    def broken(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        if "boom" in target:
+            raise PermissionError("boom")
+        return real(method, target, *args, **kwargs)
+
+    monkeypatch.setattr(fast, "answer", broken)
+    with socket.create_connection(("127.0.0.1", parts["port"]), timeout=5) as sock:
+        sock.sendall(b"GET /hls/front-room/boom.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_until_closed(sock, 3).startswith(b"HTTP/1.1 500")
+    assert "answering GET /hls/front-room/boom.m3u8 failed" in caplog.text
+    with socket.create_connection(("127.0.0.1", parts["port"]), timeout=5) as sock:
+        sock.sendall(b"GET /hls/front-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_response(sock)[0].startswith(b"HTTP/1.1 200")
