@@ -57,7 +57,18 @@ class _Head:
     def on_header(self, name: bytes, value: bytes) -> None:
         if len(self.headers) >= _MAX_HEADERS:
             self.too_many = True
-        self.headers[name.decode("latin-1").lower()] = value.decode("latin-1").strip()
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1").strip()
+        if key == "connection" and key in self.headers:
+            text = f"{self.headers[key]}, {text}"  # a list: every token counts
+        self.headers[key] = text
+
+    def wants_close(self) -> bool:
+        """Whether the client asked for the connection to end after this answer (``Connection: close``).
+
+        Read from the headers: httptools' ``should_keep_alive`` asked after the message is
+        complete has forgotten them and answers as if the header were absent.
+        """
+        return "close" in (token.strip().lower() for token in self.headers.get("connection", "").split(","))
 
     def on_message_complete(self) -> None:
         self.complete = True
@@ -157,6 +168,8 @@ class _Client(asyncio.Protocol):
             try:
                 parser = httptools.HttpRequestParser(head)
                 parser.feed_data(bytes(self._buffer[:end]))
+            except httptools.HttpParserUpgrade:
+                pass  # an offer to switch protocols (h2c, websocket): declined by answering in HTTP/1.1
             except httptools.HttpParserError:
                 self._refuse(400)
                 return
@@ -177,7 +190,8 @@ class _Client(asyncio.Protocol):
         if version not in ("1.0", "1.1"):
             self._refuse(400)
             return
-        close = not parser.should_keep_alive()
+        # an HTTP/1.0 client's connection is closed after its answer, which carries no keep-alive token
+        close = version == "1.0" or head.wants_close()
         method = parser.get_method().decode("latin-1")
         try:
             answer = self._front.fast.answer(method, head.url.decode("latin-1"), head.headers, close=close)

@@ -283,3 +283,29 @@ def test_a_fault_answering_one_request_is_a_500_and_the_loop_goes_on(
     with socket.create_connection(("127.0.0.1", parts["port"]), timeout=5) as sock:
         sock.sendall(b"GET /hls/front-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n")
         assert read_response(sock)[0].startswith(b"HTTP/1.1 200")
+
+
+def test_a_poll_asking_to_close_is_answered_and_closed(
+    served: tuple[LiveStageServer, dict[str, Any]]
+) -> None:
+    port = served[1]["port"]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /hls/front-room/live.m3u8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        started = time.monotonic()
+        answer = read_until_closed(sock, 5)
+        assert answer.startswith(b"HTTP/1.1 200") and b"Connection: close" in answer
+        assert time.monotonic() - started < 1.0, "held open until the head deadline"
+
+
+def test_a_poll_offering_an_upgrade_is_answered_over_http_1_1(
+    served: tuple[LiveStageServer, dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    port = served[1]["port"]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # curl --http2 on http://
+        sock.sendall(b"GET /hls/front-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n"
+                     b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                     b"HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+        head, body = read_response(sock)
+        assert head.startswith(b"HTTP/1.1 200") and body == b"#EXTM3U\n#EXT-X-VERSION:3\n"
+    assert "Fatal error" not in caplog.text
+
