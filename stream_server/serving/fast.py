@@ -164,6 +164,8 @@ class HlsFastPath:
         connection = headers.get("connection", "").lower()
         handler.close_connection = connection == "close" or (
             fields[2] == "HTTP/1.0" and connection != "keep-alive")
+        if "transfer-encoding" in headers or headers.get("content-length", "0") not in ("", "0"):
+            handler.close_connection = True  # a body nobody reads must not be taken for the next request
         self._send(handler, self.answer(handler.command, handler.path, headers,
                                         close=handler.close_connection))
 

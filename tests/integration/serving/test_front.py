@@ -309,3 +309,16 @@ def test_a_poll_offering_an_upgrade_is_answered_over_http_1_1(
         assert head.startswith(b"HTTP/1.1 200") and body == b"#EXTM3U\n#EXT-X-VERSION:3\n"
     assert "Fatal error" not in caplog.text
 
+
+def test_a_body_on_a_poll_is_never_taken_for_a_request(
+    served: tuple[LiveStageServer, dict[str, Any]]
+) -> None:
+    port = served[1]["port"]
+    inner = b"GET /test/whoami HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /hls/front-room/live.m3u8 HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(inner) + inner)
+        answer = read_until_closed(sock, 4)
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert answer.count(b"HTTP/1.1 ") == 1, f"the body was answered as a request: {answer[-300:]!r}"
+
