@@ -385,17 +385,24 @@ class HttpFront:
             await asyncio.sleep(0)
 
     async def _sweep(self) -> None:
-        """Once a second: close connections past their head deadline, or stuck on a client reading nothing."""
+        """Once a second: close connections past their head deadline, or stuck on a client reading nothing.
+
+        A client that reads nothing is cut whatever its connection is doing, relayed or closing:
+        once the pipe is paused the threaded side's own timeout cannot reach it, and a close
+        waits for the buffered answer to go out.
+        """
         while True:
             await asyncio.sleep(1.0)
             now = time.monotonic()
             for client in list(self.clients):
                 transport = client.transport
-                if transport is None or transport.is_closing() or client.relayed:
+                if transport is None:
                     continue
                 if client.write_paused_at is not None:
                     if now - client.write_paused_at > self.idle_timeout:
                         transport.abort()
+                elif transport.is_closing() or client.relayed:
+                    continue
                 elif not client.sending and now > client.deadline:
                     # an idle keep-alive connection, or a head that never finished (slow loris): routine
                     peer = transport.get_extra_info("peername")

@@ -104,6 +104,7 @@ def served(tmp_path: Path,
     big = os.urandom(12 * 1024 * 1024 + 17)  # over the in-memory limit and the socket buffers
     (room_dir / "20260101T000000-abcdef-128k-00000001.ts").write_bytes(big)
     httpd.app.add_url_rule("/test/whoami", "whoami", lambda: str(request.remote_addr))
+    httpd.app.add_url_rule("/test/bytes/<int:size>", "bytes", lambda size: big[:size])  # threaded answers
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     assert httpd.front.wait_started()
@@ -322,3 +323,18 @@ def test_a_body_on_a_poll_is_never_taken_for_a_request(
     assert answer.startswith(b"HTTP/1.1 200")
     assert answer.count(b"HTTP/1.1 ") == 1, f"the body was answered as a request: {answer[-300:]!r}"
 
+
+def test_a_relayed_download_to_a_client_that_reads_nothing_is_cut(
+    served: tuple[LiveStageServer, dict[str, Any]]
+) -> None:
+    httpd, parts = served
+    with socket.create_connection(("127.0.0.1", parts["port"]), timeout=10) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(b"GET /test/bytes/12000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.5)
+        assert [client.relayed for client in httpd.front.clients] == [True]
+        # the pipe is paused: the threaded side gives up after its 2 s, but its close is never read
+        deadline = time.monotonic() + 8
+        while httpd.front.clients and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not httpd.front.clients, "a relayed client that reads nothing holds its connection for ever"
