@@ -347,6 +347,7 @@ class HttpFront:
         self._stop: asyncio.Event | None = None
         self._stopped = threading.Event()
         self._started = threading.Event()
+        self._stop_asked = False  # a shutdown that came before the loop could hear it
 
     def serve_forever(self) -> None:
         """Serve on a thread of its own until ``shutdown``; the calling thread waits (signals reach it)."""
@@ -366,11 +367,14 @@ class HttpFront:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
             self._loop = None
+            self._stop_asked = False
             self._stopped.set()
 
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
+        if self._stop_asked:
+            return
         server = await loop.create_server(lambda: _Client(self), sock=self.sock, backlog=4096)
         self._started.set()
         sweeper = loop.create_task(self._sweep())
@@ -414,7 +418,8 @@ class HttpFront:
         return self._started.wait(timeout)
 
     def shutdown(self) -> None:
-        """Stop serving (from any thread) and wait until the loop has stopped."""
+        """Stop serving (from any thread) and wait until the loop has stopped; before it runs, it will not."""
+        self._stop_asked = True
         loop, stop = self._loop, self._stop
         if loop is not None and stop is not None and not self._stopped.is_set():
             try:

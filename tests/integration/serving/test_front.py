@@ -24,6 +24,7 @@ from flask import request
 from room_directory import Room, hash_stream_key
 from stream_server.ops.config import Settings
 from stream_server.ops.server import LiveStageServer, RequestHandler, build_server
+from stream_server.serving.front import HttpFront
 from tests.support import free_port
 from tests.support.ingest import encode_file
 
@@ -338,3 +339,20 @@ def test_a_relayed_download_to_a_client_that_reads_nothing_is_cut(
         while httpd.front.clients and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not httpd.front.clients, "a relayed client that reads nothing holds its connection for ever"
+
+
+def test_a_shutdown_before_the_loop_runs_is_not_lost(
+    served: tuple[LiveStageServer, dict[str, Any]]
+) -> None:
+    httpd = served[0]
+    front = HttpFront(socket.create_server(("127.0.0.1", 0)), None, httpd.threaded.hand_off,
+                      max_connections=4)
+    front.shutdown()  # a signal in the moment before serve_forever has its loop
+    thread = threading.Thread(target=front.serve_forever, daemon=True)
+    thread.start()
+    thread.join(timeout=5)
+    alive = thread.is_alive()
+    if alive:
+        front.shutdown()
+    front.sock.close()
+    assert not alive, "the stop was lost: serve_forever runs on"
