@@ -5,12 +5,10 @@ segment every target duration. So one uvloop event loop holds all connections; h
 parses each request head; ``GET``/``HEAD /hls/…`` is answered right there by the fast path
 (``serving.fast``). The first request of any other kind (the API, pages, ``/alexa``, WHIP,
 and ingest with its bodies of unknown length, ``SOURCE`` and ``Expect: 100-continue``) hands
-its connection to the threaded WSGI server: the front makes a socket pair, gives one end and
-the client's address to ``hand_off`` (a thread serves it as it would a socket of its own) and
-relays bytes both ways between the client and the other end until either side closes, with
-back-pressure both ways. Whatever the threaded server does with a connection is unchanged;
-what the front adds is a bounded number of open connections, a deadline for every request
-head, and a client hang-up passed on at once (the threaded side reads the end of its body).
+its connection to the threaded WSGI server through a socket pair the loop relays
+(``serving.relay``). Whatever the threaded server does with a connection is unchanged; what
+the front adds is a bounded number of open connections, a deadline for every request head,
+and a client hang-up passed on at once (the threaded side reads the end of its body).
 """
 
 from __future__ import annotations
@@ -21,13 +19,13 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
 from typing import cast
 
 import httptools
 import uvloop
 
 from stream_server.serving.fast import Answer, HlsFastPath
+from stream_server.serving.relay import HandOff, Relay
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +37,6 @@ _FILE_PIECE = 256 * 1024
 _OURS = (b"GET /hls/", b"HEAD /hls/")
 _BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
          b"Connection: close\r\n\r\n")
-HandOff = Callable[[socket.socket, tuple[str, int]], None]
 
 
 class _Head:
@@ -80,11 +77,10 @@ class _Client(asyncio.Protocol):
     def __init__(self, front: HttpFront) -> None:
         self._front = front
         self._buffer = bytearray()
+        self._scanned = 0  # bytes of the buffer searched for a head's end without finding it
         self.transport: asyncio.Transport | None = None
         self.deadline = time.monotonic() + front.header_timeout
-        self._pipe: _Pipe | None = None
-        self._relay: bool = False
-        self._early: list[bytes] = []  # client bytes that came while the relay was being set up
+        self._relay: Relay | None = None
         self.sending = False  # a large file is going out
         self.write_paused_at: float | None = None
         self._drained: asyncio.Future[None] | None = None
@@ -92,7 +88,7 @@ class _Client(asyncio.Protocol):
     @property
     def relayed(self) -> bool:
         """Whether the threaded server has this connection (its timing is then the server's)."""
-        return self._relay
+        return self._relay is not None
 
     # -- the connection --
 
@@ -106,41 +102,35 @@ class _Client(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._front.clients.discard(self)
-        if self._pipe is not None and self._pipe.transport is not None:
-            self._pipe.transport.close()  # the threaded side reads the end of the body
+        if self._relay is not None:
+            self._relay.close()  # the threaded side reads the end of the body
         if self._drained is not None and not self._drained.done():
             self._drained.set_exception(ConnectionResetError("client gone"))
 
     def pause_writing(self) -> None:
         self.write_paused_at = time.monotonic()
-        if self._pipe is not None and self._pipe.transport is not None:
-            self._pipe.transport.pause_reading()
+        if self._relay is not None:
+            self._relay.pause_reading()
 
     def resume_writing(self) -> None:
         self.write_paused_at = None
-        if self._pipe is not None and self._pipe.transport is not None:
-            self._pipe.transport.resume_reading()
+        if self._relay is not None:
+            self._relay.resume_reading()
         if self._drained is not None and not self._drained.done():
             self._drained.set_result(None)
-        if not self._relay and not self.sending and self.transport is not None:
+        if self._relay is None and not self.sending and self.transport is not None:
             self.transport.resume_reading()
             self._serve_buffered()
 
     def eof_received(self) -> bool:
-        if self._relay:
-            if self._pipe is not None and self._pipe.transport is not None:
-                self._pipe.transport.write_eof()
-            else:
-                self._early.append(b"")  # an end to pass on once the relay is up
+        if self._relay is not None:
+            self._relay.send_eof()
             return True  # the answer may still be on its way back
         return self.sending
 
     def data_received(self, data: bytes) -> None:
-        if self._relay:
-            if self._pipe is not None and self._pipe.transport is not None:
-                self._pipe.transport.write(data)
-            else:
-                self._early.append(data)
+        if self._relay is not None:
+            self._relay.send(data)
             return
         self._buffer += data
         self._serve_buffered()
@@ -151,13 +141,12 @@ class _Client(asyncio.Protocol):
         """Answer every complete request head in the buffer, in order, while the client keeps up."""
         transport = self.transport
         assert transport is not None
-        while self._buffer and not self._relay and not self.sending and not transport.is_closing():
+        while self._buffer and self._relay is None and not self.sending and not transport.is_closing():
             if self.write_paused_at is not None:
                 transport.pause_reading()  # it reads slower than it asks: resume_writing goes on
                 return
-            end = self._buffer.find(b"\r\n\r\n")
-            end = end + 4 if end >= 0 else self._buffer.find(b"\n\n") + 2
-            if end < 2:
+            end = self._head_end()
+            if end < 0:
                 if len(self._buffer) > MAX_HEAD:
                     self._refuse(431)
                 return
@@ -180,8 +169,25 @@ class _Client(asyncio.Protocol):
                 self._start_relay()
                 return
             del self._buffer[:end]
+            self._scanned = 0
             self._answer(parser, head)
             self.deadline = time.monotonic() + self._front.header_timeout
+
+    def _head_end(self) -> int:
+        """Where the buffered request head ends (past its blank line), or -1 while it has not.
+
+        The search starts where the last one stopped (less a blank line's length), so a head
+        trickled in byte by byte costs its length, not its length squared.
+        """
+        start = max(0, self._scanned - 3)
+        end = self._buffer.find(b"\r\n\r\n", start)
+        if end >= 0:
+            return end + 4
+        end = self._buffer.find(b"\n\n", start)
+        if end >= 0:
+            return end + 2  # bare line feeds: httptools refuses them (400)
+        self._scanned = len(self._buffer)
+        return -1
 
     def _answer(self, parser: httptools.HttpRequestParser, head: _Head) -> None:
         transport = self.transport
@@ -255,79 +261,17 @@ class _Client(asyncio.Protocol):
     def _start_relay(self) -> None:
         transport = self.transport
         assert transport is not None
-        self._relay = True
-        ours, theirs = socket.socketpair()
-        peer = transport.get_extra_info("peername") or ("?", 0)
         try:
-            self._front.hand_off(theirs, (str(peer[0]), int(peer[1])))
-        except Exception:
+            self._relay = Relay(transport, self._front.hand_off, bytes(self._buffer))
+        except Exception:  # out of descriptors, or the threaded server could not start a thread
             log.exception("handing a connection to the threaded server failed")
-            ours.close()
-            theirs.close()
             transport.write(_BUSY)
             transport.close()
             return
-        self._early.append(bytes(self._buffer))
         self._buffer.clear()
-        loop = asyncio.get_running_loop()
-        loop.create_task(self._connect_pipe(loop, ours))
-
-    async def _connect_pipe(self, loop: asyncio.AbstractEventLoop, ours: socket.socket) -> None:
-        client = self.transport
-        assert client is not None
-        try:
-            pipe_transport, pipe = await loop.create_unix_connection(lambda: _Pipe(self), sock=ours)
-        except OSError:
-            ours.close()
-            client.abort()
-            return
-        self._pipe = pipe
-        if client.is_closing():
-            pipe_transport.close()
-            return
-        for data in self._early:
-            if data:
-                pipe_transport.write(data)
-            elif pipe_transport.can_write_eof():
-                pipe_transport.write_eof()
-        self._early.clear()
         if self.write_paused_at is not None:
-            pipe_transport.pause_reading()
-
-    def pipe_paused(self, paused: bool) -> None:
-        """The threaded side takes bytes slower than the client sends them (or again as fast)."""
-        if self.transport is not None and not self.transport.is_closing():
-            (self.transport.pause_reading if paused else self.transport.resume_reading)()
-
-
-class _Pipe(asyncio.Protocol):
-    """The front's end of a relayed connection: what the threaded server answers goes to the client."""
-
-    def __init__(self, client: _Client) -> None:
-        self._client = client
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)
-
-    def data_received(self, data: bytes) -> None:
-        if self._client.transport is not None:
-            self._client.transport.write(data)
-
-    def eof_received(self) -> bool:
-        if self._client.transport is not None:
-            self._client.transport.close()  # after what is buffered has gone out
-        return False
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._client.transport is not None:
-            self._client.transport.close()
-
-    def pause_writing(self) -> None:
-        self._client.pipe_paused(True)
-
-    def resume_writing(self) -> None:
-        self._client.pipe_paused(False)
+            self._relay.pause_reading()
+        self._relay.start(asyncio.get_running_loop())
 
 
 class HttpFront:
