@@ -23,6 +23,7 @@ from stream_server.ops.config import Settings
 from stream_server.ops.server import RequestHandler, build_server
 from tests.support import free_port
 from tests.support.ingest import encode_file
+from tests.support.sockets import read_until_closed
 
 KEY = "k" * 32
 
@@ -48,21 +49,7 @@ def exchange(port: int, data: bytes, *, wait: float = 5.0) -> bytes:
     """Send ``data`` and read until the server closes (or ``wait`` passes)."""
     with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
         sock.sendall(data)
-        return read_all(sock, wait)
-
-
-def read_all(sock: socket.socket, wait: float) -> bytes:
-    received = b""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            piece = sock.recv(65536)
-        except (TimeoutError, ConnectionResetError):
-            break
-        if not piece:
-            break
-        received += piece
-    return received
+        return read_until_closed(sock, wait)
 
 
 def test_options_star_is_answered_and_declines_the_tls_upgrade(server: tuple[int, dict[str, Any]]) -> None:
@@ -79,7 +66,7 @@ def test_options_star_is_answered_and_declines_the_tls_upgrade(server: tuple[int
         assert "upgrade" not in headers and headers["content-length"] == "0"
         assert {"PUT", "SOURCE", "GET"} <= {m.strip() for m in headers["allow"].split(",")}
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        assert read_all(sock, 5).startswith(b"HTTP/1.1 200")  # the same connection goes on
+        assert read_until_closed(sock, 5).startswith(b"HTTP/1.1 200")  # the same connection goes on
 
 
 def test_a_legacy_source_connection_gets_exactly_one_answer(
@@ -91,7 +78,7 @@ def test_a_legacy_source_connection_gets_exactly_one_answer(
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         sock.sendall(f"SOURCE /ingest/source-room HTTP/1.0\r\nAuthorization: Basic {auth}\r\n"
                      "Content-Type: audio/mpeg\r\n\r\n".encode() + mp3)
-        answer = read_all(sock, 15)  # then silence: the stall limit ends the connection
+        answer = read_until_closed(sock, 15)  # then silence: the stall limit ends the connection
     assert answer == b"HTTP/1.0 200 OK\r\n\r\n"
     registry = parts["app"].extensions["livestage_ingest"].registry
     assert [e["reason"] for e in registry.recent_ends("source-room")] == ["stall"]  # still recorded
@@ -108,7 +95,7 @@ def test_idle_keep_alive_and_malformed_requests_are_not_faults(
         time.sleep(0.2)
         assert sock.recv(65536).startswith(b"HTTP/1.1 404")
         started = time.monotonic()
-        assert read_all(sock, 4) == b""  # idle past the timeout: the server closes, quietly
+        assert read_until_closed(sock, 4) == b""  # idle past the timeout: the server closes, quietly
         assert 0.5 < time.monotonic() - started < 3
     assert b"400" in exchange(port, b"NOT A REQUEST\r\n\r\n")
     time.sleep(0.2)

@@ -27,24 +27,10 @@ from stream_server.ops.server import LiveStageServer, RequestHandler, build_serv
 from stream_server.serving.front import HttpFront
 from tests.support import free_port
 from tests.support.ingest import encode_file
+from tests.support.sockets import read_until_closed
 
 KEY = "k" * 32
 ROOM = "front-room"
-
-
-def read_until_closed(sock: socket.socket, wait: float) -> bytes:
-    received = b""
-    deadline = time.monotonic() + wait
-    sock.settimeout(wait)
-    while time.monotonic() < deadline:
-        try:
-            piece = sock.recv(1 << 20)
-        except (TimeoutError, ConnectionResetError):
-            break
-        if not piece:
-            break
-        received += piece
-    return received
 
 
 class Responses:
@@ -80,6 +66,14 @@ def read_response(sock: socket.socket) -> tuple[bytes, bytes]:
     answer = responses.next()
     assert responses.data == b"", "more bytes than the length: a response was mixed into another"
     return answer
+
+
+def no_clients_within(httpd: LiveStageServer, seconds: float) -> bool:
+    """Whether the front holds no connection at some moment within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while httpd.front.clients and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not httpd.front.clients
 
 
 def header(head: bytes, name: str) -> str:
@@ -198,10 +192,7 @@ def test_a_client_that_reads_nothing_is_cut_after_the_idle_limit(
                      b"Host: x\r\n\r\n")
         time.sleep(1.0)
         assert len(httpd.front.clients) == 1  # waiting on the client, within the 2 s idle limit
-        deadline = time.monotonic() + 5
-        while httpd.front.clients and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not httpd.front.clients, "a client that reads nothing holds its connection for ever"
+        assert no_clients_within(httpd, 5), "a client that reads nothing holds its connection for ever"
 
 
 def test_heads_that_never_end_or_do_not_parse_are_refused(
@@ -335,10 +326,7 @@ def test_a_relayed_download_to_a_client_that_reads_nothing_is_cut(
         time.sleep(0.5)
         assert [client.relayed for client in httpd.front.clients] == [True]
         # the pipe is paused: the threaded side gives up after its 2 s, but its close is never read
-        deadline = time.monotonic() + 8
-        while httpd.front.clients and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not httpd.front.clients, "a relayed client that reads nothing holds its connection for ever"
+        assert no_clients_within(httpd, 8), "a relayed client reading nothing holds its connection for ever"
 
 
 def test_a_shutdown_before_the_loop_runs_is_not_lost(
