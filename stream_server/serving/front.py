@@ -83,6 +83,7 @@ class _Client(asyncio.Protocol):
         self._relay: Relay | None = None
         self.sending = False  # a large file is going out
         self.write_paused_at: float | None = None
+        self.closing_at: float | None = None  # when the sweeper first saw it closing
         self._drained: asyncio.Future[None] | None = None
 
     @property
@@ -349,7 +350,14 @@ class HttpFront:
                 if client.write_paused_at is not None:
                     if now - client.write_paused_at > self.idle_timeout:
                         transport.abort()
-                elif transport.is_closing() or client.relayed:
+                elif transport.is_closing():
+                    # closed with an answer still buffered, below the mark that pauses writing:
+                    # a client that never reads it would hold the connection for ever
+                    if client.closing_at is None:
+                        client.closing_at = now
+                    elif now - client.closing_at > self.idle_timeout:
+                        transport.abort()
+                elif client.relayed:
                     continue
                 elif not client.sending and now > client.deadline:
                     # an idle keep-alive connection, or a head that never finished (slow loris): routine

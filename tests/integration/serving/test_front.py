@@ -344,3 +344,45 @@ def test_a_shutdown_before_the_loop_runs_is_not_lost(
         front.shutdown()
     front.sock.close()
     assert not alive, "the stop was lost: serve_forever runs on"
+
+
+class _StuckTransport:
+    """A transport closed with its answer still buffered, on a client that never reads it."""
+
+    def __init__(self) -> None:
+        self.aborted = threading.Event()
+
+    def is_closing(self) -> bool:
+        return True
+
+    def abort(self) -> None:
+        self.aborted.set()
+
+    def get_extra_info(self, name: str) -> None:
+        return None
+
+
+class _StuckClient:
+    """What the sweeper reads of a connection: closing, not paused, not relayed, not sending."""
+
+    def __init__(self) -> None:
+        self.transport = _StuckTransport()
+        self.write_paused_at: float | None = None
+        self.closing_at: float | None = None
+        self.relayed = False
+        self.sending = False
+        self.deadline = time.monotonic()
+
+
+def test_a_connection_closing_on_a_client_that_never_reads_is_cut(
+    served: tuple[LiveStageServer, dict[str, Any]]
+) -> None:
+    # below the buffer mark that pauses writing no pause is seen; the sweeper must cut it anyway
+    httpd = served[0]
+    stuck = _StuckClient()
+    httpd.front.clients.add(stuck)  # type: ignore[arg-type]
+    try:
+        assert not stuck.transport.aborted.wait(1.5)  # within the 2 s idle limit: left alone
+        assert stuck.transport.aborted.wait(4.0), "a close that never drains holds its connection for ever"
+    finally:
+        httpd.front.clients.discard(stuck)  # type: ignore[arg-type]
