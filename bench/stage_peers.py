@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import av
@@ -26,29 +26,33 @@ FRAME = 960
 CLICK_EVERY = 0.5
 
 
-class Source(MediaStreamTrack):
-    """A microphone stand-in: a tone, or a 5 ms 2 kHz click every ``CLICK_EVERY`` seconds."""
+class SourceTrack(MediaStreamTrack):
+    """A microphone stand-in paced in real time: a tone, silence, or 5 ms clicks of 2 kHz."""
 
     kind = "audio"
 
-    def __init__(self, freq: float | None) -> None:
+    def __init__(self, mode: str, freq: float, amplitude: float, click_every: float) -> None:
         super().__init__()
-        self.freq = freq
+        self.mode, self.freq, self.amplitude, self.click_every = mode, freq, amplitude, click_every
         self.n = 0
         self.t0: float | None = None
+        #: monotonic time of each click's first sample
         self.clicks: list[float] = []
 
-    async def recv(self) -> av.AudioFrame:
+    async def recv(self) -> av.AudioFrame:  # type: ignore[override]
         if self.t0 is None:
             self.t0 = time.monotonic()
         wait = self.t0 + self.n * FRAME / SR - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
         idx = np.arange(self.n * FRAME, (self.n + 1) * FRAME)
-        if self.freq is not None:
-            samples = 0.1 * np.sin(2 * np.pi * self.freq * idx / SR)
+        if self.mode == "tone":
+            samples = self.amplitude * np.sin(2 * np.pi * self.freq * idx / SR)
+        elif self.mode == "silence":
+            samples = np.zeros(FRAME)
         else:
-            phase = idx % int(CLICK_EVERY * SR)
+            period = int(self.click_every * SR)
+            phase = idx % period
             samples = np.where(phase < 240, 0.8 * np.sin(2 * np.pi * 2000 * phase / SR), 0.0)
             for k in np.nonzero(phase == 0)[0]:
                 self.clicks.append(time.monotonic() + (int(k) - FRAME) / SR)
@@ -61,26 +65,31 @@ class Source(MediaStreamTrack):
         return frame
 
 
+async def record_track(track: Any, keep: Callable[[np.ndarray, float], None]) -> None:
+    """Each frame ``track`` delivers, as mono float samples at ``SR`` with when it came, until it ends."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SR)
+    while True:
+        try:
+            frame = await track.recv()
+        except Exception:
+            return
+        now = time.monotonic()
+        for out in resampler.resample(frame):
+            keep(out.to_ndarray().reshape(-1).astype(np.float32) / 32768, now)
+
+
 class Peer:
     """One stage member: its connection, what it sends, and (chunk, arrival time) of what it hears."""
 
     def __init__(self, freq: float | None) -> None:
         self.pc = RTCPeerConnection()
-        self.source = Source(freq)
+        self.source = SourceTrack("clicks" if freq is None else "tone", freq or 0.0, 0.1, CLICK_EVERY)
         self.pc.addTransceiver(self.source, direction="sendrecv")
         self.heard: list[tuple[np.ndarray, float]] = []
         self.pc.on("track", lambda track: asyncio.ensure_future(self._record(track)))
 
     async def _record(self, track: Any) -> None:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SR)
-        while True:
-            try:
-                frame = await track.recv()
-            except Exception:
-                return
-            now = time.monotonic()
-            for out in resampler.resample(frame):
-                self.heard.append((out.to_ndarray().reshape(-1).astype(np.float32) / 32768, now))
+        await record_track(track, lambda chunk, now: self.heard.append((chunk, now)))
 
     async def join(self, base_url: str, room_id: str, key: str) -> None:
         await self.pc.setLocalDescription(await self.pc.createOffer())

@@ -7,24 +7,21 @@ clicks paced in real time and records what the stage sends back, with arrival ti
 from __future__ import annotations
 
 import asyncio
-import fractions
 import random
 import re
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import av
 import numpy as np
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCPeerConnection, RTCSessionDescription
+
+from bench.stage_peers import SR, SourceTrack, record_track
 
 T = TypeVar("T")
-SR = 48000
-FRAME = 960
 
 
 class _Side(asyncio.DatagramProtocol):
@@ -206,45 +203,6 @@ def longest_gap(audio: np.ndarray, freq: float, *, window: float = 0.002, floor:
     return best * window
 
 
-class SourceTrack(MediaStreamTrack):
-    """A microphone stand-in paced in real time: a tone, silence, or 5 ms clicks of 2 kHz."""
-
-    kind = "audio"
-
-    def __init__(self, mode: str, freq: float, amplitude: float, click_every: float) -> None:
-        super().__init__()
-        self.mode, self.freq, self.amplitude, self.click_every = mode, freq, amplitude, click_every
-        self.n = 0
-        self.t0: float | None = None
-        #: monotonic time of each click's first sample
-        self.clicks: list[float] = []
-
-    async def recv(self) -> av.AudioFrame:  # type: ignore[override]
-        if self.t0 is None:
-            self.t0 = time.monotonic()
-        wait = self.t0 + self.n * FRAME / SR - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        idx = np.arange(self.n * FRAME, (self.n + 1) * FRAME)
-        if self.mode == "tone":
-            samples = self.amplitude * np.sin(2 * np.pi * self.freq * idx / SR)
-        elif self.mode == "silence":
-            samples = np.zeros(FRAME)
-        else:
-            period = int(self.click_every * SR)
-            phase = idx % period
-            samples = np.where(phase < 240, 0.8 * np.sin(2 * np.pi * 2000 * phase / SR), 0.0)
-            for k in np.nonzero(phase == 0)[0]:
-                self.clicks.append(time.monotonic() + (int(k) - FRAME) / SR)
-        frame = av.AudioFrame(format="s16", layout="mono", samples=FRAME)
-        frame.planes[0].update((samples * 32767).astype("<i2").tobytes())
-        frame.sample_rate = SR
-        frame.pts = self.n * FRAME
-        frame.time_base = fractions.Fraction(1, SR)
-        self.n += 1
-        return frame
-
-
 class WhipPeer:
     """An aiortc peer connection publishing a tone or clicks over WHIP, recording what it hears."""
 
@@ -263,16 +221,11 @@ class WhipPeer:
         self._recorder = asyncio.ensure_future(self._record(track))
 
     async def _record(self, track: Any) -> None:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SR)
-        while True:
-            try:
-                frame = await track.recv()
-            except Exception:
-                return
-            now = time.monotonic()
-            for out in resampler.resample(frame):
-                self.heard.chunks.append(out.to_ndarray().reshape(-1).astype(np.float32) / 32768)
-                self.heard.times.append(now)
+        def keep(chunk: np.ndarray, now: float) -> None:
+            self.heard.chunks.append(chunk)
+            self.heard.times.append(now)
+
+        await record_track(track, keep)
 
     async def offer(self) -> str:
         await self.pc.setLocalDescription(await self.pc.createOffer())
