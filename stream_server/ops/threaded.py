@@ -16,6 +16,7 @@ from typing import Any
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from stream_server.serving.fast import HlsFastPath
+from stream_server.serving.front import BUSY
 
 log = logging.getLogger(__name__)
 
@@ -247,8 +248,7 @@ class BoundedServer(ThreadedWSGIServer):
         if not self._slots.acquire(blocking=False):
             try:
                 request.setblocking(False)
-                request.send(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
-                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+                request.send(BUSY)
             except OSError:
                 pass
             self.shutdown_request(request)

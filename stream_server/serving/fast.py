@@ -48,8 +48,8 @@ _MAX_LINE = 65536
 _MAX_DIGITS = 18
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _REASONS = {200: "OK", 206: "Partial Content", 304: "Not Modified", 400: "Bad Request", 403: "Forbidden",
-            404: "Not Found", 416: "Range Not Satisfiable", 500: "Internal Server Error",
-            503: "Service Unavailable"}
+            404: "Not Found", 416: "Range Not Satisfiable", 431: "Request Header Fields Too Large",
+            500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class RoomPrivacyCache:
@@ -340,10 +340,11 @@ class HlsFastPath:
             self._date, self._date_second = email.utils.formatdate(second, usegmt=True), second
         return self._date
 
-    def error(self, status: int, *, head_only: bool, close: bool) -> Answer:
-        """A short plain-text answer for ``status`` (400, 403, 404, 503…)."""
+    @staticmethod
+    def error(status: int, *, head_only: bool, close: bool) -> Answer:
+        """A short plain-text answer for ``status`` (400, 403, 404, 431, 503…)."""
         body = f"{status} {_REASONS[status]}\n".encode()
-        return self._make(status, "Content-Type: text/plain; charset=utf-8\r\n"
+        return HlsFastPath._make(status, "Content-Type: text/plain; charset=utf-8\r\n"
                           f"Content-Length: {len(body)}\r\n", b"" if head_only else body, close=close)
 
     @staticmethod

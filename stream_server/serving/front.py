@@ -35,7 +35,8 @@ _MAX_HEADERS = 100
 #: Large files go out in pieces of this size, each when the client has taken the one before.
 _FILE_PIECE = 256 * 1024
 _OURS = (b"GET /hls/", b"HEAD /hls/")
-_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+#: The answer to a connection past the cap (here, or at the threaded server's thread limit).
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
          b"Connection: close\r\n\r\n")
 
 
@@ -96,7 +97,7 @@ class _Client(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not subclass it
         if len(self._front.clients) >= self._front.max_connections:
-            self.transport.write(_BUSY)
+            self.transport.write(BUSY)
             self.transport.close()
             return
         self._front.clients.add(self)
@@ -249,10 +250,8 @@ class _Client(asyncio.Protocol):
     def _refuse(self, status: int) -> None:
         """A request the front will not parse: a short answer and the connection closed."""
         assert self.transport is not None
-        reason = {400: "Bad Request", 431: "Request Header Fields Too Large"}[status]
-        body = f"{status} {reason}\n".encode()
-        self.transport.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        answer = HlsFastPath.error(status, head_only=False, close=True)
+        self.transport.write(answer.head + answer.body)
         self.transport.close()
         peer = self.transport.get_extra_info("peername")
         log.info("client %s: malformed request (%s)", peer[0] if peer else "?", status)
@@ -266,7 +265,7 @@ class _Client(asyncio.Protocol):
             self._relay = Relay(transport, self._front.hand_off, bytes(self._buffer))
         except Exception:  # out of descriptors, or the threaded server could not start a thread
             log.exception("handing a connection to the threaded server failed")
-            transport.write(_BUSY)
+            transport.write(BUSY)
             transport.close()
             return
         self._buffer.clear()
